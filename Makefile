@@ -1,0 +1,40 @@
+# Two commands for a newcomer:  `make demo`  and  `make test`.
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+
+.PHONY: install demo test lint bench docs clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(BIN)/.installed
+
+# The bot against a local emulated Slack workspace, on SQLite: no tokens needed.
+demo: install
+	$(BIN)/duban demo
+
+# Everything CI runs: lint, architecture contracts, docs in sync, the whole suite on SQLite and PostgreSQL.
+test: install
+	scripts/ensure-postgres
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(BIN)/python scripts/state_diagram.py --check
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+
+docs: install
+	$(BIN)/python scripts/state_diagram.py --write
+
+bench: install
+	scripts/ensure-postgres
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis *.egg-info duban-demo.db*

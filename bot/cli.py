@@ -1,0 +1,90 @@
+"""The ``duban`` command: serve | socket | demo | migrate."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from bot.settings import Settings, SettingsError, load_settings
+
+log = logging.getLogger("duban")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="duban", description="Duban (督办): supervision and follow-up in Slack")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("serve", help="HTTP mode: POST /slack/events, GET /healthz on $PORT")
+    sub.add_parser("socket", help="Socket Mode (needs SLACK_APP_TOKEN)")
+    demo = sub.add_parser("demo", help="the whole bot against a local emulated workspace, no Slack needed")
+    demo.add_argument("--keep", action="store_true", help="keep the demo database from the last run")
+    demo.add_argument("--script", help="read console commands from this file instead of the terminal")
+    sub.add_parser("migrate", help="apply database migrations")
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.WARNING if args.command == "demo" else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+    )
+    try:
+        settings = load_settings()
+        if args.command == "serve":
+            settings.require_slack()
+            asyncio.run(_serve(settings))
+        elif args.command == "socket":
+            settings.require_slack(socket=True)
+            asyncio.run(_socket(settings))
+        elif args.command == "migrate":
+            from storage.migrate import main_upgrade
+
+            main_upgrade(settings.database_url)
+            print(f"database is up to date: {_redacted(settings.database_url)}")
+        elif args.command == "demo":
+            from bot.demo import run_demo
+
+            asyncio.run(run_demo(settings, keep=args.keep, script=args.script))
+    except SettingsError as error:
+        print(f"duban: configuration error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+async def _serve(settings: Settings) -> None:
+    from bot.app import build_runtime
+
+    runtime = await build_runtime(settings)
+    port = await runtime.serve_http("0.0.0.0", settings.port)  # noqa: S104 - a server listens on all interfaces
+    runtime.start_scheduler()
+    log.info("Duban listening on :%s (POST /slack/events, GET /healthz)", port)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await runtime.close()
+
+
+async def _socket(settings: Settings) -> None:
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+    from bot.app import build_runtime
+
+    runtime = await build_runtime(settings)
+    runtime.start_scheduler()
+    handler = AsyncSocketModeHandler(runtime.app, settings.app_token, web_client=runtime.client)
+    try:
+        await handler.start_async()
+    finally:
+        await runtime.close()
+
+
+def _redacted(url: str) -> str:
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        return f"{scheme}://***@{rest.split('@', 1)[1]}"
+    return url
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

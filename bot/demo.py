@@ -1,0 +1,87 @@
+"""``duban demo``: the real bot, a local emulated workspace and a console to act in it."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from pathlib import Path
+
+from bot.app import Runtime, build_runtime
+from bot.domain.clock import ManualClock
+from bot.domain.items import Role
+from bot.domain.people import Department
+from bot.emulator.seed import DEMO_BULLETIN_CHANNEL, DEMO_DEPARTMENTS, DEMO_USERS, SeedUser
+from bot.settings import Settings
+
+DEMO_TOKEN = "xoxb-duban-demo"
+DEMO_SECRET = "duban-demo-signing-secret"
+DEMO_DATABASE = "duban-demo.db"
+
+
+def demo_roles(users: tuple[SeedUser, ...] = DEMO_USERS) -> dict[Role, tuple[str, ...]]:
+    roles: dict[Role, list[str]] = {Role.LEADER: [], Role.SUPERVISOR: [], Role.ADMIN: []}
+    for user in users:
+        if user.deleted:
+            continue
+        for role in user.roles:
+            roles[Role(role)].append(user.user_id)
+    return {role: tuple(ids) for role, ids in roles.items()}
+
+
+def demo_departments(users: tuple[SeedUser, ...] = DEMO_USERS) -> list[tuple[Department, list[str]]]:
+    result = []
+    for dept in DEMO_DEPARTMENTS:
+        members = [u.user_id for u in users if u.department == dept.code and not u.deleted]
+        head = next((u.user_id for u in users if u.department == dept.code and u.is_head), None)
+        result.append((Department(None, dept.code, dept.name_zh, dept.name_en, head), members))
+    return result
+
+
+async def seed_demo_organisation(runtime: Runtime) -> None:
+    await runtime.services.people.seed(demo_roles(), demo_departments())
+
+
+def demo_settings(settings: Settings, api_url: str, *, keep: bool) -> Settings:
+    database_url = settings.database_url
+    if not os.environ.get("DATABASE_URL"):
+        database_url = f"sqlite+aiosqlite:///{DEMO_DATABASE}"
+        if not keep:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(DEMO_DATABASE + suffix).unlink(missing_ok=True)
+    roles = demo_roles()
+    return replace(
+        settings,
+        bot_token=DEMO_TOKEN,
+        signing_secret=DEMO_SECRET,
+        api_url=api_url,
+        database_url=database_url,
+        leaders=roles[Role.LEADER],
+        supervisors=roles[Role.SUPERVISOR],
+        admins=roles[Role.ADMIN],
+        bulletin_channel=DEMO_BULLETIN_CHANNEL,
+    )
+
+
+async def _script_lines(path: str) -> AsyncIterator[str]:
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        yield line
+
+
+async def run_demo(settings: Settings, *, keep: bool = False, script: str | None = None) -> None:
+    from bot.emulator.console import DemoConsole
+    from bot.emulator.driver import SlackEmulator
+
+    emulator = SlackEmulator(signing_secret=DEMO_SECRET, bot_token=DEMO_TOKEN, users=DEMO_USERS)
+    await emulator.start(host="127.0.0.1", port=0)
+    clock = ManualClock(follow_system=True)
+    runtime = await build_runtime(demo_settings(settings, emulator.api_url, keep=keep), clock=clock)
+    try:
+        port = await runtime.serve_http("127.0.0.1", 0)
+        emulator.app_url = f"http://127.0.0.1:{port}/slack/events"
+        await seed_demo_organisation(runtime)
+        console = DemoConsole(emulator, clock=clock, after_step=runtime.after_request, tz=settings.timezone)
+        await console.run(_script_lines(script) if script else None)
+    finally:
+        await runtime.close()
+        await emulator.stop()

@@ -1,0 +1,412 @@
+"""Delivers outbox rows to the Slack Web API: paced, retried, and at most once per process.
+
+Delivery guarantee
+------------------
+A row is leased (``claimed_until``) before it is sent and marked after. While this process lives,
+no idempotency key is sent twice: rounds never overlap, a row is sent only while its lease has
+comfortably more time left than the client's HTTP timeout, and a send whose outcome could not be
+recorded (database down) is remembered and recorded on the next claim instead of being re-sent.
+If the process dies between the HTTP call and ``mark_sent``, the row is re-sent once its lease
+expires (by this or another worker). That is the accepted at-least-once window; keep ``lease``
+longer than the client's ``timeout``.
+
+Pacing is local to this process (Slack's limits are per app and workspace, so with several
+replicas give each a share of the budgets). Rows that may not go yet are released back to
+``pending`` with ``next_attempt_at`` nudged to when they may go, uncounted, and picked up by a
+later round. Use an ``AsyncWebClient`` without a rate-limit retry handler: 429s are handled here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, fields
+from datetime import datetime, timedelta
+from typing import Any
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.domain.clock import Clock
+from storage import outbox
+from storage.outbox import ClaimedSend
+
+log = logging.getLogger(__name__)
+
+DEFAULT_METHOD_BUDGETS: Mapping[str, int] = {
+    "chat.postMessage": 600,
+    "chat.update": 50,
+    "views.publish": 100,
+    "conversations.open": 50,
+    "users.info": 100,
+}
+UNLISTED_METHOD_BUDGET = 50  # tier 3, the common tier for write methods
+CHANNEL_INTERVAL = timedelta(seconds=1)  # chat.postMessage: about one message per second per channel
+BACKOFF_CAP = timedelta(minutes=5)
+DEFAULT_RETRY_AFTER = timedelta(seconds=1)
+
+# Slack errors that will not go away by retrying this same call.
+PERMANENT_ERRORS: frozenset[str] = frozenset(
+    {
+        "account_inactive",
+        "as_user_not_supported",
+        "cannot_dm_bot",
+        "cant_update_message",
+        "channel_not_found",
+        "edit_window_closed",
+        "invalid_arguments",
+        "invalid_attachments",
+        "invalid_blocks",
+        "invalid_blocks_format",
+        "invalid_json",
+        "invalid_metadata_format",
+        "invalid_user",
+        "is_archived",
+        "json_not_object",
+        "message_not_found",
+        "messages_tab_disabled",
+        "metadata_too_large",
+        "method_not_supported_for_channel_type",
+        "msg_too_long",
+        "no_text",
+        "not_in_channel",
+        "restricted_action",
+        "restricted_action_non_threadable_channel",
+        "restricted_action_read_only_channel",
+        "restricted_action_thread_only_channel",
+        "too_many_attachments",
+        "too_many_users",
+        "user_disabled",
+        "user_is_bot",
+        "user_not_found",
+        "user_not_visible",
+        "users_not_found",
+    }
+)
+RATE_LIMIT_ERRORS: frozenset[str] = frozenset({"ratelimited", "rate_limited"})
+# Methods whose documented content type is form-encoded only; everything else gets a JSON body.
+FORM_ONLY_METHODS: frozenset[str] = frozenset({"users.info", "users.lookupByEmail", "conversations.info"})
+
+PermanentFailureHook = Callable[[ClaimedSend, str], Awaitable[None]]
+
+
+@dataclass(slots=True)
+class DispatchStats:
+    claimed: int = 0
+    sent: int = 0
+    retried: int = 0  # transient failure, will be tried again
+    rate_limited: int = 0  # 429 or ``ratelimited``: rescheduled without counting an attempt
+    deferred: int = 0  # released unsent by local pacing
+    failed: int = 0
+    lost: int = 0  # the claim was gone when we tried to record the outcome
+
+    def __iadd__(self, other: DispatchStats) -> DispatchStats:
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+        return self
+
+
+class _Pacer:
+    """Per-method token buckets plus per-channel spacing, on the injected clock (no sleeping)."""
+
+    def __init__(self, budgets: Mapping[str, int], channel_interval: timedelta) -> None:
+        self._budgets = dict(budgets)
+        self._channel_interval = channel_interval.total_seconds()
+        self._tokens: dict[str, float] = {}
+        self._refilled_at: dict[str, float] = {}
+        self._channel_free_at: dict[str, float] = {}
+        self._blocked_until: dict[str, float] = {}
+
+    def _rate(self, method: str) -> float:
+        return self._budgets.get(method, UNLISTED_METHOD_BUDGET) / 60.0
+
+    def _capacity(self, method: str) -> float:
+        # Ten seconds' worth of burst: a round can send a batch, a minute cannot exceed the budget much.
+        return max(1.0, self._rate(method) * 10.0)
+
+    def _refill(self, method: str, now: float) -> float:
+        capacity = self._capacity(method)
+        tokens = self._tokens.get(method, capacity)
+        elapsed = max(0.0, now - self._refilled_at.get(method, now))
+        tokens = min(capacity, tokens + elapsed * self._rate(method))
+        self._tokens[method], self._refilled_at[method] = tokens, now
+        return tokens
+
+    def wait(self, method: str, channel: str | None, now: float) -> float:
+        """Seconds until ``method`` (to ``channel``) may be called; 0 means now."""
+        waits = [self._blocked_until.get(method, now) - now]
+        tokens = self._refill(method, now)
+        if tokens < 1.0:
+            waits.append((1.0 - tokens) / self._rate(method))
+        if channel is not None:
+            waits.append(self._channel_free_at.get(channel, now) - now)
+        longest = max(waits)
+        return longest if longest > 1e-6 else 0.0
+
+    def take(self, method: str, channel: str | None, now: float) -> None:
+        self._tokens[method] = self._refill(method, now) - 1.0
+        if channel is not None:
+            self._channel_free_at[channel] = now + self._channel_interval
+
+    def block(self, method: str, until: float) -> None:
+        self._blocked_until[method] = max(self._blocked_until.get(method, until), until)
+
+    def method_spacing(self, method: str) -> float:
+        return 1.0 / self._rate(method)
+
+    @property
+    def channel_interval(self) -> float:
+        return self._channel_interval
+
+
+class _SendError(Exception):
+    def __init__(self, kind: str, error: str, retry_after: timedelta | None = None) -> None:
+        super().__init__(error)
+        self.kind = kind  # "rate_limited" | "permanent" | "transient"
+        self.error = error
+        self.retry_after = retry_after
+
+
+class OutboxDispatcher:
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        client: AsyncWebClient,
+        clock: Clock,
+        *,
+        worker_id: str,
+        batch_size: int = 50,
+        lease: timedelta = timedelta(seconds=60),
+        max_attempts: int = 8,
+        on_permanent_failure: PermanentFailureHook | None = None,
+        method_budgets: Mapping[str, int] | None = None,
+        channel_interval: timedelta = CHANNEL_INTERVAL,
+        permanent_errors: frozenset[str] = PERMANENT_ERRORS,
+    ) -> None:
+        self._sf = session_factory
+        self._client = client
+        self._clock = clock
+        self.worker_id = worker_id
+        self._batch_size = batch_size
+        self._lease = lease
+        self._max_attempts = max_attempts
+        self._on_permanent_failure = on_permanent_failure
+        self._pacer = _Pacer({**DEFAULT_METHOD_BUDGETS, **(method_budgets or {})}, channel_interval)
+        self._permanent_errors = permanent_errors
+        self._round_lock = asyncio.Lock()
+        # Sent, but the outcome could not be recorded: record it on the next claim, never re-send.
+        self._unrecorded: dict[str, dict[str, Any]] = {}
+
+    async def drain(self, max_rounds: int = 20) -> DispatchStats:
+        """``run_once`` until a round finds nothing due (tests, the demo console)."""
+        total = DispatchStats()
+        for _ in range(max_rounds):
+            stats = await self.run_once()
+            total += stats
+            if stats.claimed == 0:
+                break
+        return total
+
+    async def run_once(self) -> DispatchStats:
+        """Claim one batch of due rows and send what pacing allows; never sleeps."""
+        async with self._round_lock:  # overlapping rounds could hold one key twice
+            return await self._round()
+
+    async def _round(self) -> DispatchStats:
+        stats = DispatchStats()
+        claimed_at = self._clock.now()
+        batch = await outbox.claim_due(
+            self._sf, now=claimed_at, worker_id=self.worker_id, limit=self._batch_size, lease=self._lease
+        )
+        stats.claimed = len(batch)
+        # Stop sending once the lease might run out before a slow call returns.
+        margin = timedelta(
+            seconds=min(float(getattr(self._client, "timeout", 30)), self._lease.total_seconds() / 2)
+        )
+        send_by = claimed_at + self._lease - margin
+        # Per-round queue positions, so deferred rows are spread over future slots in order.
+        queued_on_channel: defaultdict[str, int] = defaultdict(int)
+        queued_on_method: defaultdict[str, int] = defaultdict(int)
+        for send in batch:
+            now = self._clock.now()
+            if send.idem_key in self._unrecorded:
+                await self._record_success(send, self._unrecorded[send.idem_key], stats, replayed=True)
+                continue
+            if now >= send_by:
+                await self._defer(send, now, stats)
+                continue
+            channel = _channel_of(send)
+            wait = self._pacer.wait(send.method, channel, now.timestamp())
+            if wait > 0:
+                extra = queued_on_method[send.method] * self._pacer.method_spacing(send.method)
+                if channel is not None:
+                    extra = max(extra, queued_on_channel[channel] * self._pacer.channel_interval)
+                    queued_on_channel[channel] += 1
+                queued_on_method[send.method] += 1
+                await self._defer(send, now + timedelta(seconds=wait + extra), stats)
+                continue
+            self._pacer.take(send.method, channel, now.timestamp())
+            await self._attempt(send, stats)
+        return stats
+
+    async def _attempt(self, send: ClaimedSend, stats: DispatchStats) -> None:
+        try:
+            result = await self._call(send)
+        except _SendError as exc:
+            await self._handle_failure(send, exc, stats)
+            return
+        await self._record_success(send, result, stats)
+
+    async def _call(self, send: ClaimedSend) -> dict[str, Any]:
+        try:
+            if send.method in FORM_ONLY_METHODS:
+                response = await self._client.api_call(send.method, data=_form_encode(send.payload))
+            else:
+                response = await self._client.api_call(send.method, json=send.payload)
+        except SlackApiError as exc:
+            raise _classify_slack_error(exc, self._permanent_errors) from exc
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+            raise _SendError("transient", f"{type(exc).__name__}: {exc}") from exc
+        except Exception as exc:  # a bug or an odd reply: bounded by max_attempts, never fatal to the round
+            log.exception("unexpected error sending outbox row %s (%s)", send.id, send.method)
+            raise _SendError("transient", f"{type(exc).__name__}: {exc}") from exc
+        data = response.data if isinstance(response.data, dict) else {}
+        return _summarise(data)
+
+    async def _record_success(
+        self, send: ClaimedSend, result: dict[str, Any], stats: DispatchStats, *, replayed: bool = False
+    ) -> None:
+        try:
+            applied = await outbox.mark_sent(
+                self._sf,
+                send.id,
+                worker_id=self.worker_id,
+                result=result,
+                now=self._clock.now(),
+                attempts=send.attempts,
+            )
+        except Exception:
+            # Delivered but not recorded: remember it so the next claim records instead of re-sending.
+            self._unrecorded[send.idem_key] = result
+            log.exception("sent outbox row %s but could not record it", send.id)
+            stats.sent += not replayed
+            return
+        self._unrecorded.pop(send.idem_key, None)
+        if applied:
+            stats.sent += not replayed
+        else:
+            stats.lost += 1
+            log.warning("outbox row %s was sent after its claim was lost (lease expired)", send.id)
+
+    async def _handle_failure(self, send: ClaimedSend, exc: _SendError, stats: DispatchStats) -> None:
+        now = self._clock.now()
+        if exc.kind == "rate_limited":
+            retry_after = exc.retry_after or DEFAULT_RETRY_AFTER
+            self._pacer.block(send.method, (now + retry_after).timestamp())
+            applied = await outbox.mark_retry(
+                self._sf,
+                send.id,
+                worker_id=self.worker_id,
+                error=exc.error,
+                next_attempt_at=now + retry_after,
+                attempts=send.attempts,
+                count_attempt=False,
+            )
+            stats.rate_limited += applied
+            stats.lost += not applied
+            return
+        if exc.kind == "transient" and send.attempts < self._max_attempts:
+            delay = min(BACKOFF_CAP, timedelta(seconds=2 ** (send.attempts - 1)))
+            applied = await outbox.mark_retry(
+                self._sf,
+                send.id,
+                worker_id=self.worker_id,
+                error=exc.error,
+                next_attempt_at=now + delay,
+                attempts=send.attempts,
+            )
+            stats.retried += applied
+            stats.lost += not applied
+            return
+        error = (
+            exc.error if exc.kind == "permanent" else f"gave up after {send.attempts} attempts: {exc.error}"
+        )
+        applied = await outbox.mark_failed(
+            self._sf, send.id, worker_id=self.worker_id, error=error, now=now, attempts=send.attempts
+        )
+        if not applied:
+            stats.lost += 1
+            return
+        stats.failed += 1
+        log.warning("outbox row %s (%s) failed: %s", send.id, send.method, error)
+        if self._on_permanent_failure is not None:
+            try:
+                await self._on_permanent_failure(send, error)
+            except Exception:
+                log.exception("on_permanent_failure hook raised for outbox row %s", send.id)
+
+    async def _defer(self, send: ClaimedSend, until: datetime, stats: DispatchStats) -> None:
+        applied = await outbox.release(
+            self._sf, send.id, worker_id=self.worker_id, next_attempt_at=until, attempts=send.attempts
+        )
+        stats.deferred += applied
+        stats.lost += not applied
+
+
+def _channel_of(send: ClaimedSend) -> str | None:
+    """The channel a message is paced on (only chat.postMessage has the 1-per-second rule)."""
+    if send.method != "chat.postMessage":
+        return None
+    channel = send.payload.get("channel")
+    return channel if isinstance(channel, str) else None
+
+
+def _form_encode(payload: Mapping[str, Any]) -> dict[str, Any]:
+    # Form bodies carry nested values (blocks, lists) as JSON strings, as Slack expects.
+    return {k: v if isinstance(v, str) else json.dumps(v) for k, v in payload.items()}
+
+
+def _summarise(data: Mapping[str, Any]) -> dict[str, Any]:
+    """What is worth keeping of a Slack reply: where the message or view landed."""
+    result: dict[str, Any] = {"ok": bool(data.get("ok", True))}
+    for key in ("channel", "ts", "message_ts", "warning"):
+        value = data.get(key)
+        if isinstance(value, str):
+            result[key] = value
+        elif key == "channel" and isinstance(value, dict) and isinstance(value.get("id"), str):
+            result[key] = value["id"]  # conversations.open
+    view = data.get("view")
+    if isinstance(view, dict):
+        result["view_id"] = view.get("id")
+        result["view_hash"] = view.get("hash")
+    return result
+
+
+def _classify_slack_error(exc: SlackApiError, permanent_errors: frozenset[str]) -> _SendError:
+    response = exc.response
+    status = getattr(response, "status_code", None) or getattr(response, "status", None)
+    headers = getattr(response, "headers", None) or {}
+    data = getattr(response, "data", None)
+    error = str(data.get("error") or "") if isinstance(data, dict) else ""
+    if status == 429 or error in RATE_LIMIT_ERRORS:
+        return _SendError("rate_limited", error or "ratelimited", _retry_after(headers))
+    if isinstance(status, int) and status >= 500:
+        return _SendError("transient", f"http_{status}" + (f": {error}" if error else ""))
+    if error in permanent_errors:
+        return _SendError("permanent", error)
+    # Unknown errors, auth problems and Slack-side hiccups (internal_error, fatal_error …):
+    # retried with backoff and failed after max_attempts, so a fixed token can still save them.
+    return _SendError("transient", error or f"http_{status}")
+
+
+def _retry_after(headers: Mapping[str, str]) -> timedelta | None:
+    raw = headers.get("Retry-After") or headers.get("retry-after")
+    try:
+        return timedelta(seconds=max(0.0, float(raw))) if raw is not None else None
+    except ValueError:
+        return None

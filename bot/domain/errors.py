@@ -1,0 +1,36 @@
+"""Errors of the domain core.
+
+Every refusal carries a stable ``code`` and the ``params`` needed to explain it; the messages
+package turns ``error.<code>`` into a localised sentence. The core never formats prose itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    """A refusal the user can act on (bad input, missing right, illegal transition)."""
+
+    def __init__(self, code: str, *, field: str | None = None, **params: Any) -> None:
+        super().__init__(f"{code} {params}" if params else code)
+        self.code = code
+        self.params = params
+        # Which input the error is about (a modal shows it next to that field).
+        self.field = field
+
+
+class ParseError(DomainError):
+    """The text a user typed could not be understood."""
+
+
+class PermissionDenied(DomainError):
+    """The actor lacks the role or the relation to the item the action needs."""
+
+
+class IllegalTransition(DomainError):
+    """The item's state does not allow the requested action."""
+
+
+class NotFound(DomainError):
+    """A referenced item or person does not exist (or is invisible to the actor)."""

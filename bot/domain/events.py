@@ -1,0 +1,43 @@
+"""The dossier (一事一卷) is an append-only log of what happened to an item."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class EventKind(StrEnum):
+    REGISTERED = "registered"
+    ISSUED = "issued"
+    NOTICE_SENT = "notice_sent"
+    ACKNOWLEDGED = "acknowledged"
+    STATE_CHANGED = "state_changed"
+    PROGRESS_REPORTED = "progress_reported"
+    FINAL_REPORTED = "final_reported"
+    REVIEWED = "reviewed"
+    RETURNED = "returned"
+    COMPLETED = "completed"
+    INSTRUCTED = "instructed"
+    URGED = "urged"
+    URGE_ANSWERED = "urge_answered"
+    CALL_LOGGED = "call_logged"
+    EXTENSION_REQUESTED = "extension_requested"
+    EXTENSION_DECIDED = "extension_decided"
+    ESCALATED = "escalated"
+    THREAD_NOTE = "thread_note"
+    DELIVERY_FAILED = "delivery_failed"
+    ARCHIVED = "archived"
+
+
+@dataclass(slots=True)
+class ItemEvent:
+    """One line of the dossier: who did what to which item, when."""
+
+    kind: EventKind
+    at: datetime
+    actor_id: str | None
+    payload: dict[str, Any] = field(default_factory=dict)
+    item_id: int | None = None
+    seq: int | None = None

@@ -1,0 +1,180 @@
+"""The HTTP face of the emulator: /api/<method>, response URLs and the file upload endpoint."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import BodyPartReader, web
+
+from bot.emulator import api_methods, api_views
+from bot.emulator.api_common import (
+    ApiContext,
+    ApiError,
+    Handler,
+    ResponseUrlStore,
+    TriggerStore,
+    decode_json_params,
+)
+from bot.emulator.responses import apply_response
+from bot.emulator.state import ApiCall, WorkspaceState
+
+METHODS: dict[str, Handler] = {**api_methods.METHODS, **api_views.METHODS}
+_ERRORS_BY_STATUS = {
+    429: "ratelimited",
+    500: "internal_error",
+    502: "bad_gateway",
+    503: "service_unavailable",
+    504: "gateway_timeout",
+}
+
+
+@dataclass
+class InjectedFailure:
+    status: int
+    retry_after: int | None
+    error: str | None
+    remaining: int
+
+
+class WebApi:
+    """aiohttp application serving the emulated Web API against a WorkspaceState."""
+
+    def __init__(
+        self, state: WorkspaceState, *, bot_token: str, triggers: TriggerStore, responses: ResponseUrlStore
+    ) -> None:
+        self.state, self.bot_token = state, bot_token
+        self.responses = responses
+        self.base_url = ""  # "http://host:port/", set once the server is bound
+        self.ctx = ApiContext(state, triggers, lambda: self.base_url)
+        self.failures: dict[str, list[InjectedFailure]] = {}
+        self.inflight = 0
+        self.last_activity = time.monotonic()
+        self.app = web.Application(middlewares=[self._track], client_max_size=64 * 1024 * 1024)
+        self.app.router.add_route("*", "/api/{method}", self._api)
+        self.app.router.add_post("/response/{token}", self._response_url)
+        self.app.router.add_post("/upload/{file_id}", self._upload)
+
+    def inject_failure(
+        self,
+        method: str,
+        *,
+        status: int = 429,
+        retry_after: int | None = 1,
+        error: str | None = None,
+        times: int = 1,
+    ) -> None:
+        self.failures.setdefault(method, []).append(InjectedFailure(status, retry_after, error, times))
+
+    @web.middleware
+    async def _track(
+        self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+    ) -> web.StreamResponse:
+        # settle() in the driver watches these to know when the bot has gone quiet.
+        self.inflight += 1
+        self.last_activity = time.monotonic()
+        try:
+            return await handler(request)
+        finally:
+            self.inflight -= 1
+            self.last_activity = time.monotonic()
+
+    async def _params(self, request: web.Request) -> dict[str, Any]:
+        params: dict[str, Any] = dict(request.query)
+        if request.method == "POST" and request.can_read_body:
+            if request.content_type == "application/json":
+                body = await request.json()
+                if not isinstance(body, dict):
+                    raise ApiError("json_not_object")
+                params.update(body)
+            else:
+                form = await request.post()
+                params.update({k: v for k, v in form.items() if isinstance(v, str)})
+        return decode_json_params(params)
+
+    def _record(self, method: str, params: dict[str, Any], status: int, error: str | None, at: float) -> None:
+        clean = {k: v for k, v in params.items() if k != "token"}
+        self.state.calls.append(ApiCall(method, clean, status, error is None and status == 200, error, at))
+
+    def _take_failure(self, method: str) -> InjectedFailure | None:
+        queue = self.failures.get(method) or []
+        if not queue:
+            return None
+        failure = queue[0]
+        failure.remaining -= 1
+        if failure.remaining <= 0:
+            queue.pop(0)
+        return failure
+
+    def _authorised(self, request: web.Request, params: dict[str, Any]) -> bool | None:
+        header = request.headers.get("Authorization", "")
+        token = (
+            header.removeprefix("Bearer ").strip()
+            if header.startswith("Bearer ")
+            else str(params.get("token", ""))
+        )
+        if not token:
+            return None
+        return token == self.bot_token
+
+    async def _api(self, request: web.Request) -> web.Response:
+        at = time.time()
+        method = request.match_info["method"]
+        try:
+            params = await self._params(request)
+        except (ApiError, json.JSONDecodeError) as exc:
+            error = exc.error if isinstance(exc, ApiError) else "invalid_json"
+            self._record(method, {}, 200, error, at)
+            return web.json_response({"ok": False, "error": error})
+        handler = METHODS.get(method)
+        failure = self._take_failure(method) if handler else None
+        if failure is not None:
+            if failure.error is not None:
+                self._record(method, params, 200, failure.error, at)
+                return web.json_response({"ok": False, "error": failure.error})
+            error = _ERRORS_BY_STATUS.get(failure.status, "fatal_error")
+            headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
+            self._record(method, params, failure.status, error, at)
+            return web.json_response({"ok": False, "error": error}, status=failure.status, headers=headers)
+        try:
+            if handler is None:
+                raise ApiError("unknown_method")
+            authorised = self._authorised(request, params)
+            if not authorised:
+                raise ApiError("not_authed" if authorised is None else "invalid_auth")
+            body = handler(self.ctx, params)
+        except ApiError as exc:
+            self._record(method, params, 200, exc.error, at)
+            return web.json_response(exc.body())
+        self._record(method, params, 200, None, at)
+        return web.json_response(body)
+
+    async def _response_url(self, request: web.Request) -> web.Response:
+        try:
+            target = self.responses.use(request.match_info["token"])
+        except ApiError as exc:
+            return web.json_response(exc.body(), status=404)
+        try:
+            body = await request.json()
+        except json.JSONDecodeError:
+            return web.json_response({"ok": False, "error": "invalid_json"}, status=400)
+        if not isinstance(body, dict):
+            return web.json_response({"ok": False, "error": "invalid_payload"}, status=400)
+        apply_response(self.state, target, body, source="response_url")
+        return web.json_response({"ok": True})
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        upload = self.state.files.get(request.match_info["file_id"])
+        if upload is None:
+            return web.Response(status=404, text="file not found")
+        if request.content_type.startswith("multipart/"):
+            reader = await request.multipart()
+            part = await reader.next()
+            data = await part.read() if isinstance(part, BodyPartReader) else b""
+        else:
+            data = await request.read()
+        upload.content, upload.uploaded = bytes(data), True
+        return web.Response(text=f"OK - {len(data)}")

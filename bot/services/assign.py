@@ -1,0 +1,185 @@
+"""立项登记 + 交办: register an item and issue its supervision notices, in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from bot.domain import lifecycle
+from bot.domain.calendar import UnknownCalendarYear, WorkCalendar
+from bot.domain.commands import UserRef
+from bot.domain.due_dates import default_due, parse_due
+from bot.domain.errors import DomainError, PermissionDenied
+from bot.domain.events import EventKind, ItemEvent
+from bot.domain.items import (
+    REQUIREMENTS_MAX,
+    TITLE_MAX,
+    Item,
+    ItemRef,
+    Owner,
+    OwnerRole,
+    Role,
+    SourceKind,
+)
+from bot.domain.lifecycle import Action, State
+from bot.domain.people import Person
+from bot.services.context import ServiceContext
+from bot.services.people import PeopleService
+from messages import notices, replies
+from messages.views import Reader
+
+ASSIGNER_ROLES = (Role.LEADER, Role.SUPERVISOR)
+
+
+@dataclass(frozen=True, slots=True)
+class AssignRequest:
+    lead: UserRef
+    co: tuple[UserRef, ...] = ()
+    title: str = ""
+    requirements: str = ""
+    due_text: str | None = None
+    due_date: date | None = None
+    source: SourceKind | None = None
+    confidential: bool = False
+    fyi: bool = False
+    urgent: bool = False
+    parent: ItemRef | None = None
+    # A modal has no channel to answer in: the assigner gets the confirmation as a DM.
+    confirm_to_assigner: bool = False
+
+
+@dataclass(slots=True)
+class AssignResult:
+    item: Item
+    owners: list[Person]
+    created: bool = True  # False when the same request had already been handled
+    warnings: list[tuple[str, dict[str, object]]] = field(default_factory=list)
+
+
+class AssignService:
+    def __init__(self, ctx: ServiceContext, people: PeopleService) -> None:
+        self.ctx = ctx
+        self.people = people
+
+    async def assign(self, actor_id: str, request: AssignRequest, *, request_key: str | None) -> AssignResult:
+        actor = await self.people.actor(actor_id)
+        if not actor.has_any(*ASSIGNER_ROLES):
+            raise PermissionDenied("not_allowed", roles=ASSIGNER_ROLES, action="assign")
+        title = " ".join(request.title.split())
+        if not title:
+            raise DomainError("empty_title", field="title")
+        if len(title) > TITLE_MAX:
+            raise DomainError("title_too_long", length=len(title), max=TITLE_MAX, field="title")
+        if len(request.requirements) > REQUIREMENTS_MAX:
+            raise DomainError(
+                "requirements_too_long", length=len(request.requirements), max=REQUIREMENTS_MAX, field="requirements"
+            )
+        owners = [await self.people.resolve_owner(request.lead, field="lead")]
+        for ref in request.co:
+            person = await self.people.resolve_owner(ref, field="co")
+            if any(o.user_id == person.user_id for o in owners):
+                raise DomainError("duplicate_owner", name=person.name, field="co")
+            owners.append(person)
+
+        async with self.ctx.uow() as uow:
+            if request_key and (existing := await uow.items.find_by_request_key(request_key)):
+                return AssignResult(existing, owners, created=False)
+            now, today = self.ctx.now(), self.ctx.today()
+            calendar = await self.ctx.calendar(uow)
+            due = self._due(request, today, calendar)
+            parent_id = None
+            if request.parent is not None:
+                parent = await uow.items.get_by_number(request.parent.resolve(today.year))
+                if parent is None or not lifecycle.is_open(parent):
+                    raise DomainError("item_not_found", ref=str(request.parent.resolve(today.year)), field="parent")
+                parent_id = parent.id
+            item = Item(
+                id=None,
+                number=await uow.items.next_number(today.year),
+                title=title,
+                requirements=request.requirements.strip(),
+                source=request.source or SourceKind.LEADER_INSTRUCTION,
+                state=State.REGISTERED.value,
+                assigner_id=actor.user_id,
+                owners=[
+                    Owner(p.user_id, OwnerRole.LEAD if i == 0 else OwnerRole.CO) for i, p in enumerate(owners)
+                ],
+                original_due=due,
+                current_due=due,
+                created_at=now,
+                confidential=request.confidential,
+                fyi=request.fyi,
+                urgent=request.urgent,
+                parent_id=parent_id,
+            )
+            lifecycle.apply(item, Action.ISSUE)
+            await uow.items.add(item, request_key=request_key, now=now)
+            assert item.id is not None
+            await uow.events.append(
+                item.id,
+                ItemEvent(
+                    EventKind.REGISTERED,
+                    now,
+                    actor.user_id,
+                    {
+                        "number": str(item.number),
+                        "title": item.title,
+                        "due": due.isoformat(),
+                        "source": item.source.value,
+                        "confidential": item.confidential,
+                        "fyi": item.fyi,
+                        "urgent": item.urgent,
+                    },
+                ),
+            )
+            await uow.events.append(
+                item.id,
+                ItemEvent(EventKind.ISSUED, now, actor.user_id, {"owners": [p.user_id for p in owners]}),
+            )
+            for person in owners:
+                reader = self.reader(person)
+                await uow.send(
+                    f"notice:{item.id}:{person.user_id}",
+                    "chat.postMessage",
+                    {"channel": person.user_id, **notices.notice(item, reader, self.ctx.settings.timezone)},
+                    now=now,
+                    item_id=item.id,
+                    purpose="notice",
+                    recipient_id=person.user_id,
+                )
+            result = AssignResult(item, owners)
+            if request.confirm_to_assigner:
+                await uow.send(
+                    f"assigned:{item.id}",
+                    "chat.postMessage",
+                    {"channel": actor.user_id, **replies.assigned(self.reader(actor), result)},
+                    now=now,
+                    item_id=item.id,
+                    purpose="assigned",
+                    recipient_id=actor.user_id,
+                )
+        return result
+
+    def reader(self, person: Person) -> Reader:
+        return Reader(
+            user_id=person.user_id,
+            locale=self.people.locale_of(person),
+            tz=person.tz or self.ctx.settings.timezone,
+            can_see_confidential=True,
+        )
+
+    @staticmethod
+    def _due(request: AssignRequest, today: date, calendar: WorkCalendar) -> date:
+        try:
+            if request.due_date is not None:
+                if request.due_date < today:
+                    raise DomainError("date_in_past", date=request.due_date.isoformat(), field="due")
+                return request.due_date
+            if request.due_text:
+                return parse_due(request.due_text, today, calendar)
+            return default_due(today, calendar)
+        except UnknownCalendarYear as missing:
+            raise DomainError("calendar_year_unknown", year=missing.params.get("year"), field="due") from None
+        except DomainError as error:
+            error.field = error.field or "due"
+            raise

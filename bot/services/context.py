@@ -1,0 +1,45 @@
+"""What every service needs: the database, the clock, the settings, and who is who in Slack."""
+
+from __future__ import annotations
+
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.domain.calendar import ChineseHolidayProvider, WorkCalendar
+from bot.domain.clock import Clock
+from bot.domain.ports import UserDirectory
+from bot.settings import Settings
+from storage.uow import UnitOfWork, unit_of_work
+
+_PROVIDER = ChineseHolidayProvider()
+
+
+@dataclass
+class ServiceContext:
+    sessions: async_sessionmaker[AsyncSession]
+    clock: Clock
+    settings: Settings
+    directory: UserDirectory
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def local_now(self) -> datetime:
+        return self.clock.now().astimezone(self.settings.zone)
+
+    def today(self) -> date:
+        return self.local_now().date()
+
+    def uow(self) -> AbstractAsyncContextManager[UnitOfWork]:
+        return unit_of_work(self.sessions)
+
+    async def calendar(self, uow: UnitOfWork) -> WorkCalendar:
+        """The Chinese holiday calendar plus the organisation's own overrides from the database."""
+        return WorkCalendar(
+            _PROVIDER,
+            overrides=await uow.calendar.overrides(),
+            confirmed_years=await uow.calendar.confirmed_years(),
+        )

@@ -1,0 +1,123 @@
+"""Configuration from the environment (and an optional ``.env``), validated once at start."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DEFAULT_API_URL = "https://slack.com/api/"
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///duban.db"
+_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+_CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
+
+
+class SettingsError(Exception):
+    """A missing or malformed setting; the message names the variable."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    bot_token: str | None = None
+    signing_secret: str | None = None
+    app_token: str | None = None
+    api_url: str = DEFAULT_API_URL
+    port: int = 3000
+    database_url: str = DEFAULT_DATABASE_URL
+    timezone: str = "Asia/Shanghai"
+    locale: str = "zh"
+    leaders: tuple[str, ...] = ()
+    supervisors: tuple[str, ...] = ()
+    admins: tuple[str, ...] = ()
+    bulletin_channel: str | None = None
+    sweep_seconds: int = 60
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def require_slack(self, *, socket: bool = False) -> None:
+        """serve/socket need real credentials; demo does not."""
+        needed = ["SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"] + (["SLACK_APP_TOKEN"] if socket else [])
+        values = {
+            "SLACK_BOT_TOKEN": self.bot_token,
+            "SLACK_SIGNING_SECRET": self.signing_secret,
+            "SLACK_APP_TOKEN": self.app_token,
+        }
+        for name in needed:
+            if not values[name]:
+                raise SettingsError(f"{name} is not set: copy .env.example to .env and fill it in")
+        if self.bot_token and not self.bot_token.startswith("xoxb-"):
+            raise SettingsError("SLACK_BOT_TOKEN must be a bot token starting with xoxb-")
+        if socket and self.app_token and not self.app_token.startswith("xapp-"):
+            raise SettingsError("SLACK_APP_TOKEN must be an app-level token starting with xapp-")
+
+
+def _ids(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    raw = env.get(name, "")
+    ids = tuple(part.strip() for part in raw.split(",") if part.strip())
+    for user_id in ids:
+        if not _USER_ID.match(user_id):
+            raise SettingsError(f"{name} must be comma-separated Slack user ids like U012ABCDEF, got {user_id!r}")
+    return ids
+
+
+def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
+    if not low <= value <= high:
+        raise SettingsError(f"{name} must be between {low} and {high}, got {value}")
+    return value
+
+
+def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True) -> Settings:
+    if env is None:
+        if dotenv:
+            from dotenv import load_dotenv
+
+            load_dotenv(override=False)
+        env = os.environ
+    timezone = env.get("DUBAN_TIMEZONE", "").strip() or "Asia/Shanghai"
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(f"DUBAN_TIMEZONE must be an IANA timezone like Asia/Shanghai, got {timezone!r}") from None
+    locale = env.get("DUBAN_LOCALE", "").strip() or "zh"
+    if locale not in ("zh", "en"):
+        raise SettingsError(f"DUBAN_LOCALE must be zh or en, got {locale!r}")
+    api_url = env.get("SLACK_API_URL", "").strip() or DEFAULT_API_URL
+    if not re.match(r"^https?://", api_url):
+        raise SettingsError(f"SLACK_API_URL must be an http(s) URL, got {api_url!r}")
+    if not api_url.endswith("/"):
+        api_url += "/"
+    database_url = env.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL
+    if not re.match(r"^(sqlite|postgres|postgresql)(\+\w+)?://", database_url):
+        raise SettingsError(
+            f"DATABASE_URL must start with sqlite+aiosqlite:// or postgresql+asyncpg://, got {database_url!r}"
+        )
+    channel = env.get("DUBAN_BULLETIN_CHANNEL", "").strip() or None
+    if channel and not _CHANNEL_ID.match(channel):
+        raise SettingsError(f"DUBAN_BULLETIN_CHANNEL must be a channel id like C012ABCDEF, got {channel!r}")
+    return Settings(
+        bot_token=env.get("SLACK_BOT_TOKEN", "").strip() or None,
+        signing_secret=env.get("SLACK_SIGNING_SECRET", "").strip() or None,
+        app_token=env.get("SLACK_APP_TOKEN", "").strip() or None,
+        api_url=api_url,
+        port=_int(env, "PORT", 3000, 1, 65535),
+        database_url=database_url,
+        timezone=timezone,
+        locale=locale,
+        leaders=_ids(env, "DUBAN_LEADERS"),
+        supervisors=_ids(env, "DUBAN_SUPERVISORS"),
+        admins=_ids(env, "DUBAN_ADMINS"),
+        bulletin_channel=channel,
+        sweep_seconds=_int(env, "DUBAN_SWEEP_SECONDS", 60, 1, 86400),
+    )

@@ -1,0 +1,17 @@
+"""Slack listeners: one module per listener kind, each with ``register(app, services)``.
+
+Handlers are thin: parse what Slack sent, call one service, render the answer, reply. They never touch
+storage; business rules live in ``bot.domain`` and ``bot.services``.
+"""
+
+from __future__ import annotations
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.services import Services
+from handlers import actions, commands, errors, events, views
+
+
+def register_all(app: AsyncApp, services: Services) -> None:
+    for module in (commands, actions, views, events, errors):
+        module.register(app, services)

@@ -1,0 +1,108 @@
+"""The ``/duban`` slash command: parse the text, route it to one service, answer ephemerally."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.domain import commands as grammar
+from bot.domain.errors import DomainError
+from bot.services import Services
+from bot.services.assign import AssignRequest
+from messages import replies
+from messages.modals import assign_modal
+from messages.views import Reader
+
+Reply = dict[str, Any]
+
+
+def register(app: AsyncApp, services: Services) -> None:
+    @app.command("/duban")
+    async def duban(ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient) -> None:
+        user_id = command["user_id"]
+        reader = await services.reader(user_id)
+        try:
+            parsed = grammar.parse_command(command.get("text") or "")
+            route = _ROUTES.get(type(parsed), _not_yet)
+            reply = await route(services, reader, parsed, command, client)
+        except DomainError as error:
+            reply = replies.plain_reply(replies.error_text(reader.locale, error))
+        await ack(**reply) if reply else await ack()
+
+
+async def _help(services: Services, reader: Reader, parsed: Any, command: dict[str, Any], client: Any) -> Reply:
+    return replies.help_message(reader.locale, services.ctx.today())
+
+
+async def _assign(
+    services: Services, reader: Reader, parsed: grammar.Assign, command: dict[str, Any], client: Any
+) -> Reply:
+    request = AssignRequest(
+        lead=parsed.lead,
+        co=parsed.co,
+        title=parsed.title,
+        requirements=parsed.requirements or "",
+        due_text=parsed.due,
+        source=parsed.source,
+        confidential=parsed.confidential,
+        fyi=parsed.fyi,
+        urgent=parsed.urgent,
+        parent=parsed.parent,
+    )
+    # trigger_id is unique per invocation: a replayed request finds the item it already made.
+    result = await services.assign.assign(command["user_id"], request, request_key=f"cmd:{command.get('trigger_id')}")
+    return replies.assigned(reader, result)
+
+
+async def _new(services: Services, reader: Reader, parsed: Any, command: dict[str, Any], client: AsyncWebClient) -> Reply:
+    # The trigger expires in 3 seconds, so the modal opens now rather than through the outbox.
+    await client.views_open(trigger_id=command["trigger_id"], view=assign_modal(reader.locale))
+    return {}
+
+
+async def _list(
+    services: Services, reader: Reader, parsed: grammar.ListItems, command: dict[str, Any], client: Any
+) -> Reply:
+    subject_id = None
+    if parsed.scope == "user" and parsed.user is not None:
+        subject_id = (await services.people.resolve_owner(parsed.user)).user_id
+    result = await services.items.list_items(command["user_id"], parsed.scope, subject_id)
+    return replies.item_list(reader, result.items, total=result.total, scope=result.scope, subject=subject_id)
+
+
+async def _show(services: Services, reader: Reader, parsed: grammar.Show, command: dict[str, Any], client: Any) -> Reply:
+    detail = await services.items.detail(command["user_id"], parsed.ref)
+    return replies.item_card(reader, detail, services.ctx.settings.timezone)
+
+
+async def _language(
+    services: Services, reader: Reader, parsed: grammar.Language, command: dict[str, Any], client: Any
+) -> Reply:
+    locale = await services.people.set_language(command["user_id"], parsed.locale)
+    return replies.plain_reply(replies.t(locale, "reply.language_set"))
+
+
+async def _holiday(
+    services: Services, reader: Reader, parsed: grammar.Holiday, command: dict[str, Any], client: Any
+) -> Reply:
+    result = await services.calendar.apply(command["user_id"], parsed)
+    return replies.holiday(reader, result)
+
+
+async def _not_yet(services: Services, reader: Reader, parsed: Any, command: dict[str, Any], client: Any) -> Reply:
+    return replies.plain_reply(replies.t(reader.locale, "reply.command_not_ready", command=type(parsed).__name__.lower()))
+
+
+Route = Callable[[Services, Reader, Any, dict[str, Any], Any], Awaitable[Reply]]
+_ROUTES: dict[type, Route] = {
+    grammar.Help: _help,
+    grammar.Assign: _assign,
+    grammar.New: _new,
+    grammar.ListItems: _list,
+    grammar.Show: _show,
+    grammar.Language: _language,
+    grammar.Holiday: _holiday,
+}

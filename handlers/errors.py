@@ -1,0 +1,35 @@
+"""The one place unexpected errors end up: logged with a reference the user is told."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.response import BoltResponse
+
+from bot.services import Services
+from messages import replies
+
+log = logging.getLogger("duban.errors")
+
+
+def register(app: AsyncApp, services: Services) -> None:
+    @app.error
+    async def on_error(error: Exception, body: dict[str, Any], respond: Any) -> BoltResponse | None:
+        ref = uuid.uuid4().hex[:8]
+        log.exception("unhandled error ref=%s type=%s", ref, body.get("type") or body.get("command"), exc_info=error)
+        user_id = body.get("user_id") or (body.get("user") or {}).get("id")
+        locale = services.ctx.settings.locale
+        if user_id:
+            try:
+                locale = (await services.reader(user_id)).locale
+            except Exception:  # the database may be what failed; answer in the default language
+                log.debug("could not load the reader for the error reply", exc_info=True)
+        text = replies.t(locale, "error.internal", ref=ref)
+        if body.get("command"):
+            return BoltResponse(status=200, body={"response_type": "ephemeral", "text": text})
+        if respond is not None and body.get("response_url"):
+            await respond(response_type="ephemeral", replace_original=False, text=text)
+        return None

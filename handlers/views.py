@@ -1,0 +1,52 @@
+"""Modal submissions. Field errors go back into the modal; nothing is created unless all is valid."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+
+from bot.domain.commands import UserRef
+from bot.domain.errors import DomainError
+from bot.domain.items import SourceKind
+from bot.services import Services
+from bot.services.assign import AssignRequest
+from messages import replies
+from messages.modals import ASSIGN_CALLBACK, CO, DUE, FLAGS, LEAD, REQUIREMENTS, SOURCE, TITLE, read_assign_state
+
+# Errors about something other than a field are shown on the title field, the top of the form.
+_FIELDS = {TITLE, REQUIREMENTS, LEAD, CO, DUE, SOURCE, FLAGS}
+
+
+def register(app: AsyncApp, services: Services) -> None:
+    @app.view(ASSIGN_CALLBACK)
+    async def submit_assignment(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+        user_id = body["user"]["id"]
+        reader = await services.reader(user_id)
+        values = read_assign_state(view["state"]["values"])
+        try:
+            due = values[DUE]
+            request = AssignRequest(
+                lead=UserRef(user_id=values[LEAD], name=None),
+                co=tuple(UserRef(user_id=u, name=None) for u in values[CO]),
+                title=values[TITLE],
+                requirements=values[REQUIREMENTS],
+                due_date=date.fromisoformat(due) if due else None,
+                source=SourceKind(values[SOURCE]) if values[SOURCE] else None,
+                confidential="confidential" in values[FLAGS],
+                fyi="fyi" in values[FLAGS],
+                urgent="urgent" in values[FLAGS],
+                confirm_to_assigner=True,
+            )
+            # The view id is stable across a double submit of the same modal: one item, not two.
+            await services.assign.assign(user_id, request, request_key=f"view:{view['id']}")
+        except DomainError as error:
+            field = error.field if error.field in _FIELDS else TITLE
+            await ack(response_action="errors", errors={field: _short(replies.error_text(reader.locale, error))})
+            return
+        await ack()
+
+
+def _short(text: str) -> str:
+    return text.replace(":warning: ", "")[:150]

@@ -1,0 +1,222 @@
+"""Replies to the person who acted: confirmations, refusals, lists, the item card and its timeline."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from bot.domain.errors import DomainError
+from bot.domain.events import ItemEvent
+from bot.domain.items import Item
+from messages.blocks import actions, button, context, divider, fields, header, message, section
+from messages.i18n import format_date, format_datetime, has, render, t, tp
+from messages.notices import OPEN, REPORT, deadline_for, owners_line
+from messages.text import Mrkdwn, clip, escape, mention
+from messages.views import ItemDetail, Reader
+
+TIMELINE_LIMIT = 40
+
+
+def error_text(locale: str, error: DomainError) -> str:
+    """A refusal in the reader's language, saying what to fix."""
+    params: dict[str, Any] = dict(error.params)
+    if "roles" in params:
+        params["roles"] = Mrkdwn(" / ".join(t(locale, f"role.{r}") for r in params["roles"]))
+    if error.code == "not_allowed" and "action" in params:
+        params["action"] = Mrkdwn(t(locale, f"actions.{params['action']}"))
+    if error.code == "illegal_transition":
+        params["state"] = Mrkdwn(t(locale, f"state.{params['state']}"))
+        params["action"] = Mrkdwn(t(locale, f"transition.{params['action']}"))
+    key = f"error.{error.code}"
+    if not has(locale, key):
+        return t(locale, "error.internal", ref=error.code)
+    return ":warning: " + t(locale, key, **params)
+
+
+def plain_reply(text: str) -> dict[str, Any]:
+    return {"text": clip(text, 3000)}
+
+
+def help_message(locale: str, today: date) -> dict[str, Any]:
+    text = render(locale, "help", year=today.year)
+    return message(text.splitlines()[0], [section(chunk) for chunk in _chunks(text, 2900)])
+
+
+def _chunks(text: str, size: int) -> Iterable[str]:
+    lines, current = text.splitlines(), ""
+    for line in lines:
+        if len(current) + len(line) + 1 > size:
+            yield current
+            current = ""
+        current += line + "\n"
+    if current:
+        yield current
+
+
+def title_for(item: Item, reader: Reader) -> str:
+    """Confidential titles are shown only to those allowed to see them."""
+    if item.confidential and not (reader.can_see_confidential or item.involves(reader.user_id)):
+        return t(reader.locale, "list.confidential_title")
+    prefix = ":lock: " if item.confidential else ""
+    return Mrkdwn(prefix + escape(item.title))
+
+
+def item_list(reader: Reader, details: list[ItemDetail], *, total: int, scope: str, subject: str | None) -> dict[str, Any]:
+    loc = reader.locale
+    heading = tp(loc, f"list.header_{scope}", who=subject or "") if scope != "user" else tp(
+        loc, "list.header_user", who=subject or ""
+    )
+    blocks: list[Any] = [header(heading)]
+    if not details:
+        blocks.append(section(t(loc, "list.empty")))
+    for detail in details[:40]:
+        item = detail.item
+        line = t(
+            loc,
+            "list.line",
+            number=str(item.number),
+            title=title_for(item, reader),
+            state=t(loc, f"state.{item.state}"),
+            due=format_date(item.current_due, loc),
+            overdue_days=detail.overdue_days,
+            lead=mention(item.lead.user_id),
+        )
+        blocks.append(_with_open_button(line, item, loc))
+    if total > len(details):
+        blocks.append(context(t(loc, "list.more", shown=len(details), total=total)))
+    return message(heading, blocks)
+
+
+def _with_open_button(text: str, item: Item, loc: str) -> Any:
+    from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
+
+    return SectionBlock(
+        text=MarkdownTextObject(text=clip(text, 3000)),
+        accessory=button(tp(loc, "button.open"), OPEN, str(item.id)),
+    )
+
+
+def item_card(reader: Reader, detail: ItemDetail, org_tz: str) -> dict[str, Any]:
+    item, loc = detail.item, reader.locale
+    number = str(item.number)
+    lead, co = owners_line(item)
+    due = deadline_for(item, reader, org_tz)
+    if item.original_due != item.current_due:
+        due = t(loc, "show.original_due", current=Mrkdwn(due), original=format_date(item.original_due, loc))
+    blocks: list[Any] = [
+        header(tp(loc, "show.header", number=number, state=tp(loc, f"state.{item.state}"))),
+        section(title_for(item, reader)),
+    ]
+    if item.requirements:
+        blocks.append(section(t(loc, "notice.requirements") + "\n" + escape(item.requirements)))
+    state_text = t(loc, f"state.{item.state}")
+    if detail.overdue_days:
+        state_text += f" · :red_circle: {detail.overdue_days}"
+    blocks.append(
+        fields(
+            t(loc, "notice.lead") + "\n" + lead,
+            t(loc, "notice.co") + "\n" + (co or t(loc, "notice.none")),
+            t(loc, "notice.due") + "\n" + due,
+            t(loc, "show.fields_state") + "\n" + state_text,
+            t(loc, "notice.source") + "\n" + t(loc, f"source.{item.source.value}"),
+            t(loc, "notice.assigned_by") + "\n" + mention(item.assigner_id),
+        )
+    )
+    if item.confidential:
+        blocks.append(context(t(loc, "notice.confidential")))
+    blocks.append(divider())
+    blocks.append(section(t(loc, "show.timeline") + "\n" + timeline(reader, detail.events)))
+    if item.owner(reader.user_id) and not item.fyi:
+        blocks.append(actions(button(tp(loc, "button.report"), REPORT, str(item.id))))
+    return message(f"{number} {item.title}", blocks)
+
+
+def timeline(reader: Reader, events: list[ItemEvent]) -> str:
+    loc = reader.locale
+    if not events:
+        return t(loc, "show.no_events")
+    shown = events[-TIMELINE_LIMIT:]
+    lines = [event_line(reader, e) for e in shown]
+    text = "\n".join(lines)
+    return clip(text, 2800)
+
+
+def event_line(reader: Reader, event: ItemEvent) -> str:
+    loc = reader.locale
+    payload = event.payload
+    params: dict[str, Any] = {
+        "actor": mention(event.actor_id) if event.actor_id else "Duban",
+        "owners": Mrkdwn(", ".join(mention(u) for u in payload.get("owners", []))),
+        "who": mention(payload["user"]) if payload.get("user") else "",
+        "old": Mrkdwn(t(loc, f"state.{payload['old']}")) if payload.get("old") else "",
+        "new": Mrkdwn(t(loc, f"state.{payload['new']}")) if payload.get("new") else "",
+        "detail": payload.get("detail", ""),
+        "error": payload.get("error", ""),
+    }
+    text = t(loc, f"event.{event.kind.value}", **params)
+    return t(loc, "event.line", at=format_datetime(event.at, loc, reader.tz), text=Mrkdwn(text))
+
+
+def assigned(reader: Reader, result: Any) -> dict[str, Any]:
+    """Confirmation for the assigner (result: bot.services.assign.AssignResult)."""
+    loc, item = reader.locale, result.item
+    if not result.created:
+        return plain_reply(t(loc, "reply.assigned_again", number=str(item.number)))
+    text = t(
+        loc,
+        "reply.assigned",
+        number=str(item.number),
+        title=item.title,
+        due=format_date(item.current_due, loc),
+        owners=Mrkdwn(", ".join(mention(p.user_id) for p in result.owners)),
+    )
+    blocks: list[Any] = [_with_open_button(text, item, loc)]
+    for key, params in result.warnings:
+        blocks.append(context(t(loc, key, **params)))
+    return message(text, blocks)
+
+
+def acknowledged(reader: Reader, result: Any) -> dict[str, Any]:
+    loc, item = reader.locale, result.item
+    if result.already:
+        text = t(loc, "reply.already_acknowledged", number=str(item.number), at=format_datetime(result.at, loc, reader.tz))
+    else:
+        text = t(loc, "reply.acknowledged", number=str(item.number), state=t(loc, f"state.{item.state}"))
+    return plain_reply(text)
+
+
+def form_not_ready(reader: Reader, form: str, number: str) -> dict[str, Any]:
+    return plain_reply(t(reader.locale, "reply.form_not_ready", form=t(reader.locale, f"form.{form}"), number=number))
+
+
+def holiday(reader: Reader, result: Any) -> dict[str, Any]:
+    """Answer to /duban holiday (result: bot.services.calendar_admin.HolidayResult)."""
+    loc = reader.locale
+    if result.action in ("off", "work"):
+        return plain_reply(
+            t(loc, f"reply.holiday_{result.action}", date=format_date(result.day, loc), note=result.note or "")
+        )
+    if result.action == "clear":
+        key = "reply.holiday_cleared" if result.changed else "reply.holiday_clear_none"
+        return plain_reply(t(loc, key, date=format_date(result.day, loc)))
+    if result.action == "confirm":
+        return plain_reply(t(loc, "reply.holiday_confirmed", year=result.year))
+    lines = [t(loc, "reply.holiday_list_header", year=result.year)]
+    lines.append(t(loc, "reply.holiday_package" if result.covered_by_package else "reply.holiday_no_package", year=result.year))
+    for day, is_workday, note in result.overrides:
+        lines.append(
+            t(loc, "reply.holiday_line", date=format_date(day, loc), kind=t(loc, "reply.workday" if is_workday else "reply.day_off"), note=note)
+        )
+    return plain_reply("\n".join(lines))
+
+
+def delivery_failed(locale: str, *, number: str | None, recipient: str | None, error: str) -> dict[str, Any]:
+    text = t(
+        locale,
+        "reply.delivery_failed",
+        number=number or "-",
+        who=mention(recipient) if recipient else "-",
+        error=error,
+    )
+    return plain_reply(text)

@@ -1,0 +1,41 @@
+"""Slack text safety: escape what Slack decodes, and nothing else.
+
+Slack's mrkdwn decodes exactly ``&amp;``, ``&lt;`` and ``&gt;``; escaping those three turns anything a user
+typed (``<!channel>``, ``<@U…>``, ``<!subteam^…>``, links) into inert text. HTML escaping would show
+people ``&#39;``. Text we build ourselves (mentions, dates) is marked with :class:`Mrkdwn` and passes.
+"""
+
+from __future__ import annotations
+
+import re
+
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+# Plain-text fields do not parse mentions, but a zero-width joiner keeps bare @channel/@here inert too.
+_BROADCAST_WORDS = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
+
+
+class Mrkdwn(str):
+    """Text that is already safe mrkdwn (built by us, not typed by a user)."""
+
+    __slots__ = ()
+
+
+def escape(value: object) -> str:
+    if isinstance(value, Mrkdwn):
+        return value
+    text = str(value).translate(_ESCAPES)
+    return _BROADCAST_WORDS.sub("@\u200d\\1", text)
+
+
+def plain(value: object) -> str:
+    """For plain_text objects: Slack shows entities literally there, so only defuse broadcast words."""
+    return _BROADCAST_WORDS.sub("@\u200d\\1", str(value))
+
+
+def mention(user_id: str) -> Mrkdwn:
+    return Mrkdwn(f"<@{user_id}>")
+
+
+def clip(text: str, limit: int) -> str:
+    """Shorten to Slack's field limit, marking the cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,25 @@
+"""Plain data the services hand to the message builders (so messages never touch storage)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.domain.events import ItemEvent
+from bot.domain.items import Item
+
+
+@dataclass(frozen=True, slots=True)
+class Reader:
+    """Who will read a message: decides language, timezone and what may be shown."""
+
+    user_id: str
+    locale: str
+    tz: str
+    can_see_confidential: bool = False
+
+
+@dataclass(slots=True)
+class ItemDetail:
+    item: Item
+    events: list[ItemEvent] = field(default_factory=list)
+    overdue_days: int = 0

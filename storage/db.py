@@ -1,0 +1,156 @@
+"""Engine and session set-up, identical behaviour on SQLite (default) and PostgreSQL.
+
+SQLite gets foreign keys, WAL and a busy timeout, and every transaction starts with
+``BEGIN IMMEDIATE``: the write lock is taken up front, so concurrent writers wait their turn
+(busy timeout) instead of failing with "database is locked" when two read-then-write
+transactions try to upgrade their locks at the same time.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.orm import Session
+from sqlalchemy.types import DateTime, TypeDecorator
+
+log = logging.getLogger(__name__)
+
+DEFAULT_URL = "sqlite+aiosqlite:///duban.db"
+SQLITE_BUSY_TIMEOUT_S = 30
+
+
+def normalise_url(url: str | URL) -> URL:
+    """Map the URLs people paste (``postgres://``, ``sqlite:///x.db``) to our async drivers."""
+    raw = str(url) if isinstance(url, URL) else url
+    if raw.startswith("postgres://"):
+        raw = "postgresql://" + raw.removeprefix("postgres://")
+    parsed = make_url(raw)
+    backend, driver = parsed.get_backend_name(), parsed.get_driver_name()
+    if backend == "postgresql":
+        if driver != "asyncpg":
+            parsed = parsed.set(drivername="postgresql+asyncpg")
+        # libpq's sslmode is not an asyncpg argument; asyncpg spells it ``ssl`` (same values).
+        if "sslmode" in parsed.query:
+            query = dict(parsed.query)
+            query.setdefault("ssl", query.pop("sslmode"))
+            parsed = parsed.set(query=query)
+    elif backend == "sqlite" and driver != "aiosqlite":
+        parsed = parsed.set(drivername="sqlite+aiosqlite")
+    return parsed
+
+
+def create_engine(url: str | URL, *, echo: bool = False, foreign_keys: bool = True) -> AsyncEngine:
+    """An async engine for ``url``.
+
+    ``foreign_keys=False`` is for migrations only: SQLite batch migrations rebuild tables by
+    copy-and-drop, and with enforcement on, dropping a parent table would cascade deletes.
+    """
+    parsed = normalise_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        engine = create_async_engine(parsed, echo=echo, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
+        _configure_sqlite(engine.sync_engine, foreign_keys=foreign_keys)
+        return engine
+    return create_async_engine(
+        parsed,
+        echo=echo,
+        pool_size=10,
+        max_overflow=20,
+        pool_timeout=30,
+        pool_pre_ping=True,  # survive server restarts and idle-connection reaping by proxies
+        pool_recycle=1800,
+        connect_args={"server_settings": {"application_name": "duban"}},
+    )
+
+
+def _configure_sqlite(sync_engine: Engine, *, foreign_keys: bool) -> None:
+    # The SQLAlchemy-documented recipe: take BEGIN away from the driver and emit it ourselves.
+    @event.listens_for(sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # the driver must not emit BEGIN itself
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
+            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
+            if not _is_memory(sync_engine.url):
+                cursor.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
+                cursor.execute("PRAGMA synchronous=NORMAL")  # durable enough with WAL, much faster
+        finally:
+            cursor.close()
+
+    @event.listens_for(sync_engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _is_memory(url: URL) -> bool:
+    return url.database in (None, "", ":memory:") or "mode=memory" in str(url)
+
+
+def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    # Rows stay readable after commit: services hand them to renderers outside the transaction.
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+async def ping(engine: AsyncEngine) -> bool:
+    """True if the database answers ``SELECT 1`` (health checks, start-up)."""
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+    except Exception as exc:  # any driver or network failure means "not reachable"
+        log.warning("database ping failed: %s", exc)
+        return False
+    return True
+
+
+def dialect_name(obj: AsyncSession | Session | AsyncConnection | Connection | AsyncEngine | Engine) -> str:
+    if isinstance(obj, AsyncSession | Session):
+        return obj.get_bind().dialect.name
+    return obj.dialect.name
+
+
+def is_postgres(obj: AsyncSession | Session | AsyncConnection | Connection | AsyncEngine | Engine) -> bool:
+    return dialect_name(obj) == "postgresql"
+
+
+def as_utc(value: datetime) -> datetime:
+    """UTC-aware copy of ``value``; naive values are taken to be UTC already (SQLite reads)."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def to_db_utc(value: datetime) -> datetime:
+    """``value`` for binding: aware input required, converted to UTC.
+
+    SQLite's DateTime drops the offset when it formats a value, so a +08:00 instant would be
+    stored as the wrong moment and compare wrongly; converting to UTC first keeps both dialects equal.
+    """
+    if value.tzinfo is None:
+        raise ValueError("naive datetime: Duban stores aware UTC instants only")
+    return value.astimezone(UTC)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """``DateTime(timezone=True)`` that always binds and returns aware UTC on every dialect.
+
+    Not yet used by ``storage.models``; swapping ``Timestamp`` to it makes SQLite reads aware like
+    PostgreSQL's (the DDL is unchanged, so no migration is needed).
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return None if value is None else to_db_utc(value)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return None if value is None else as_utc(value)

@@ -1,0 +1,290 @@
+"""The outbox: every Slack Web API call is a row written in the business transaction.
+
+Producers call :func:`enqueue` inside their own transaction. The dispatcher
+(``bot.dispatcher``) then claims due rows with a lease, sends them and records the outcome, each
+step in its own short transaction so no database lock is held during HTTP calls.
+
+Row life cycle: ``pending`` → (claim) ``sending`` → ``sent`` | ``failed`` | back to ``pending``
+(retry or release). A ``sending`` row whose lease (``claimed_until``) has passed belongs to a
+worker that died; any worker may claim it again. Every ``mark_*`` is fenced: it only applies
+while the row is still ``sending`` under the same claim (worker id and attempt number), so a
+worker whose lease ran out can never overwrite the outcome of the worker that took over.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.db import is_postgres, to_db_utc
+from storage.models import OutboxRow, SlackMessageRow
+
+PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimedSend:
+    """A row this worker holds a lease on; ``attempts`` counts this attempt and fences the claim."""
+
+    id: int
+    idem_key: str
+    method: str
+    payload: dict[str, Any]
+    attempts: int
+    item_id: int | None = None
+    purpose: str | None = None
+    recipient_id: str | None = None
+
+
+def _insert_for(session: AsyncSession) -> Any:
+    return postgresql.insert if is_postgres(session) else sqlite.insert
+
+
+async def enqueue(
+    session: AsyncSession,
+    *,
+    idem_key: str,
+    method: str,
+    payload: dict[str, Any],
+    now: datetime,
+    item_id: int | None = None,
+    purpose: str | None = None,
+    recipient_id: str | None = None,
+    not_before: datetime | None = None,
+) -> bool:
+    """Add a pending send in the caller's transaction. False if ``idem_key`` is already queued.
+
+    ``INSERT … ON CONFLICT (idem_key) DO NOTHING`` makes a replayed command or a second sweep a
+    no-op without aborting the caller's transaction (a plain INSERT would raise and, on
+    PostgreSQL, poison the whole transaction).
+    """
+    now = to_db_utc(now)
+    due = max(now, to_db_utc(not_before)) if not_before is not None else now
+    stmt = (
+        _insert_for(session)(OutboxRow)
+        .values(
+            idem_key=idem_key,
+            method=method,
+            payload=payload,
+            status=PENDING,
+            attempts=0,
+            next_attempt_at=due,
+            created_at=now,
+            item_id=item_id,
+            purpose=purpose,
+            recipient_id=recipient_id,
+        )
+        .on_conflict_do_nothing(index_elements=[OutboxRow.idem_key])
+        .returning(OutboxRow.id)
+    )
+    result = await session.execute(stmt)
+    return result.scalar_one_or_none() is not None
+
+
+def _due(now: datetime) -> ColumnElement[bool]:
+    return or_(
+        and_(OutboxRow.status == PENDING, OutboxRow.next_attempt_at <= now),
+        # A crashed worker's lease ran out: the row is fair game again.
+        and_(OutboxRow.status == SENDING, OutboxRow.claimed_until < now),
+    )
+
+
+async def claim_due(
+    session_factory: async_sessionmaker[AsyncSession],
+    *,
+    now: datetime,
+    worker_id: str,
+    limit: int,
+    lease: timedelta,
+) -> list[ClaimedSend]:
+    """Lease up to ``limit`` due rows to ``worker_id`` (oldest due first) in one short transaction.
+
+    PostgreSQL: ``FOR UPDATE SKIP LOCKED`` lets concurrent workers take disjoint batches without
+    waiting on each other. SQLite: BEGIN IMMEDIATE serialises claimers, which is equivalent.
+    """
+    now = to_db_utc(now)
+    async with session_factory.begin() as session:
+        picked = (
+            select(OutboxRow.id)
+            .where(_due(now))
+            .order_by(OutboxRow.next_attempt_at, OutboxRow.id)
+            .limit(limit)
+        )
+        if is_postgres(session):
+            picked = picked.with_for_update(skip_locked=True)
+        ids = list((await session.scalars(picked)).all())
+        if not ids:
+            return []
+        rows = await session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id.in_(ids))
+            .values(
+                status=SENDING,
+                claimed_by=worker_id,
+                claimed_until=now + lease,
+                attempts=OutboxRow.attempts + 1,
+            )
+            .returning(
+                OutboxRow.id,
+                OutboxRow.idem_key,
+                OutboxRow.method,
+                OutboxRow.payload,
+                OutboxRow.attempts,
+                OutboxRow.item_id,
+                OutboxRow.purpose,
+                OutboxRow.recipient_id,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        claimed = {row.id: ClaimedSend(**row._asdict()) for row in rows}
+    return [claimed[i] for i in ids if i in claimed]  # keep the due order
+
+
+def _fenced(send_id: int, worker_id: str, attempts: int | None) -> ColumnElement[bool]:
+    cond = and_(OutboxRow.id == send_id, OutboxRow.status == SENDING, OutboxRow.claimed_by == worker_id)
+    return and_(cond, OutboxRow.attempts == attempts) if attempts is not None else cond
+
+
+async def mark_sent(
+    session_factory: async_sessionmaker[AsyncSession],
+    send_id: int,
+    *,
+    worker_id: str,
+    result: dict[str, Any],
+    now: datetime,
+    attempts: int | None = None,
+) -> bool:
+    """Record a successful send; False if the claim was lost meanwhile (nothing is changed then).
+
+    When the row belongs to an item and a purpose and ``result`` names the ``channel`` and ``ts``
+    of a message, a ``slack_messages`` row is written in the same transaction (threads, updates).
+    """
+    now = to_db_utc(now)
+    async with session_factory.begin() as session:
+        row = (
+            await session.execute(
+                update(OutboxRow)
+                .where(_fenced(send_id, worker_id, attempts))
+                .values(status=SENT, sent_at=now, result=result, claimed_until=None)
+                .returning(OutboxRow.item_id, OutboxRow.purpose, OutboxRow.recipient_id)
+                .execution_options(synchronize_session=False)
+            )
+        ).one_or_none()
+        if row is None:
+            return False
+        channel, ts = result.get("channel"), result.get("ts")
+        if row.item_id is not None and row.purpose and isinstance(channel, str) and isinstance(ts, str):
+            # chat.update answers with the ts of the message it edited: keep the first row.
+            await session.execute(
+                _insert_for(session)(SlackMessageRow)
+                .values(
+                    item_id=row.item_id,
+                    purpose=row.purpose,
+                    user_id=row.recipient_id,
+                    channel=channel,
+                    ts=ts,
+                    created_at=now,
+                )
+                .on_conflict_do_nothing(index_elements=[SlackMessageRow.channel, SlackMessageRow.ts])
+            )
+    return True
+
+
+async def mark_retry(
+    session_factory: async_sessionmaker[AsyncSession],
+    send_id: int,
+    *,
+    worker_id: str,
+    error: str,
+    next_attempt_at: datetime,
+    attempts: int | None = None,
+    count_attempt: bool = True,
+) -> bool:
+    """Put the row back to ``pending`` until ``next_attempt_at``.
+
+    ``count_attempt=False`` (rate limiting) gives the attempt back: being told to wait is not a
+    failure of the message and must not push it towards ``max_attempts``.
+    """
+    values: dict[str, Any] = {
+        "status": PENDING,
+        "next_attempt_at": to_db_utc(next_attempt_at),
+        "last_error": error,
+        "claimed_until": None,
+    }
+    if not count_attempt:
+        values["attempts"] = OutboxRow.attempts - 1
+    return await _apply(session_factory, send_id, worker_id, attempts, values)
+
+
+async def release(
+    session_factory: async_sessionmaker[AsyncSession],
+    send_id: int,
+    *,
+    worker_id: str,
+    next_attempt_at: datetime,
+    attempts: int | None = None,
+) -> bool:
+    """Give back a claimed row that was not attempted (local pacing), uncounted and without error."""
+    values: dict[str, Any] = {
+        "status": PENDING,
+        "next_attempt_at": to_db_utc(next_attempt_at),
+        "claimed_until": None,
+        "attempts": OutboxRow.attempts - 1,
+    }
+    return await _apply(session_factory, send_id, worker_id, attempts, values)
+
+
+async def mark_failed(
+    session_factory: async_sessionmaker[AsyncSession],
+    send_id: int,
+    *,
+    worker_id: str,
+    error: str,
+    now: datetime,
+    attempts: int | None = None,
+) -> bool:
+    """Give up on the row for good (permanent Slack error, or retries exhausted)."""
+    to_db_utc(now)  # same contract as the other marks: an aware instant
+    values: dict[str, Any] = {"status": FAILED, "last_error": error, "claimed_until": None}
+    return await _apply(session_factory, send_id, worker_id, attempts, values)
+
+
+async def _apply(
+    session_factory: async_sessionmaker[AsyncSession],
+    send_id: int,
+    worker_id: str,
+    attempts: int | None,
+    values: dict[str, Any],
+) -> bool:
+    async with session_factory.begin() as session:
+        result = await session.execute(
+            update(OutboxRow)
+            .where(_fenced(send_id, worker_id, attempts))
+            .values(**values)
+            .returning(OutboxRow.id)
+            .execution_options(synchronize_session=False)
+        )
+        return result.scalar_one_or_none() is not None
+
+
+async def pending_count(session_factory: async_sessionmaker[AsyncSession]) -> int:
+    """Sends not yet finished: ``pending`` (due or scheduled later) plus ``sending``."""
+    async with session_factory() as session:
+        count = await session.scalar(
+            select(func.count()).select_from(OutboxRow).where(OutboxRow.status.in_((PENDING, SENDING)))
+        )
+        return int(count or 0)
+
+
+async def failed_sends(session_factory: async_sessionmaker[AsyncSession], limit: int = 50) -> list[OutboxRow]:
+    """The most recent failed sends, newest first (for the supervision office's attention)."""
+    async with session_factory() as session:
+        rows = await session.scalars(
+            select(OutboxRow).where(OutboxRow.status == FAILED).order_by(OutboxRow.id.desc()).limit(limit)
+        )
+        return list(rows)

@@ -1,0 +1,61 @@
+"""One transaction per user action: the unit of work hands out repositories bound to it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.outbox import enqueue
+from storage.repositories import (
+    CalendarRepository,
+    EventRepository,
+    ItemRepository,
+    PeopleRepository,
+    SlackMessageRepository,
+)
+
+
+class UnitOfWork:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self.items = ItemRepository(session)
+        self.events = EventRepository(session)
+        self.people = PeopleRepository(session)
+        self.calendar = CalendarRepository(session)
+        self.messages = SlackMessageRepository(session)
+
+    async def send(
+        self,
+        idem_key: str,
+        method: str,
+        payload: dict[str, Any],
+        *,
+        now: datetime,
+        item_id: int | None = None,
+        purpose: str | None = None,
+        recipient_id: str | None = None,
+        not_before: datetime | None = None,
+    ) -> bool:
+        """Queue a Slack call to go out after this transaction commits (never twice for one key)."""
+        return await enqueue(
+            self.session,
+            idem_key=idem_key,
+            method=method,
+            payload=payload,
+            now=now,
+            item_id=item_id,
+            purpose=purpose,
+            recipient_id=recipient_id,
+            not_before=not_before,
+        )
+
+
+@asynccontextmanager
+async def unit_of_work(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[UnitOfWork]:
+    """Commit on success, roll back on any exception (so nothing is half-written)."""
+    async with sessions() as session, session.begin():
+        yield UnitOfWork(session)

@@ -1,0 +1,140 @@
+"""Shared fixtures: a migrated, empty database on SQLite and on PostgreSQL.
+
+* ``db_url`` is parametrised ``sqlite`` / ``postgres``; a test that uses it (or ``engine`` /
+  ``session_factory`` / ``engine_factory``) runs once per database.
+* SQLite: a fresh file per test, copied from a template migrated once per session.
+* PostgreSQL: one throw-away database per session (``duban_test_<hex>``, created from the admin
+  URL, migrated once, dropped at the end); every table is truncated before each test.
+  Admin URL: ``DUBAN_TEST_PG_URL`` (default ``postgresql://postgres@127.0.0.1:5432/test``).
+  ``DUBAN_SKIP_PG=1`` skips the postgres cases; otherwise an unreachable server is an error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, TypeVar
+
+import asyncpg
+import pytest
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from storage.db import create_engine, make_session_factory
+from storage.migrate import upgrade
+from storage.models import Base
+
+PG_ADMIN_URL = os.environ.get("DUBAN_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+SKIP_PG = os.environ.get("DUBAN_SKIP_PG") == "1"
+
+T = TypeVar("T")
+
+
+def _run(coro: Coroutine[Any, Any, T]) -> T:
+    """Run set-up work to completion on its own loop in a worker thread.
+
+    Session fixtures are first requested from inside a running test loop (``getfixturevalue``),
+    where a second loop cannot run on the same thread; pytest-asyncio's loops stay untouched.
+    """
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
+def _asyncpg_dsn(url: str) -> str:
+    # asyncpg wants plain postgresql:// without a SQLAlchemy driver suffix.
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("sqlite-template") / "template.db"
+    _run(upgrade(f"sqlite+aiosqlite:///{path}"))
+    return path
+
+
+@pytest.fixture(scope="session")
+def _pg_database() -> Iterator[str]:
+    admin = _asyncpg_dsn(PG_ADMIN_URL)
+    name = f"duban_test_{uuid.uuid4().hex[:12]}"
+
+    async def create() -> None:
+        conn = await asyncpg.connect(admin)
+        try:
+            await conn.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await conn.close()
+
+    async def drop() -> None:
+        conn = await asyncpg.connect(admin)
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await conn.close()
+
+    _run(create())
+    url = make_url(PG_ADMIN_URL).set(drivername="postgresql+asyncpg", database=name)
+    rendered = url.render_as_string(hide_password=False)
+    try:
+        _run(upgrade(rendered))
+        yield rendered
+    finally:
+        _run(drop())
+
+
+_TRUNCATE = "TRUNCATE TABLE {} RESTART IDENTITY CASCADE".format(
+    ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+)
+
+
+@pytest.fixture(
+    params=[
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param(
+            "postgres",
+            id="postgres",
+            marks=[pytest.mark.postgres, *([pytest.mark.skip(reason="DUBAN_SKIP_PG=1")] if SKIP_PG else [])],
+        ),
+    ]
+)
+async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """URL of a migrated, empty database (SQLAlchemy async form)."""
+    if request.param == "sqlite":
+        path = tmp_path / "duban.db"
+        shutil.copyfile(request.getfixturevalue("_sqlite_template"), path)
+        return f"sqlite+aiosqlite:///{path}"
+    url: str = request.getfixturevalue("_pg_database")
+    conn = await asyncpg.connect(_asyncpg_dsn(url))
+    try:
+        await conn.execute(_TRUNCATE)
+    finally:
+        await conn.close()
+    return url
+
+
+@pytest.fixture
+async def engine_factory(db_url: str) -> AsyncIterator[Callable[[], AsyncEngine]]:
+    """Make extra engines on ``db_url`` (separate pools, like separate processes); all disposed."""
+    engines: list[AsyncEngine] = []
+
+    def make() -> AsyncEngine:
+        engines.append(create_engine(db_url))
+        return engines[-1]
+
+    yield make
+    for engine in engines:
+        await engine.dispose()
+
+
+@pytest.fixture
+async def engine(engine_factory: Callable[[], AsyncEngine]) -> AsyncEngine:
+    return engine_factory()
+
+
+@pytest.fixture
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return make_session_factory(engine)
