@@ -76,7 +76,9 @@ class Runtime:
     def start_scheduler(self) -> None:
         """APScheduler only triggers; the database decides what is due and who claims it."""
         scheduler = AsyncIOScheduler(timezone=self.settings.timezone)
-        scheduler.add_job(self.dispatcher.run_once, "interval", seconds=1, max_instances=1, coalesce=True, id="outbox")
+        scheduler.add_job(
+            self.dispatcher.run_once, "interval", seconds=1, max_instances=1, coalesce=True, id="outbox"
+        )
         scheduler.start()
         self.scheduler = scheduler
 
@@ -101,7 +103,9 @@ async def build_runtime(
     engine = create_engine(settings.database_url)
     sessions = make_session_factory(engine)
     client = make_client(settings)
-    ctx = ServiceContext(sessions=sessions, clock=clock, settings=settings, directory=SlackUserDirectory(client))
+    ctx = ServiceContext(
+        sessions=sessions, clock=clock, settings=settings, directory=SlackUserDirectory(client)
+    )
     services = Services.build(ctx)
     # Work is done before the ack (all of it is short database work), so an answer always reflects
     # what was saved and nothing is lost if the process dies right after acknowledging.

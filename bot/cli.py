@@ -7,6 +7,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from bot.settings import Settings, SettingsError, load_settings
 
@@ -14,7 +15,9 @@ log = logging.getLogger("duban")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="duban", description="Duban (督办): supervision and follow-up in Slack")
+    parser = argparse.ArgumentParser(
+        prog="duban", description="Duban (督办): supervision and follow-up in Slack"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("serve", help="HTTP mode: POST /slack/events, GET /healthz on $PORT")
     sub.add_parser("socket", help="Socket Mode (needs SLACK_APP_TOKEN)")
@@ -43,7 +46,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "demo":
             from bot.demo import run_demo
 
-            asyncio.run(run_demo(settings, keep=args.keep, script=args.script))
+            lines = Path(args.script).read_text(encoding="utf-8").splitlines() if args.script else None
+            asyncio.run(run_demo(settings, keep=args.keep, script_lines=lines))
     except SettingsError as error:
         print(f"duban: configuration error: {error}", file=sys.stderr)
         return 2
@@ -56,7 +60,7 @@ async def _serve(settings: Settings) -> None:
     from bot.app import build_runtime
 
     runtime = await build_runtime(settings)
-    port = await runtime.serve_http("0.0.0.0", settings.port)  # noqa: S104 - a server listens on all interfaces
+    port = await runtime.serve_http("0.0.0.0", settings.port)
     runtime.start_scheduler()
     log.info("Duban listening on :%s (POST /slack/events, GET /healthz)", port)
     try:

@@ -63,12 +63,12 @@ def demo_settings(settings: Settings, api_url: str, *, keep: bool) -> Settings:
     )
 
 
-async def _script_lines(path: str) -> AsyncIterator[str]:
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
+async def _script_lines(lines: list[str]) -> AsyncIterator[str]:
+    for line in lines:
         yield line
 
 
-async def run_demo(settings: Settings, *, keep: bool = False, script: str | None = None) -> None:
+async def run_demo(settings: Settings, *, keep: bool = False, script_lines: list[str] | None = None) -> None:
     from bot.emulator.console import DemoConsole
     from bot.emulator.driver import SlackEmulator
 
@@ -81,7 +81,7 @@ async def run_demo(settings: Settings, *, keep: bool = False, script: str | None
         emulator.app_url = f"http://127.0.0.1:{port}/slack/events"
         await seed_demo_organisation(runtime)
         console = DemoConsole(emulator, clock=clock, after_step=runtime.after_request, tz=settings.timezone)
-        await console.run(_script_lines(script) if script else None)
+        await console.run(_script_lines(script_lines) if script_lines is not None else None)
     finally:
         await runtime.close()
         await emulator.stop()

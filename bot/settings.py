@@ -61,7 +61,9 @@ def _ids(env: Mapping[str, str], name: str) -> tuple[str, ...]:
     ids = tuple(part.strip() for part in raw.split(",") if part.strip())
     for user_id in ids:
         if not _USER_ID.match(user_id):
-            raise SettingsError(f"{name} must be comma-separated Slack user ids like U012ABCDEF, got {user_id!r}")
+            raise SettingsError(
+                f"{name} must be comma-separated Slack user ids like U012ABCDEF, got {user_id!r}"
+            )
     return ids
 
 
@@ -89,7 +91,9 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True) 
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise SettingsError(f"DUBAN_TIMEZONE must be an IANA timezone like Asia/Shanghai, got {timezone!r}") from None
+        raise SettingsError(
+            f"DUBAN_TIMEZONE must be an IANA timezone like Asia/Shanghai, got {timezone!r}"
+        ) from None
     locale = env.get("DUBAN_LOCALE", "").strip() or "zh"
     if locale not in ("zh", "en"):
         raise SettingsError(f"DUBAN_LOCALE must be zh or en, got {locale!r}")

@@ -33,7 +33,9 @@ def register(app: AsyncApp, services: Services) -> None:
         await ack(**reply) if reply else await ack()
 
 
-async def _help(services: Services, reader: Reader, parsed: Any, command: dict[str, Any], client: Any) -> Reply:
+async def _help(
+    services: Services, reader: Reader, parsed: Any, command: dict[str, Any], client: Any
+) -> Reply:
     return replies.help_message(reader.locale, services.ctx.today())
 
 
@@ -53,11 +55,15 @@ async def _assign(
         parent=parsed.parent,
     )
     # trigger_id is unique per invocation: a replayed request finds the item it already made.
-    result = await services.assign.assign(command["user_id"], request, request_key=f"cmd:{command.get('trigger_id')}")
+    result = await services.assign.assign(
+        command["user_id"], request, request_key=f"cmd:{command.get('trigger_id')}"
+    )
     return replies.assigned(reader, result)
 
 
-async def _new(services: Services, reader: Reader, parsed: Any, command: dict[str, Any], client: AsyncWebClient) -> Reply:
+async def _new(
+    services: Services, reader: Reader, parsed: Any, command: dict[str, Any], client: AsyncWebClient
+) -> Reply:
     # The trigger expires in 3 seconds, so the modal opens now rather than through the outbox.
     await client.views_open(trigger_id=command["trigger_id"], view=assign_modal(reader.locale))
     return {}
@@ -73,7 +79,9 @@ async def _list(
     return replies.item_list(reader, result.items, total=result.total, scope=result.scope, subject=subject_id)
 
 
-async def _show(services: Services, reader: Reader, parsed: grammar.Show, command: dict[str, Any], client: Any) -> Reply:
+async def _show(
+    services: Services, reader: Reader, parsed: grammar.Show, command: dict[str, Any], client: Any
+) -> Reply:
     detail = await services.items.detail(command["user_id"], parsed.ref)
     return replies.item_card(reader, detail, services.ctx.settings.timezone)
 
@@ -92,8 +100,12 @@ async def _holiday(
     return replies.holiday(reader, result)
 
 
-async def _not_yet(services: Services, reader: Reader, parsed: Any, command: dict[str, Any], client: Any) -> Reply:
-    return replies.plain_reply(replies.t(reader.locale, "reply.command_not_ready", command=type(parsed).__name__.lower()))
+async def _not_yet(
+    services: Services, reader: Reader, parsed: Any, command: dict[str, Any], client: Any
+) -> Reply:
+    return replies.plain_reply(
+        replies.t(reader.locale, "reply.command_not_ready", command=type(parsed).__name__.lower())
+    )
 
 
 Route = Callable[[Services, Reader, Any, dict[str, Any], Any], Awaitable[Reply]]

@@ -19,7 +19,9 @@ def register(app: AsyncApp, services: Services) -> None:
     @app.error
     async def on_error(error: Exception, body: dict[str, Any], respond: Any) -> BoltResponse | None:
         ref = uuid.uuid4().hex[:8]
-        log.exception("unhandled error ref=%s type=%s", ref, body.get("type") or body.get("command"), exc_info=error)
+        log.exception(
+            "unhandled error ref=%s type=%s", ref, body.get("type") or body.get("command"), exc_info=error
+        )
         user_id = body.get("user_id") or (body.get("user") or {}).get("id")
         locale = services.ctx.settings.locale
         if user_id:

@@ -13,7 +13,17 @@ from bot.domain.items import SourceKind
 from bot.services import Services
 from bot.services.assign import AssignRequest
 from messages import replies
-from messages.modals import ASSIGN_CALLBACK, CO, DUE, FLAGS, LEAD, REQUIREMENTS, SOURCE, TITLE, read_assign_state
+from messages.modals import (
+    ASSIGN_CALLBACK,
+    CO,
+    DUE,
+    FLAGS,
+    LEAD,
+    REQUIREMENTS,
+    SOURCE,
+    TITLE,
+    read_assign_state,
+)
 
 # Errors about something other than a field are shown on the title field, the top of the form.
 _FIELDS = {TITLE, REQUIREMENTS, LEAD, CO, DUE, SOURCE, FLAGS}
@@ -43,7 +53,9 @@ def register(app: AsyncApp, services: Services) -> None:
             await services.assign.assign(user_id, request, request_key=f"view:{view['id']}")
         except DomainError as error:
             field = error.field if error.field in _FIELDS else TITLE
-            await ack(response_action="errors", errors={field: _short(replies.error_text(reader.locale, error))})
+            await ack(
+                response_action="errors", errors={field: _short(replies.error_text(reader.locale, error))}
+            )
             return
         await ack()
 

@@ -22,7 +22,15 @@ from messages.i18n import tp
 
 ASSIGN_CALLBACK = "assign_modal"
 # block_id == action_id == the field name the services use in DomainError.field
-TITLE, REQUIREMENTS, LEAD, CO, DUE, SOURCE, FLAGS = "title", "requirements", "lead", "co", "due", "source", "flags"
+TITLE, REQUIREMENTS, LEAD, CO, DUE, SOURCE, FLAGS = (
+    "title",
+    "requirements",
+    "lead",
+    "co",
+    "due",
+    "source",
+    "flags",
+)
 FLAG_VALUES = ("confidential", "fyi", "urgent")
 
 
@@ -45,9 +53,13 @@ def assign_modal(loc: str, *, private_metadata: str = "") -> dict[str, Any]:
             label=_label(loc, "modal.requirements_label"),
             hint=_label(loc, "modal.requirements_hint"),
             optional=True,
-            element=PlainTextInputElement(action_id=REQUIREMENTS, multiline=True, max_length=REQUIREMENTS_MAX),
+            element=PlainTextInputElement(
+                action_id=REQUIREMENTS, multiline=True, max_length=REQUIREMENTS_MAX
+            ),
         ),
-        InputBlock(block_id=LEAD, label=_label(loc, "modal.lead_label"), element=UserSelectElement(action_id=LEAD)),
+        InputBlock(
+            block_id=LEAD, label=_label(loc, "modal.lead_label"), element=UserSelectElement(action_id=LEAD)
+        ),
         InputBlock(
             block_id=CO,
             label=_label(loc, "modal.co_label"),

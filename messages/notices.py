@@ -43,7 +43,9 @@ def notice(item: Item, reader: Reader, org_tz: str) -> dict[str, Any]:
     due = deadline_for(item, reader, org_tz)
     blocks = [
         header(tp(loc, "notice.fyi_header" if item.fyi else "notice.header", number=number)),
-        section(t(loc, "notice.fyi_intro" if item.fyi else "notice.intro", assigner=mention(item.assigner_id))),
+        section(
+            t(loc, "notice.fyi_intro" if item.fyi else "notice.intro", assigner=mention(item.assigner_id))
+        ),
         section(t(loc, "notice.title") + "\n" + escape(item.title)),
     ]
     if item.requirements:
@@ -69,10 +71,15 @@ def notice(item: Item, reader: Reader, org_tz: str) -> dict[str, Any]:
     value = str(item.id)
     buttons = [button(tp(loc, "button.acknowledge"), ACK, value, style="primary")]
     if not item.fyi:
-        buttons += [button(tp(loc, "button.report"), REPORT, value), button(tp(loc, "button.extend"), EXTEND, value)]
+        buttons += [
+            button(tp(loc, "button.report"), REPORT, value),
+            button(tp(loc, "button.extend"), EXTEND, value),
+        ]
     buttons.append(button(tp(loc, "button.open"), OPEN, value))
     blocks.append(actions(*buttons, block_id=f"notice:{item.id}"))
-    fallback = t(loc, "notice.fallback", number=number, title=item.title, due=format_date(item.current_due, loc))
+    fallback = t(
+        loc, "notice.fallback", number=number, title=item.title, due=format_date(item.current_due, loc)
+    )
     return message(fallback, blocks)
 
 
@@ -80,7 +87,12 @@ def acknowledged_notice(item: Item, reader: Reader, org_tz: str, at: datetime) -
     """The notice again, with the acknowledge button replaced by who acknowledged when."""
     body = notice(item, reader, org_tz)
     stamp = context(
-        t(reader.locale, "notice.acknowledged_by", who=mention(reader.user_id), at=format_datetime(at, reader.locale, reader.tz))
+        t(
+            reader.locale,
+            "notice.acknowledged_by",
+            who=mention(reader.user_id),
+            at=format_datetime(at, reader.locale, reader.tz),
+        )
     ).to_dict()
     blocks = body["blocks"]
     for block in blocks:

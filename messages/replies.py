@@ -62,10 +62,14 @@ def title_for(item: Item, reader: Reader) -> str:
     return Mrkdwn(prefix + escape(item.title))
 
 
-def item_list(reader: Reader, details: list[ItemDetail], *, total: int, scope: str, subject: str | None) -> dict[str, Any]:
+def item_list(
+    reader: Reader, details: list[ItemDetail], *, total: int, scope: str, subject: str | None
+) -> dict[str, Any]:
     loc = reader.locale
-    heading = tp(loc, f"list.header_{scope}", who=subject or "") if scope != "user" else tp(
-        loc, "list.header_user", who=subject or ""
+    heading = (
+        tp(loc, f"list.header_{scope}", who=subject or "")
+        if scope != "user"
+        else tp(loc, "list.header_user", who=subject or "")
     )
     blocks: list[Any] = [header(heading)]
     if not details:
@@ -180,14 +184,21 @@ def assigned(reader: Reader, result: Any) -> dict[str, Any]:
 def acknowledged(reader: Reader, result: Any) -> dict[str, Any]:
     loc, item = reader.locale, result.item
     if result.already:
-        text = t(loc, "reply.already_acknowledged", number=str(item.number), at=format_datetime(result.at, loc, reader.tz))
+        text = t(
+            loc,
+            "reply.already_acknowledged",
+            number=str(item.number),
+            at=format_datetime(result.at, loc, reader.tz),
+        )
     else:
         text = t(loc, "reply.acknowledged", number=str(item.number), state=t(loc, f"state.{item.state}"))
     return plain_reply(text)
 
 
 def form_not_ready(reader: Reader, form: str, number: str) -> dict[str, Any]:
-    return plain_reply(t(reader.locale, "reply.form_not_ready", form=t(reader.locale, f"form.{form}"), number=number))
+    return plain_reply(
+        t(reader.locale, "reply.form_not_ready", form=t(reader.locale, f"form.{form}"), number=number)
+    )
 
 
 def holiday(reader: Reader, result: Any) -> dict[str, Any]:
@@ -195,7 +206,12 @@ def holiday(reader: Reader, result: Any) -> dict[str, Any]:
     loc = reader.locale
     if result.action in ("off", "work"):
         return plain_reply(
-            t(loc, f"reply.holiday_{result.action}", date=format_date(result.day, loc), note=result.note or "")
+            t(
+                loc,
+                f"reply.holiday_{result.action}",
+                date=format_date(result.day, loc),
+                note=result.note or "",
+            )
         )
     if result.action == "clear":
         key = "reply.holiday_cleared" if result.changed else "reply.holiday_clear_none"
@@ -203,10 +219,22 @@ def holiday(reader: Reader, result: Any) -> dict[str, Any]:
     if result.action == "confirm":
         return plain_reply(t(loc, "reply.holiday_confirmed", year=result.year))
     lines = [t(loc, "reply.holiday_list_header", year=result.year)]
-    lines.append(t(loc, "reply.holiday_package" if result.covered_by_package else "reply.holiday_no_package", year=result.year))
+    lines.append(
+        t(
+            loc,
+            "reply.holiday_package" if result.covered_by_package else "reply.holiday_no_package",
+            year=result.year,
+        )
+    )
     for day, is_workday, note in result.overrides:
         lines.append(
-            t(loc, "reply.holiday_line", date=format_date(day, loc), kind=t(loc, "reply.workday" if is_workday else "reply.day_off"), note=note)
+            t(
+                loc,
+                "reply.holiday_line",
+                date=format_date(day, loc),
+                kind=t(loc, "reply.workday" if is_workday else "reply.day_off"),
+                note=note,
+            )
         )
     return plain_reply("\n".join(lines))
 

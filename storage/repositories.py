@@ -227,7 +227,9 @@ class PeopleRepository:
         )
         return [await self._person(r) for r in rows]
 
-    async def upsert(self, person: Person, *, real_name: str = "", slack_locale: str | None, now: datetime) -> None:
+    async def upsert(
+        self, person: Person, *, real_name: str = "", slack_locale: str | None, now: datetime
+    ) -> None:
         row = await self.session.get(UserRow, person.user_id)
         if row is None:
             row = UserRow(user_id=person.user_id)
@@ -259,7 +261,11 @@ class PeopleRepository:
         if row is None:
             row = DepartmentRow(code=department.code)
             self.session.add(row)
-        row.name_zh, row.name_en, row.head_user_id = department.name_zh, department.name_en, department.head_user_id
+        row.name_zh, row.name_en, row.head_user_id = (
+            department.name_zh,
+            department.name_en,
+            department.head_user_id,
+        )
         await self.session.flush()
         department.id = row.id
         return department
@@ -338,7 +344,9 @@ class SlackMessageRepository:
         self.session = session
 
     async def find(self, item_id: int, purpose: str, user_id: str | None = None) -> tuple[str, str] | None:
-        stmt = select(SlackMessageRow).where(SlackMessageRow.item_id == item_id, SlackMessageRow.purpose == purpose)
+        stmt = select(SlackMessageRow).where(
+            SlackMessageRow.item_id == item_id, SlackMessageRow.purpose == purpose
+        )
         if user_id is not None:
             stmt = stmt.where(SlackMessageRow.user_id == user_id)
         row = await self.session.scalar(stmt.order_by(SlackMessageRow.id.desc()).limit(1))

@@ -65,7 +65,9 @@ def parse_source(text: str) -> SourceKind:
     try:
         return SOURCE_ALIASES[text.strip().lower()]
     except KeyError:
-        raise ParseError("unknown_source", source=text, choices=", ".join(k.value for k in SourceKind)) from None
+        raise ParseError(
+            "unknown_source", source=text, choices=", ".join(k.value for k in SourceKind)
+        ) from None
 
 
 class Role(StrEnum):

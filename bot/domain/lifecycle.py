@@ -95,7 +95,9 @@ TRANSITIONS: tuple[Transition, ...] = tuple(
     for source, action, target in rows
 )
 
-_TABLE: dict[tuple[Flow, State, Action], State] = {(t.flow, t.source, t.action): t.target for t in TRANSITIONS}
+_TABLE: dict[tuple[Flow, State, Action], State] = {
+    (t.flow, t.source, t.action): t.target for t in TRANSITIONS
+}
 
 OPEN_STATES: frozenset[State] = frozenset(
     {
@@ -154,7 +156,9 @@ def mermaid_diagram() -> str:
         lines.append(f"        [*] --> {prefix}{State.REGISTERED.value}")
         for t in TRANSITIONS:
             if t.flow is flow:
-                lines.append(f"        {prefix}{t.source.value} --> {prefix}{t.target.value}: {t.action.value}")
+                lines.append(
+                    f"        {prefix}{t.source.value} --> {prefix}{t.target.value}: {t.action.value}"
+                )
         terminal = State.ARCHIVED
         lines.append(f"        {prefix}{terminal.value} --> [*]")
         lines.append("    }")

@@ -127,6 +127,10 @@ class ResponseTarget:
     issued_at: float = field(default_factory=time.monotonic)
     uses: int = 0
     last_ephemeral_ts: str | None = None  # a slash command's latest reply, what replace_original replaces
+    # The bot may post to the response_url before its ack reaches us; Slack shows the ack first, so a
+    # replace/delete that arrives early means the ack was already superseded.
+    acked: bool = False
+    ack_superseded: bool = False
 
 
 class ResponseUrlStore:

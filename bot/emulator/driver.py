@@ -203,10 +203,11 @@ class SlackEmulator:
             token=self.verification_token,
         )
         reply = await self.post_signed(form_body(fields), FORM)
-        if reply.status == 200:
+        target.acked = True
+        if reply.status == 200 and not target.ack_superseded:
             body = reply.body if isinstance(reply.body, dict) else {"text": reply.body}
             reply.message = apply_response(self.state, target, body, source="ack")
-        else:
+        elif reply.status != 200:
             reason = reply.body if reply.status == 0 else "http_service_error"
             reply.message = self.state.add_ephemeral(
                 user_id, where.id, f'{fields["command"]} failed with the error "{reason}"', source="slack"

@@ -27,6 +27,9 @@ def apply_response(
 ) -> Message | None:
     """Post, replace or delete as Slack would; returns the message created or changed, if any."""
     original = _original(state, target)
+    replacing = _truthy(body.get("delete_original")) or _truthy(body.get("replace_original"))
+    if target.message_ts is None and not target.acked and source != "ack" and replacing:
+        target.ack_superseded = True
     if _truthy(body.get("delete_original")):
         if original is not None:
             state.delete_message(original)

@@ -72,7 +72,10 @@ class AssignService:
             raise DomainError("title_too_long", length=len(title), max=TITLE_MAX, field="title")
         if len(request.requirements) > REQUIREMENTS_MAX:
             raise DomainError(
-                "requirements_too_long", length=len(request.requirements), max=REQUIREMENTS_MAX, field="requirements"
+                "requirements_too_long",
+                length=len(request.requirements),
+                max=REQUIREMENTS_MAX,
+                field="requirements",
             )
         owners = [await self.people.resolve_owner(request.lead, field="lead")]
         for ref in request.co:
@@ -91,7 +94,9 @@ class AssignService:
             if request.parent is not None:
                 parent = await uow.items.get_by_number(request.parent.resolve(today.year))
                 if parent is None or not lifecycle.is_open(parent):
-                    raise DomainError("item_not_found", ref=str(request.parent.resolve(today.year)), field="parent")
+                    raise DomainError(
+                        "item_not_found", ref=str(request.parent.resolve(today.year)), field="parent"
+                    )
                 parent_id = parent.id
             item = Item(
                 id=None,

@@ -35,7 +35,12 @@ class DeliveryService:
                         EventKind.DELIVERY_FAILED,
                         now,
                         None,
-                        {"user": send.recipient_id, "error": error, "method": send.method, "purpose": send.purpose},
+                        {
+                            "user": send.recipient_id,
+                            "error": error,
+                            "method": send.method,
+                            "purpose": send.purpose,
+                        },
                     ),
                 )
             for supervisor_id in await uow.people.users_with_role(Role.SUPERVISOR):
@@ -48,7 +53,9 @@ class DeliveryService:
                     "chat.postMessage",
                     {
                         "channel": supervisor_id,
-                        **replies.delivery_failed(locale, number=number, recipient=send.recipient_id, error=error),
+                        **replies.delivery_failed(
+                            locale, number=number, recipient=send.recipient_id, error=error
+                        ),
                     },
                     now=now,
                     item_id=send.item_id,

@@ -78,7 +78,9 @@ class ItemService:
             if State(item.state) is not previous:
                 await uow.events.append(
                     item.id,
-                    ItemEvent(EventKind.STATE_CHANGED, now, actor_id, {"old": previous.value, "new": item.state}),
+                    ItemEvent(
+                        EventKind.STATE_CHANGED, now, actor_id, {"old": previous.value, "new": item.state}
+                    ),
                 )
             await self._restamp_notice(uow, item, actor, now)
         return AckResult(item, now, already=False)

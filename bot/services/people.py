@@ -40,7 +40,9 @@ class PeopleService:
             is_bot=profile.is_bot,
         )
         async with self.ctx.uow() as uow:
-            await uow.people.upsert(fresh, real_name=profile.real_name, slack_locale=profile.locale, now=self.ctx.now())
+            await uow.people.upsert(
+                fresh, real_name=profile.real_name, slack_locale=profile.locale, now=self.ctx.now()
+            )
             stored = await uow.people.get(user_id)
         assert stored is not None
         return stored[0]

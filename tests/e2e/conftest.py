@@ -66,7 +66,9 @@ class World:
 
     async def events(self, number: str) -> list[str]:
         item = await self.item(number)
-        rows = await self.rows(select(ItemEventRow).where(ItemEventRow.item_id == item.id).order_by(ItemEventRow.seq))
+        rows = await self.rows(
+            select(ItemEventRow).where(ItemEventRow.item_id == item.id).order_by(ItemEventRow.seq)
+        )
         return [r.kind for r in rows]
 
     async def outbox(self) -> list[OutboxRow]:

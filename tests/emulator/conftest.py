@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
@@ -26,3 +27,14 @@ async def emu() -> AsyncIterator[SlackEmulator]:
 @pytest.fixture
 def client(emu: SlackEmulator) -> AsyncWebClient:
     return AsyncWebClient(token=BOT_TOKEN, base_url=emu.api_url)
+
+
+@pytest.fixture
+async def tiny(emu: SlackEmulator) -> AsyncIterator[Any]:
+    from .tiny_bot import start_tiny_bot
+
+    bot = await start_tiny_bot(emu)
+    try:
+        yield bot
+    finally:
+        await bot.stop()

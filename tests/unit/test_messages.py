@@ -97,14 +97,27 @@ def test_confidential_titles_are_hidden_from_readers_without_clearance() -> None
     listing = replies.item_list(outsider, [ItemDetail(secret)], total=1, scope="all", subject=None)
     assert "Personnel case" not in all_text(listing)
     insider = Reader("U0HEADA", "en", "Asia/Shanghai", False)
-    assert "Personnel case" in all_text(replies.item_list(insider, [ItemDetail(secret)], total=1, scope="all", subject=None))
+    assert "Personnel case" in all_text(
+        replies.item_list(insider, [ItemDetail(secret)], total=1, scope="all", subject=None)
+    )
 
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_every_event_kind_renders_in_the_timeline(locale: str) -> None:
     reader = Reader("U0HEADA", locale, "Asia/Shanghai", True)
     events = [
-        ItemEvent(kind, datetime(2026, 11, 26, 1, 30, tzinfo=UTC), "U0LEADER", {"owners": ["U0HEADA"], "user": "U0HEADA", "old": "issued", "new": "in_progress", "error": "user_not_found"})
+        ItemEvent(
+            kind,
+            datetime(2026, 11, 26, 1, 30, tzinfo=UTC),
+            "U0LEADER",
+            {
+                "owners": ["U0HEADA"],
+                "user": "U0HEADA",
+                "old": "issued",
+                "new": "in_progress",
+                "error": "user_not_found",
+            },
+        )
         for kind in EventKind
     ]
     card = replies.item_card(reader, ItemDetail(item(title="Plan"), events), "Asia/Shanghai")
@@ -114,7 +127,14 @@ def test_every_event_kind_renders_in_the_timeline(locale: str) -> None:
 @pytest.mark.parametrize("locale", LOCALES)
 def test_every_domain_error_code_has_a_message(locale: str) -> None:
     for code in ("not_allowed", "unknown_user", "item_not_found", "illegal_transition", "empty_title"):
-        params = {"roles": ("leader",), "action": "assign", "name": "x", "ref": "1", "number": "DB-2026-0001", "state": "completed"}
+        params = {
+            "roles": ("leader",),
+            "action": "assign",
+            "name": "x",
+            "ref": "1",
+            "number": "DB-2026-0001",
+            "state": "completed",
+        }
         if code == "illegal_transition":
             params["action"] = "acknowledge"
         text = replies.error_text(locale, DomainError(code, **params))

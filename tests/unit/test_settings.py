@@ -10,7 +10,12 @@ def test_defaults_need_nothing() -> None:
     settings = load_settings({})
     assert settings.api_url == DEFAULT_API_URL
     assert settings.database_url == "sqlite+aiosqlite:///duban.db"
-    assert (settings.timezone, settings.locale, settings.port, settings.sweep_seconds) == ("Asia/Shanghai", "zh", 3000, 60)
+    assert (settings.timezone, settings.locale, settings.port, settings.sweep_seconds) == (
+        "Asia/Shanghai",
+        "zh",
+        3000,
+        60,
+    )
 
 
 def test_values_are_read_and_normalised() -> None:
@@ -50,17 +55,29 @@ def test_a_malformed_setting_names_the_variable(name: str, value: str) -> None:
 def test_serve_without_credentials_stops_with_one_clear_line(tmp_path) -> None:
     env = {"PATH": "", "HOME": str(tmp_path)}
     result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "serve"], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60
+        [sys.executable, "-m", "bot.cli", "serve"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
     )
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
-    assert lines == ["duban: configuration error: SLACK_BOT_TOKEN is not set: copy .env.example to .env and fill it in"]
+    assert lines == [
+        "duban: configuration error: SLACK_BOT_TOKEN is not set: copy .env.example to .env and fill it in"
+    ]
 
 
 def test_bad_port_stops_with_one_clear_line(tmp_path) -> None:
     env = {"PATH": "", "HOME": str(tmp_path), "PORT": "abc"}
     result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "migrate"], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60
+        [sys.executable, "-m", "bot.cli", "migrate"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
     )
     assert result.returncode == 2
     assert "PORT must be a whole number" in result.stderr and "Traceback" not in result.stderr
