@@ -139,8 +139,15 @@ def _too_far(today: date, days: int | None, text: str, result: date | None = Non
     raise ParseError(
         "date_too_far",
         date=result.isoformat() if result else text.strip(),
-        latest=(today + timedelta(days=MAX_DAYS_AHEAD)).isoformat(),
+        latest=_latest(today).isoformat(),
     )
+
+
+def _latest(today: date) -> date:
+    try:
+        return today + timedelta(days=MAX_DAYS_AHEAD)
+    except OverflowError:
+        return date.max
 
 
 def _parse(s: str, text: str, today: date, calendar: WorkCalendar) -> date:
@@ -192,10 +199,13 @@ def parse_due(text: str, today: date, calendar: WorkCalendar) -> date:
     s = normalise(text)
     if not s or len(s) > 40:
         raise ParseError("bad_date", text=text)
-    result = _parse(s, text, today, calendar)
+    try:
+        result = _parse(s, text, today, calendar)
+    except OverflowError:  # past year 9999
+        _too_far(today, None, text)
     if result < today:
         raise ParseError("date_in_past", date=result.isoformat())
-    if (result - today).days > MAX_DAYS_AHEAD:
+    if result > _latest(today):
         _too_far(today, None, text, result)
     return result
 
