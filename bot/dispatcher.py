@@ -173,6 +173,16 @@ class _SendError(Exception):
 
 
 class OutboxDispatcher:
+    """Sends due outbox rows; trigger ``run_once`` periodically (e.g. every second).
+
+    Outcomes: success → ``sent`` (plus a ``slack_messages`` row when the send belongs to an item
+    and a purpose); 429 or ``ratelimited`` → retried after Retry-After without counting an attempt,
+    and the method rests for that long; HTTP 5xx, network errors, timeouts and unknown Slack errors
+    → retried after 1, 2, 4 … s (capped at 5 min); a Slack error in ``permanent_errors``, or
+    ``max_attempts`` used up → ``failed``, then ``on_permanent_failure(send, error)`` is awaited
+    once (after the commit; its exceptions are logged, not retried).
+    """
+
     def __init__(
         self,
         session_factory: async_sessionmaker[AsyncSession],

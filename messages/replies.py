@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -16,11 +17,15 @@ from messages.text import Mrkdwn, clip, escape, mention
 from messages.views import ItemDetail, Reader
 
 TIMELINE_LIMIT = 40
+_MENTION = re.compile(r"<@[UW][A-Z0-9]+>")
 
 
 def error_text(locale: str, error: DomainError) -> str:
     """A refusal in the reader's language, saying what to fix."""
     params: dict[str, Any] = dict(error.params)
+    for name, value in params.items():
+        if isinstance(value, str) and _MENTION.fullmatch(value):
+            params[name] = Mrkdwn(value)  # a mention the parser kept as typed: let Slack render the name
     if "roles" in params:
         params["roles"] = Mrkdwn(" / ".join(t(locale, f"role.{r}") for r in params["roles"]))
     if error.code == "not_allowed" and "action" in params:

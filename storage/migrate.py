@@ -18,6 +18,11 @@ from sqlalchemy.engine import URL, Connection
 from storage.db import create_engine, normalise_url
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+# Any constant will do; it only has to be the same for every Duban process ("duban" in ASCII).
+_PG_MIGRATION_LOCK = 0x647562616E
+# Alembic's ``context``/``op`` proxies are process-global: two migrations interleaving in one
+# process (two tasks, or two threads) would clobber each other, so they take turns here.
+_IN_PROCESS_LOCK = threading.Lock()
 
 
 def alembic_config(url: str | URL | None = None) -> Config:
@@ -36,17 +41,30 @@ async def upgrade(url: str | URL, revision: str = "head") -> None:
     Alembic is synchronous, so it runs inside ``AsyncConnection.run_sync`` on a connection we
     opened; env.py picks that connection up instead of starting an event loop of its own.
     """
-    # Foreign keys off on SQLite: batch migrations rebuild tables and must not cascade deletes.
-    engine = create_engine(url, foreign_keys=False)
+    # Polling keeps the event loop free and stays cancellation-safe (unlike acquiring in a thread);
+    # an asyncio primitive would not do: callers may run on different loops in different threads.
+    while True:
+        if _IN_PROCESS_LOCK.acquire(blocking=False):
+            break
+        await asyncio.sleep(0.02)
     try:
-        async with engine.connect() as conn:
-            await conn.run_sync(_upgrade_on, alembic_config(url), revision)
-            await conn.commit()
+        # Foreign keys off on SQLite: batch migrations rebuild tables and must not cascade deletes.
+        engine = create_engine(url, foreign_keys=False)
+        try:
+            async with engine.connect() as conn:
+                await conn.run_sync(_upgrade_on, alembic_config(url), revision)
+                await conn.commit()
+        finally:
+            await engine.dispose()
     finally:
-        await engine.dispose()
+        _IN_PROCESS_LOCK.release()
 
 
 def _upgrade_on(connection: Connection, cfg: Config, revision: str) -> None:
+    if connection.dialect.name == "postgresql":
+        # Replicas starting together take turns; the lock lasts until our commit. Alembic then sees
+        # an open transaction and runs inside it. (SQLite: BEGIN IMMEDIATE already serialises.)
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
     cfg.attributes["connection"] = connection
     command.upgrade(cfg, revision)
     if connection.dialect.name == "sqlite":

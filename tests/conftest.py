@@ -7,6 +7,8 @@
   URL, migrated once, dropped at the end); every table is truncated before each test.
   Admin URL: ``DUBAN_TEST_PG_URL`` (default ``postgresql://postgres@127.0.0.1:5432/test``).
   ``DUBAN_SKIP_PG=1`` skips the postgres cases; otherwise an unreachable server is an error.
+* ``empty_db_url`` (same parametrisation): a brand-new database with no tables at all, for
+  migration tests; the PostgreSQL one is created for the test and dropped after it.
 """
 
 from __future__ import annotations
@@ -57,33 +59,34 @@ def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+async def _admin(sql: str) -> None:
+    conn = await asyncpg.connect(_asyncpg_dsn(PG_ADMIN_URL))
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+async def _create_pg_database() -> str:
+    """A new, empty database next to the admin one; returns its SQLAlchemy URL."""
+    name = f"duban_test_{uuid.uuid4().hex[:12]}"
+    await _admin(f'CREATE DATABASE "{name}"')
+    url = make_url(PG_ADMIN_URL).set(drivername="postgresql+asyncpg", database=name)
+    return url.render_as_string(hide_password=False)
+
+
+async def _drop_pg_database(url: str) -> None:
+    await _admin(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
+
+
 @pytest.fixture(scope="session")
 def _pg_database() -> Iterator[str]:
-    admin = _asyncpg_dsn(PG_ADMIN_URL)
-    name = f"duban_test_{uuid.uuid4().hex[:12]}"
-
-    async def create() -> None:
-        conn = await asyncpg.connect(admin)
-        try:
-            await conn.execute(f'CREATE DATABASE "{name}"')
-        finally:
-            await conn.close()
-
-    async def drop() -> None:
-        conn = await asyncpg.connect(admin)
-        try:
-            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await conn.close()
-
-    _run(create())
-    url = make_url(PG_ADMIN_URL).set(drivername="postgresql+asyncpg", database=name)
-    rendered = url.render_as_string(hide_password=False)
+    url = _run(_create_pg_database())
     try:
-        _run(upgrade(rendered))
-        yield rendered
+        _run(upgrade(url))
+        yield url
     finally:
-        _run(drop())
+        _run(_drop_pg_database(url))
 
 
 _TRUNCATE = "TRUNCATE TABLE {} RESTART IDENTITY CASCADE".format(
@@ -91,16 +94,17 @@ _TRUNCATE = "TRUNCATE TABLE {} RESTART IDENTITY CASCADE".format(
 )
 
 
-@pytest.fixture(
-    params=[
-        pytest.param("sqlite", id="sqlite"),
-        pytest.param(
-            "postgres",
-            id="postgres",
-            marks=[pytest.mark.postgres, *([pytest.mark.skip(reason="DUBAN_SKIP_PG=1")] if SKIP_PG else [])],
-        ),
-    ]
-)
+DB_PARAMS = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param(
+        "postgres",
+        id="postgres",
+        marks=[pytest.mark.postgres, *([pytest.mark.skip(reason="DUBAN_SKIP_PG=1")] if SKIP_PG else [])],
+    ),
+]
+
+
+@pytest.fixture(params=DB_PARAMS)
 async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """URL of a migrated, empty database (SQLAlchemy async form)."""
     if request.param == "sqlite":
@@ -114,6 +118,19 @@ async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     finally:
         await conn.close()
     return url
+
+
+@pytest.fixture(params=DB_PARAMS)
+async def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """URL of a database without any tables (not migrated)."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}"
+        return
+    url = await _create_pg_database()
+    try:
+        yield url
+    finally:
+        await _drop_pg_database(url)
 
 
 @pytest.fixture

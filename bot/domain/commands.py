@@ -455,8 +455,9 @@ def _option(token: _Token) -> _Option | None:
     if ":" in norm:
         head = norm.partition(":")[0]
         kind = OPTION_KEYWORDS.get(head)
-        if kind is not None and kind not in _FLAGS:
-            cut = next(k for k, ch in enumerate(token.text) if unicodedata.normalize("NFKC", ch) == ":")
+        # The colon as typed (":", "：", "﹕"); None if it only appeared through NFKC expansion ("⩴").
+        cut = next((k for k, ch in enumerate(token.text) if unicodedata.normalize("NFKC", ch) == ":"), None)
+        if kind is not None and kind not in _FLAGS and cut is not None:
             return _Option(kind, token.text[:cut], token.text[cut + 1 :], token.start + cut + 1)
     if CADENCE_TOKEN_RE.fullmatch(norm):
         return _Option("cadence", token.text, token.text, token.start, implicit=True)
@@ -513,7 +514,11 @@ def _assign(p: _Parser, word: str) -> Assign:
         seen_owners.add(key)
 
     title_tokens: list[_Token] = []
-    while (token := p.peek()) is not None and _option(token) is None:
+    while (token := p.peek()) is not None:
+        option = _option(token)
+        # A 每… word opening the title is part of it (每周例会), not a cadence.
+        if option is not None and (title_tokens or not option.implicit):
+            break
         title_tokens.append(token)
         p.take()
     title = " ".join(_unescape(" ".join(t.text for t in title_tokens)).split())

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Protocol, TextIO
 from zoneinfo import ZoneInfo
 
-from bot.emulator.console_input import escape_mentions, parse_answer, parse_clock
+from bot.emulator.console_input import escape_mentions, find_person, parse_answer, parse_clock
 from bot.emulator.console_modal import ModalWalker
 from bot.emulator.driver import SlackEmulator
 from bot.emulator.models import Message, View
@@ -47,9 +47,19 @@ async def _stdin_lines() -> AsyncIterator[str]:
 
 
 class DemoConsole:
-    def __init__(self, emulator: SlackEmulator, *, clock: DemoClock, after_step: Callable[[], Awaitable[None]],
-                 tz: str = "Asia/Shanghai", out: TextIO = sys.stdout, users: Sequence[SeedUser] = DEMO_USERS,
-                 output_dir: str | Path = "demo-output", echo: bool | None = None, listing_size: int = 10) -> None:
+    def __init__(
+        self,
+        emulator: SlackEmulator,
+        *,
+        clock: DemoClock,
+        after_step: Callable[[], Awaitable[None]],
+        tz: str = "Asia/Shanghai",
+        out: TextIO = sys.stdout,
+        users: Sequence[SeedUser] = DEMO_USERS,
+        output_dir: str | Path = "demo-output",
+        echo: bool | None = None,
+        listing_size: int = 10,
+    ) -> None:
         self.emu, self.clock, self.after_step = emulator, clock, after_step
         self.tz = ZoneInfo(tz)
         self.out = out
@@ -65,6 +75,8 @@ class DemoConsole:
         self._messages: list[Message] = []
         self._pressables: list[tuple[Message | View, Pressable]] = []
         self._lines: AsyncIterator[str] | None = None
+        self._home_requested = False
+        self.news_limit = 2 * listing_size
         self.modal = ModalWalker(self)
 
     # ---------------------------------------------------------------- io
@@ -109,8 +121,7 @@ class DemoConsole:
         self._lines = lines if lines is not None else _stdin_lines()
         self.say("Duban demo workspace. Type `help` for commands, `users` to see who you can be.")
         self.say(f"Demo time: {self.now_text()}")
-        for person in self.people:  # start with a clean slate: only what happens from now on is news
-            self._mark_all_seen(person.user_id)
+        self.show_news()
         while True:
             line = await self.read(self.prompt())
             if line is None:
@@ -130,16 +141,27 @@ class DemoConsole:
     async def dispatch(self, line: str) -> None:
         if line.startswith("/"):
             command, _, text = line.partition(" ")
-            await self.emu.slash(self.current, escape_mentions(text.strip(), self.emu.state.users.values()),
-                                 command=command)
+            await self.emu.slash(
+                self.current, escape_mentions(text.strip(), self.emu.state.users.values()), command=command
+            )
             return
         word, _, rest = line.partition(" ")
         rest = rest.strip()
         handler = {
-            "help": self.cmd_help, "users": self.cmd_users, "as": self.cmd_as, "inbox": self.cmd_inbox,
-            "channel": self.cmd_channel, "press": self.cmd_press, "reply": self.cmd_reply, "thread": self.cmd_thread,
-            "say": self.cmd_say, "home": self.cmd_home, "clock": self.cmd_clock, "files": self.cmd_files,
-            "modal": self.cmd_modal, "cancel": self.cmd_cancel,
+            "help": self.cmd_help,
+            "users": self.cmd_users,
+            "as": self.cmd_as,
+            "inbox": self.cmd_inbox,
+            "channel": self.cmd_channel,
+            "press": self.cmd_press,
+            "reply": self.cmd_reply,
+            "thread": self.cmd_thread,
+            "say": self.cmd_say,
+            "home": self.cmd_home,
+            "clock": self.cmd_clock,
+            "files": self.cmd_files,
+            "modal": self.cmd_modal,
+            "cancel": self.cmd_cancel,
         }.get(word)
         if handler is None:
             self.say(f"? unknown command {word!r}; type `help` (slash commands start with /)")
@@ -163,18 +185,23 @@ class DemoConsole:
         msgs += self.emu.ephemerals(user_id)
         return sorted(msgs, key=lambda m: m.ts)
 
-    def _mark_all_seen(self, user_id: str) -> None:
-        self._seen.setdefault(user_id, set()).update(self._key(m) for m in self._visible(user_id))
-        view = self.emu.open_view(user_id)
-        if view is not None:
-            self._shown_view[user_id] = (view.id, view.hash)
-
     def show_news(self) -> None:
         seen = self._seen.setdefault(self.current, set())
         fresh = [m for m in self._visible(self.current) if self._key(m) not in seen]
         seen.update(self._key(m) for m in fresh)
+        hidden = len(fresh) - self.news_limit
+        if hidden > 0:  # first look as someone with a long history: keep the screen readable
+            self.say(f"({hidden} older messages not shown; see `inbox` / `channel`)")
+            fresh = fresh[-self.news_limit :]
         if fresh:
             self.show_listing(fresh, title=None)
+        if self._home_requested:
+            self._home_requested = False
+            home = self.emu.home(self.current)
+            if home is None:
+                self.say("(the bot published no App Home)")
+            else:
+                self.show_view(home)
 
     def _where(self, msg: Message) -> str:
         channel = self.emu.state.channels.get(msg.channel)
@@ -211,15 +238,18 @@ class DemoConsole:
             roles = ",".join(seed.roles) or ("head" if seed.is_head else "staff")
             dept = seed.department or "-"
             me = " ←" if seed.user_id == self.current else ""
-            self.say(f"{number:>2}. {pad(seed.user_id, width)}{pad(seed.name, 12)} {pad(roles, 18)} "
-                     f"{pad(dept, 8)} {seed.locale} {seed.tz}{me}")
+            self.say(
+                f"{number:>2}. {pad(seed.user_id, width)}{pad(seed.name, 12)} {pad(roles, 18)} "
+                f"{pad(dept, 8)} {seed.locale} {seed.tz}{me}"
+            )
 
     async def cmd_as(self, rest: str) -> None:
         if rest.isdigit() and 1 <= int(rest) <= len(self.people):
             user_id = self.people[int(rest) - 1].user_id
         else:
-            found = self.emu.state.resolve_user(rest)
-            if found is None or found.id not in {u.user_id for u in self.people}:
+            ids = {u.user_id for u in self.people}
+            found = find_person(rest, [u for u in self.emu.state.users.values() if u.id in ids])
+            if found is None:
                 raise LookupError(f"no such person: {rest!r} (try `users`)")
             user_id = found.id
         self.current = user_id
@@ -229,7 +259,9 @@ class DemoConsole:
     async def cmd_inbox(self, rest: str) -> None:
         size = int(rest) if rest.isdigit() else self.listing_size
         msgs = self.emu.dm(self.current)[-size:]
-        self.show_listing(msgs, title=f"-- DM with the bot (last {len(msgs)}) --" if msgs else "-- DM is empty --")
+        self.show_listing(
+            msgs, title=f"-- DM with the bot (last {len(msgs)}) --" if msgs else "-- DM is empty --"
+        )
 
     async def cmd_channel(self, rest: str) -> None:
         channels = [c for c in self.emu.state.channels_of(self.current) if not c.is_im]
@@ -253,11 +285,23 @@ class DemoConsole:
             raise LookupError(f"no button [{rest}] in the last listing")
         target, item = self._pressables[int(rest) - 1]
         if isinstance(target, View):
-            await self.emu.click_in_view(self.current, target, item.action_id, value=item.pick,
-                                         block_id=item.block_id, button_value=item.button_value)
+            await self.emu.click_in_view(
+                self.current,
+                target,
+                item.action_id,
+                value=item.pick,
+                block_id=item.block_id,
+                button_value=item.button_value,
+            )
         else:
-            await self.emu.click(self.current, target, item.action_id, value=item.pick, block_id=item.block_id,
-                                 button_value=item.button_value)
+            await self.emu.click(
+                self.current,
+                target,
+                item.action_id,
+                value=item.pick,
+                block_id=item.block_id,
+                button_value=item.button_value,
+            )
         self.say(f"(pressed {item.label})")
 
     async def cmd_reply(self, rest: str) -> None:
@@ -266,8 +310,9 @@ class DemoConsole:
         if not text.strip():
             raise ValueError("usage: reply <message number> <text>")
         await self.emu.reply_in_thread(self.current, msg.channel, msg.thread_ts or msg.ts, text.strip())
-        self._seen.setdefault(self.current, set()).update(self._key(m) for m in self._visible(self.current)
-                                                          if m.user == self.current)
+        self._seen.setdefault(self.current, set()).update(
+            self._key(m) for m in self._visible(self.current) if m.user == self.current
+        )
 
     async def cmd_thread(self, rest: str) -> None:
         msg = self._message(rest)
@@ -277,19 +322,13 @@ class DemoConsole:
         if not rest:
             raise ValueError("usage: say <text>")
         await self.emu.send_dm(self.current, escape_mentions(rest, self.emu.state.users.values()))
-        self._seen.setdefault(self.current, set()).update(self._key(m) for m in self._visible(self.current)
-                                                          if m.user == self.current)
+        self._seen.setdefault(self.current, set()).update(
+            self._key(m) for m in self._visible(self.current) if m.user == self.current
+        )
 
     async def cmd_home(self, rest: str) -> None:
         await self.emu.open_home(self.current)
-        await self.emu.settle()
-        await self.after_step()
-        await self.emu.settle()
-        home = self.emu.home(self.current)
-        if home is None:
-            self.say("(the bot published no App Home)")
-        else:
-            self.show_view(home)
+        self._home_requested = True  # shown by step() once the bot has published it
 
     async def cmd_clock(self, rest: str) -> None:
         if rest:
@@ -309,7 +348,9 @@ class DemoConsole:
         for upload in files:
             path = self.output_dir / f"{upload.id}-{Path(upload.filename).name}"
             await asyncio.to_thread(path.write_bytes, upload.content)
-            self.say(f"{upload.id}  {upload.title or upload.filename}  {len(upload.content)} bytes  -> {path}")
+            self.say(
+                f"{upload.id}  {upload.title or upload.filename}  {len(upload.content)} bytes  -> {path}"
+            )
 
     async def cmd_modal(self, rest: str) -> None:
         view = self.emu.open_view(self.current)

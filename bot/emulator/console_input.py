@@ -34,9 +34,9 @@ def _match(rest: str, users: list[WorkspaceUser]) -> tuple[WorkspaceUser, int] |
     best: tuple[WorkspaceUser, int] | None = None
     for user in users:
         for name in _names(user):
-            if folded.startswith(name.casefold()) and _boundary_ok(name, rest):
-                if best is None or len(name) > best[1]:
-                    best = (user, len(name))
+            longer = best is None or len(name) > best[1]
+            if longer and folded.startswith(name.casefold()) and _boundary_ok(name, rest):
+                best = (user, len(name))
     if best is not None:
         return best
     word = _WORD.match(rest)
@@ -45,6 +45,19 @@ def _match(rest: str, users: list[WorkspaceUser]) -> tuple[WorkspaceUser, int] |
     token = word.group(0).casefold()
     hits = {u.id: u for u in users for n in _names(u) if n.casefold().startswith(token)}
     return (next(iter(hits.values())), len(word.group(0))) if len(hits) == 1 else None
+
+
+def find_person(ref: str, users: Iterable[WorkspaceUser]) -> WorkspaceUser | None:
+    """By exact id or name, else by a unique name prefix ("tom" finds Tom Baker)."""
+    people = [u for u in users if not u.deleted]
+    ref = ref.strip().removeprefix("@")
+    if not ref:
+        return None
+    exact = [u for u in people if ref.casefold() in (n.casefold() for n in _names(u))]
+    if exact:
+        return exact[0]
+    found = _match(ref, people)
+    return found[0] if found is not None and found[1] == len(ref) else None
 
 
 def escape_mentions(text: str, users: Iterable[WorkspaceUser]) -> str:

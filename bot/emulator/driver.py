@@ -202,11 +202,13 @@ class SlackEmulator:
             trigger_id=self.triggers.issue(user_id),
             token=self.verification_token,
         )
+        # Slack shows the ack before anything the bot does meanwhile, so the ack is stamped now.
+        ack_ts = self.state.next_ts()
         reply = await self.post_signed(form_body(fields), FORM)
         target.acked = True
         if reply.status == 200 and not target.ack_superseded:
             body = reply.body if isinstance(reply.body, dict) else {"text": reply.body}
-            reply.message = apply_response(self.state, target, body, source="ack")
+            reply.message = apply_response(self.state, target, body, source="ack", ts=ack_ts)
         elif reply.status != 200:
             reason = reply.body if reply.status == 0 else "http_service_error"
             reply.message = self.state.add_ephemeral(

@@ -66,12 +66,14 @@ def mrkdwn(text: str, name_of: NameOf) -> str:
     return html.unescape(_LINK.sub(link, text))
 
 
-def _element_line(element: dict[str, Any], block_id: str, name_of: NameOf, out: list[Pressable],
-                  start: int) -> str:
+def _element_line(element: dict[str, Any], block_id: str, out: list[Pressable], start: int) -> str:
+    """One element as text; pressables are appended to `out` and numbered from `start`."""
     kind = element.get("type")
     action_id = str(element.get("action_id", ""))
     if kind == "button":
-        out.append(Pressable(action_id, block_id, plain(element.get("text")), button_value=element.get("value")))
+        out.append(
+            Pressable(action_id, block_id, plain(element.get("text")), button_value=element.get("value"))
+        )
         mark = {"primary": "*", "danger": "!"}.get(str(element.get("style")), "")
         return f"[{start + len(out) - 1}] {plain(element.get('text'))}{mark}"
     if kind in ("overflow", "static_select", "radio_buttons"):
@@ -86,15 +88,19 @@ def _element_line(element: dict[str, Any], block_id: str, name_of: NameOf, out: 
     return f"({kind}{': ' + plain(element.get('placeholder')) if element.get('placeholder') else ''})"
 
 
-def render_blocks(blocks: list[dict[str, Any]], name_of: NameOf, *, start: int = 1,
-                  values: dict[str, dict[str, dict[str, Any]]] | None = None,
-                  errors: dict[str, str] | None = None) -> Rendered:
+def render_blocks(
+    blocks: list[dict[str, Any]],
+    name_of: NameOf,
+    *,
+    start: int = 1,
+    values: dict[str, dict[str, dict[str, Any]]] | None = None,
+    errors: dict[str, str] | None = None,
+) -> Rendered:
     lines: list[str] = []
     pressables: list[Pressable] = []
     for block in blocks:
         kind = block.get("type")
         block_id = str(block.get("block_id", ""))
-        here = start + len(pressables)
         if kind == "header":
             lines.append(f"== {plain(block.get('text'))} ==")
         elif kind == "divider":
@@ -105,14 +111,15 @@ def render_blocks(blocks: list[dict[str, Any]], name_of: NameOf, *, start: int =
             for f in block.get("fields", []):
                 lines.append("  " + " ".join(mrkdwn(plain(f), name_of).splitlines()))
             if isinstance(block.get("accessory"), dict):
-                lines.append("  " + _element_line(block["accessory"], block_id, name_of, pressables, here))
+                lines.append("  " + _element_line(block["accessory"], block_id, pressables, start))
         elif kind == "context":
-            bits = [mrkdwn(plain(e), name_of) if e.get("type") != "image" else f"[{e.get('alt_text', 'image')}]"
-                    for e in block.get("elements", [])]
+            bits = [
+                mrkdwn(plain(e), name_of) if e.get("type") != "image" else f"[{e.get('alt_text', 'image')}]"
+                for e in block.get("elements", [])
+            ]
             lines.append("  · " + " · ".join(bits))
         elif kind == "actions":
-            parts = [_element_line(e, block_id, name_of, pressables, start + len(pressables))
-                     for e in block.get("elements", [])]
+            parts = [_element_line(e, block_id, pressables, start) for e in block.get("elements", [])]
             lines.append("  ".join(parts))
         elif kind == "image":
             lines.append(f"[image: {block.get('alt_text', '')}]")
@@ -130,18 +137,28 @@ def _rich_text(block: dict[str, Any]) -> str:
     return "\n".join(out)
 
 
-def input_summary(block: dict[str, Any], values: dict[str, dict[str, dict[str, Any]]],
-                  name_of: NameOf) -> tuple[str, str, str, list[str], str]:
+def input_summary(
+    block: dict[str, Any], values: dict[str, dict[str, dict[str, Any]]], name_of: NameOf
+) -> tuple[str, str, str, list[str], str]:
     """(label, element type, hint, option labels, current value) of one input block."""
     element = block.get("element") or {}
     entry = values.get(str(block.get("block_id")), {}).get(str(element.get("action_id", "")))
     options = [f"{plain(o.get('text'))} ({o.get('value')})" for o in options_of(element)]
-    return (plain(block.get("label")), str(element.get("type")), plain(block.get("hint")), options,
-            display_value(entry, name_of))
+    return (
+        plain(block.get("label")),
+        str(element.get("type")),
+        plain(block.get("hint")),
+        options,
+        display_value(entry, name_of),
+    )
 
 
-def _input_lines(block: dict[str, Any], name_of: NameOf, values: dict[str, dict[str, dict[str, Any]]],
-                 errors: dict[str, str]) -> list[str]:
+def _input_lines(
+    block: dict[str, Any],
+    name_of: NameOf,
+    values: dict[str, dict[str, dict[str, Any]]],
+    errors: dict[str, str],
+) -> list[str]:
     label, kind, hint, options, current = input_summary(block, values, name_of)
     required = "" if block.get("optional") else "*"
     lines = [f"▸ {label}{required} ({kind}) = {current or '—'}"]
@@ -166,7 +183,9 @@ def render_message(msg: Message, name_of: NameOf, *, number: int | None = None, 
         flags.append(f"{msg.reply_count} replies")
     if msg.edited or msg.version:
         flags.append("edited")
-    head = f"{f'#{number} ' if number is not None else ''}{who}" + (f"  ({', '.join(flags)})" if flags else "")
+    head = f"{f'#{number} ' if number is not None else ''}{who}" + (
+        f"  ({', '.join(flags)})" if flags else ""
+    )
     body = render_blocks(msg.blocks, name_of, start=start)
     lines = [head]
     if not msg.blocks and msg.text:
@@ -183,10 +202,13 @@ def render_message(msg: Message, name_of: NameOf, *, number: int | None = None, 
         lines.append(f"📎 {f.get('name')} ({f.get('title')}, {f.get('size')} bytes)")
     if msg.reactions:
         lines.append("  " + " ".join(f":{n}: {len(u)}" for n, u in msg.reactions.items()))
-    return Rendered("\n".join("  " + line if i else line for i, line in enumerate(lines)), pressables)
+    flat = "\n".join(lines).splitlines()
+    return Rendered("\n".join("  " + line if i else line for i, line in enumerate(flat)), pressables)
 
 
-def render_view(view: View, name_of: NameOf, *, start: int = 1, errors: dict[str, str] | None = None) -> Rendered:
+def render_view(
+    view: View, name_of: NameOf, *, start: int = 1, errors: dict[str, str] | None = None
+) -> Rendered:
     title = plain(view.title) if view.type == "modal" else "App Home"
     head = f"┌ {title}  [{view.type}{' ' + view.callback_id if view.callback_id else ''}]"
     body = render_blocks(view.blocks, name_of, start=start, values=view.state_values, errors=errors)

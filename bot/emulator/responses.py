@@ -23,7 +23,7 @@ def _original(state: WorkspaceState, target: ResponseTarget) -> Message | None:
 
 
 def apply_response(
-    state: WorkspaceState, target: ResponseTarget, body: dict[str, Any], *, source: str
+    state: WorkspaceState, target: ResponseTarget, body: dict[str, Any], *, source: str, ts: str | None = None
 ) -> Message | None:
     """Post, replace or delete as Slack would; returns the message created or changed, if any."""
     original = _original(state, target)
@@ -48,6 +48,6 @@ def apply_response(
         return state.add_message(
             channel, state.bot_user_id, text, blocks=blocks, thread_ts=body.get("thread_ts") or None
         )
-    msg = state.add_ephemeral(target.user_id, target.channel_id, text, blocks=blocks, source=source)
+    msg = state.add_ephemeral(target.user_id, target.channel_id, text, blocks=blocks, source=source, ts=ts)
     target.last_ephemeral_ts = msg.ts
     return msg

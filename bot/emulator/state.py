@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import time
 from collections.abc import Iterable
 from typing import Any
@@ -18,6 +19,11 @@ from bot.emulator.models import (
 from bot.emulator.seed import SeedChannel, SeedUser
 
 __all__ = ["ApiCall", "Channel", "Message", "UploadedFile", "View", "WorkspaceState", "WorkspaceUser"]
+
+
+def _insert_by_ts(messages: list[Message], msg: Message) -> None:
+    """Keep time order even for a message stamped earlier than it was stored (an ack, see reserve_ts)."""
+    bisect.insort(messages, msg, key=lambda m: float(m.ts))
 
 
 class WorkspaceState:
@@ -137,11 +143,12 @@ class WorkspaceState:
         metadata: dict[str, Any] | None = None,
         files: list[dict[str, Any]] | None = None,
         attachments: list[dict[str, Any]] | None = None,
+        ts: str | None = None,
     ) -> Message:
         is_bot = user == self.bot_user_id
         msg = Message(
             channel.id,
-            self.next_ts(),
+            ts or self.next_ts(),
             user,
             text,
             ensure_block_ids(blocks),
@@ -151,7 +158,7 @@ class WorkspaceState:
             bot_id=self.bot_id if is_bot else None,
             attachments=list(attachments or []),
         )
-        self.messages.setdefault(channel.id, []).append(msg)
+        _insert_by_ts(self.messages.setdefault(channel.id, []), msg)
         parent = self.find_message(channel.id, thread_ts) if thread_ts else None
         if parent is not None and parent is not msg:
             parent.thread_ts = parent.ts
@@ -179,10 +186,11 @@ class WorkspaceState:
         blocks: list[dict[str, Any]] | None = None,
         source: str,
         thread_ts: str | None = None,
+        ts: str | None = None,
     ) -> Message:
         msg = Message(
             channel_id,
-            self.next_ts(),
+            ts or self.next_ts(),
             self.bot_user_id,
             text,
             ensure_block_ids(blocks),
@@ -191,7 +199,7 @@ class WorkspaceState:
             ephemeral_for=user_id,
             source=source,
         )
-        self.ephemerals.append(msg)
+        _insert_by_ts(self.ephemerals, msg)
         return msg
 
     def find_ephemeral(self, channel_id: str, ts: str) -> Message | None:

@@ -109,7 +109,9 @@ async def test_a_permanent_slack_error_goes_to_the_dossier_and_the_office(world:
     item = await world.item("DB-2026-0001")
     kinds = [
         e.kind
-        for e in await world.rows(select(ItemEventRow).where(ItemEventRow.item_id == item.id).order_by(ItemEventRow.seq))
+        for e in await world.rows(
+            select(ItemEventRow).where(ItemEventRow.item_id == item.id).order_by(ItemEventRow.seq)
+        )
     ]
     assert kinds[-1] == "delivery_failed"
     for supervisor in ("U0SUPER", "U0SUPER2"):

@@ -22,7 +22,11 @@ async def assert_nothing_created(world: World) -> None:
     ("user", "text", "expected"),
     [
         ("U0STAFFA", "交办 <@U0HEADA> 修订预案 截止 12-05", "只有领导 / 督查人员可以交办事项"),
-        ("U0HEADB", "assign <@U0HEADA> Revise the plan due 12-05", "Only leader / supervisor may assign items"),
+        (
+            "U0HEADB",
+            "assign <@U0HEADA> Revise the plan due 12-05",
+            "Only leader / supervisor may assign items",
+        ),
         ("U0LEADER", "交办 <@U0HEADA> 修订预案 截止 2026-02-30", "2026-02-30"),
         ("U0LEADER", "交办 <@U0HEADA> 修订预案 截止 2026-11-01", "2026-11-01"),
         ("U0LEADER", "交办 @nobody 修订预案 截止 12-05", "找不到 @nobody"),
@@ -35,7 +39,9 @@ async def assert_nothing_created(world: World) -> None:
         ("U0DEPUTY", "assign <@U0HEADA> Plan source astrology", "astrology"),
     ],
 )
-async def test_bad_assignments_are_refused_with_a_reason(world: World, user: str, text: str, expected: str) -> None:
+async def test_bad_assignments_are_refused_with_a_reason(
+    world: World, user: str, text: str, expected: str
+) -> None:
     reply = await world.command(user, text)
     assert reply.status == 200
     assert expected in reply.text, reply.text
@@ -82,7 +88,9 @@ async def test_replayed_command_creates_one_item(world: World) -> None:
 
 
 async def test_user_text_never_pings_or_broadcasts(world: World) -> None:
-    await world.command("U0LEADER", "assign <@U0HEADA> Fix <!channel> now <!subteam^S1|@ops> & <@U0SUPER> due 12-05")
+    await world.command(
+        "U0LEADER", "assign <@U0HEADA> Fix <!channel> now <!subteam^S1|@ops> & <@U0SUPER> due 12-05"
+    )
     [notice] = world.slack.dm("U0HEADA")
     raw = repr(notice.blocks) + notice.text
     assert "<!channel>" not in raw and "<!subteam" not in raw

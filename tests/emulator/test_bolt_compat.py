@@ -43,8 +43,12 @@ async def test_button_click_block_actions(emu: SlackEmulator, tiny: TinyBot) -> 
     assert reply.status == 200
     [body] = tiny.seen["action"]
     assert body["type"] == "block_actions"
-    assert body["container"] == {"type": "message", "message_ts": msg.ts, "channel_id": "D0HEADA",
-                                 "is_ephemeral": False}
+    assert body["container"] == {
+        "type": "message",
+        "message_ts": msg.ts,
+        "channel_id": "D0HEADA",
+        "is_ephemeral": False,
+    }
     assert body["message"]["ts"] == msg.ts
     assert body["actions"][0]["value"] == "item-7"
     assert body["user"]["id"] == "U0HEADA"
@@ -65,8 +69,9 @@ async def test_modal_errors_then_success(emu: SlackEmulator, tiny: TinyBot) -> N
     refused = await emu.submit("U0LEADER", view, {"title": "短"})
     assert refused.sent is False
     assert set(emu.last_view_errors("U0LEADER")) == {"lead", "priority"}
-    reply = await emu.submit("U0LEADER", view, {"title": "短", "lead": "U0HEADA", "priority": "urgent",
-                                                "flags": ["confidential"]})
+    reply = await emu.submit(
+        "U0LEADER", view, {"title": "短", "lead": "U0HEADA", "priority": "urgent", "flags": ["confidential"]}
+    )
     assert reply.json == {"response_action": "errors", "errors": {"title": "标题至少四个字"}}
     assert emu.last_view_errors("U0LEADER") == {"title": "标题至少四个字"}
     assert emu.open_view("U0LEADER") is not None
@@ -135,6 +140,58 @@ async def test_bolt_rejects_forged_and_stale_requests(emu: SlackEmulator, tiny: 
     stale = await emu.post_signed(body, FORM, timestamp=int(time.time()) - 600)
     assert stale.status == 401
     assert tiny.seen["command"] == []
-    ok = await emu.post_signed(json.dumps({"type": "url_verification", "challenge": "c"}).encode(),
-                               "application/json")
+    ok = await emu.post_signed(
+        json.dumps({"type": "url_verification", "challenge": "c"}).encode(), "application/json"
+    )
     assert ok.json == {"challenge": "c"}
+
+
+async def test_response_actions_update_push_clear(emu: SlackEmulator, tiny: TinyBot) -> None:
+    await emu.slash("U0LEADER", "wizard")
+    first = await emu.wait_for(lambda: emu.open_view("U0LEADER"))
+    await emu.submit("U0LEADER", first, {"note": "一"})
+    updated = emu.open_view("U0LEADER")
+    assert updated.id == first.id and updated.private_metadata == "2"
+    assert updated.state_values["note"]["note_input"]["value"] == "一"  # same block/action id: input kept
+    await emu.submit("U0LEADER", updated)
+    stack = emu.view_stack("U0LEADER")
+    assert [v.private_metadata for v in stack] == ["2", "3"]
+    assert stack[1].previous_view_id == first.id
+    await emu.submit("U0LEADER", stack[1])
+    assert emu.view_stack("U0LEADER") == []
+    assert tiny.seen["wizard"] == [1, 2, 3]
+
+
+async def test_click_on_ephemeral_message(emu: SlackEmulator, tiny: TinyBot) -> None:
+    from .tiny_bot import item_blocks
+
+    await tiny.app.client.chat_postEphemeral(
+        channel=DEMO_BULLETIN_CHANNEL, user="U0STAFFB", text="请确认", blocks=item_blocks("仅你可见的督办")
+    )
+    [eph] = emu.ephemerals("U0STAFFB")
+    await emu.click("U0STAFFB", eph, action_id="item_ack")
+    [body] = tiny.seen["action"]
+    assert body["container"]["is_ephemeral"] is True
+    assert "message" not in body
+    assert body["channel"] == {"id": DEMO_BULLETIN_CHANNEL, "name": "duban-bulletin"}
+    await emu.wait_for(lambda: emu.ephemerals("U0STAFFB")[0].text == "已确认 ✓")
+
+
+async def test_response_url_allows_five_posts(emu: SlackEmulator, tiny: TinyBot) -> None:
+    reply = await emu.slash("U0LEADER", "ping")
+    url = tiny.seen["command"][0]["response_url"]
+    assert reply.status == 200
+    from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+    hook = AsyncWebhookClient(url)
+    statuses = [(await hook.send(text=f"第{i}条")).status_code for i in range(6)]
+    assert statuses == [200, 200, 200, 200, 200, 404]
+    assert len(emu.ephemerals("U0LEADER", source="response_url")) == 5
+
+
+async def test_bot_failure_is_shown_like_slack(emu: SlackEmulator, tiny: TinyBot) -> None:
+    emu.app_url = tiny.url.replace("/slack/events", "/nowhere")
+    reply = await emu.slash("U0LEADER", "hi")
+    assert reply.status == 404
+    [shown] = emu.ephemerals("U0LEADER", source="slack")
+    assert "failed with the error" in shown.text

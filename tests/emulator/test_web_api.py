@@ -25,12 +25,24 @@ async def test_auth_test_identifies_the_bot(client: AsyncWebClient) -> None:
 async def test_post_message_to_user_id_lands_in_their_dm(emu: SlackEmulator, client: AsyncWebClient) -> None:
     blocks = [
         {"type": "section", "text": {"type": "mrkdwn", "text": "请确认收到"}},
-        {"type": "actions", "elements": [
-            {"type": "button", "action_id": "item_ack", "value": "42", "text": {"type": "plain_text", "text": "确认收到"}},
-        ]},
+        {
+            "type": "actions",
+            "elements": [
+                {
+                    "type": "button",
+                    "action_id": "item_ack",
+                    "value": "42",
+                    "text": {"type": "plain_text", "text": "确认收到"},
+                },
+            ],
+        },
     ]
-    resp = await client.chat_postMessage(channel="U0HEADA", text="新督办事项", blocks=blocks,
-                                         metadata={"event_type": "item", "event_payload": {"id": 42}})
+    resp = await client.chat_postMessage(
+        channel="U0HEADA",
+        text="新督办事项",
+        blocks=blocks,
+        metadata={"event_type": "item", "event_payload": {"id": 42}},
+    )
     assert resp["channel"] == "D0HEADA"
     msgs = emu.dm("U0HEADA")
     assert [m.ts for m in msgs] == [resp["ts"]]
@@ -46,12 +58,15 @@ async def test_post_message_errors_use_slack_names(client: AsyncWebClient) -> No
         with pytest.raises(SlackApiError) as info:
             await client.chat_postMessage(channel=channel, text="x")
         assert info.value.response["error"] == error
-    with pytest.raises(SlackApiError) as info:
+    with pytest.raises(SlackApiError) as info, pytest.warns(UserWarning):  # slack_sdk nags about text too
         await client.chat_postMessage(channel="U0LEADER")
     assert info.value.response["error"] == "no_text"
     with pytest.raises(SlackApiError) as info:
-        await client.chat_postMessage(channel="U0LEADER", text="x", blocks=[{"type": "header", "text": {
-            "type": "plain_text", "text": "长" * 151}}])
+        await client.chat_postMessage(
+            channel="U0LEADER",
+            text="x",
+            blocks=[{"type": "header", "text": {"type": "plain_text", "text": "长" * 151}}],
+        )
     assert info.value.response["error"] == "invalid_blocks"
 
 
@@ -118,10 +133,20 @@ async def test_users_info_and_paged_list(client: AsyncWebClient) -> None:
 
 
 async def test_views_open_needs_a_fresh_trigger(emu: SlackEmulator, client: AsyncWebClient) -> None:
-    view = {"type": "modal", "callback_id": "new_item", "title": {"type": "plain_text", "text": "新建督办"},
-            "submit": {"type": "plain_text", "text": "提交"},
-            "blocks": [{"type": "input", "block_id": "title", "label": {"type": "plain_text", "text": "标题"},
-                        "element": {"type": "plain_text_input", "action_id": "v"}}]}
+    view = {
+        "type": "modal",
+        "callback_id": "new_item",
+        "title": {"type": "plain_text", "text": "新建督办"},
+        "submit": {"type": "plain_text", "text": "提交"},
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": "title",
+                "label": {"type": "plain_text", "text": "标题"},
+                "element": {"type": "plain_text_input", "action_id": "v"},
+            }
+        ],
+    }
     trigger = emu.triggers.issue("U0LEADER")
     opened = await client.views_open(trigger_id=trigger, view=view)
     assert opened["view"]["callback_id"] == "new_item"
@@ -144,8 +169,10 @@ async def test_views_open_needs_a_fresh_trigger(emu: SlackEmulator, client: Asyn
 async def test_expired_trigger(emu: SlackEmulator, client: AsyncWebClient) -> None:
     emu.triggers.ttl = 0.0
     with pytest.raises(SlackApiError) as info:
-        await client.views_open(trigger_id=emu.triggers.issue("U0LEADER"), view={
-            "type": "modal", "title": {"type": "plain_text", "text": "t"}, "blocks": []})
+        await client.views_open(
+            trigger_id=emu.triggers.issue("U0LEADER"),
+            view={"type": "modal", "title": {"type": "plain_text", "text": "t"}, "blocks": []},
+        )
     assert info.value.response["error"] == "expired_trigger_id"
 
 
@@ -208,9 +235,13 @@ async def test_injected_500_and_error(emu: SlackEmulator, client: AsyncWebClient
 
 async def test_file_upload_v2_shares_into_dm(emu: SlackEmulator, client: AsyncWebClient) -> None:
     opened = await client.conversations_open(users="U0LEADER")
-    resp = await client.files_upload_v2(channel=opened["channel"]["id"], filename="周报.csv",
-                                        content="事项,状态\n应急预案,进行中\n", title="督办周报",
-                                        initial_comment="本周督办周报")
+    resp = await client.files_upload_v2(
+        channel=opened["channel"]["id"],
+        filename="周报.csv",
+        content="事项,状态\n应急预案,进行中\n",
+        title="督办周报",
+        initial_comment="本周督办周报",
+    )
     assert resp["file"]["title"] == "督办周报"
     [upload] = emu.files
     assert upload.filename == "周报.csv"
@@ -227,3 +258,23 @@ async def test_reactions(emu: SlackEmulator, client: AsyncWebClient) -> None:
         await client.reactions_add(channel=posted["channel"], timestamp=posted["ts"], name="white_check_mark")
     assert info.value.response["error"] == "already_reacted"
     assert emu.dm("U0LEADER")[0].reactions == {"white_check_mark": [DEMO_BOT_USER_ID]}
+
+
+async def test_members_paging_and_view_update_by_external_id(
+    emu: SlackEmulator, client: AsyncWebClient
+) -> None:
+    first = await client.conversations_members(channel=DEMO_BULLETIN_CHANNEL, limit=6)
+    rest = await client.conversations_members(
+        channel=DEMO_BULLETIN_CHANNEL, cursor=first["response_metadata"]["next_cursor"]
+    )
+    assert len(first["members"]) + len(rest["members"]) == 10  # nine active people and the bot
+    modal = {
+        "type": "modal",
+        "external_id": "item-7-form",
+        "title": {"type": "plain_text", "text": "表单"},
+        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "加载中…"}}],
+    }
+    await client.views_open(trigger_id=emu.triggers.issue("U0HEADB"), view=modal)
+    loaded = {**modal, "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "已加载"}}]}
+    await client.views_update(external_id="item-7-form", view=loaded)
+    assert emu.open_view("U0HEADB").blocks[0]["text"]["text"] == "已加载"

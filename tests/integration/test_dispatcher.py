@@ -55,7 +55,10 @@ class FakeSlack:
 
     async def handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
-        payload = await request.json()
+        if request.content_type == "application/json":
+            payload = await request.json()
+        else:  # form-encoded methods
+            payload = dict(await request.post())
         token = request.headers.get("Authorization", "").removeprefix("Bearer ")
         self.calls.append(Call(method, payload, self.clock.now(), token))
         replies = self.script.get(str(payload.get("text")))
@@ -389,3 +392,39 @@ async def test_a_send_that_could_not_be_recorded_is_never_sent_again(
     await dispatcher.drain()
     assert (await _row(session_factory, "once")).status == "sent"
     assert fake_slack.per_marker["once"] == 1
+
+
+async def test_connection_errors_back_off(
+    session_factory: async_sessionmaker[AsyncSession], clock: ManualClock
+) -> None:
+    await _enqueue(session_factory, ["m"])
+    unreachable = AsyncWebClient(token="xoxb-test", base_url="http://127.0.0.1:1/api/", retry_handlers=[])
+    stats = await OutboxDispatcher(session_factory, unreachable, clock, worker_id="w").drain()
+    assert stats.retried == 1
+    row = await _row(session_factory, "m")
+    assert (row.status, row.attempts, as_utc(row.next_attempt_at)) == (
+        "pending",
+        1,
+        T0 + timedelta(seconds=1),
+    )
+    assert row.last_error.startswith("ClientConnectorError")
+
+
+async def test_form_only_methods_are_form_encoded(
+    session_factory: async_sessionmaker[AsyncSession],
+    client: AsyncWebClient,
+    fake_slack: FakeSlack,
+    clock: ManualClock,
+) -> None:
+    async with session_factory.begin() as session:
+        await outbox.enqueue(
+            session,
+            idem_key="info",
+            method="users.info",
+            payload={"user": "U1", "text": "info", "n": [1]},
+            now=T0,
+        )
+    assert (await OutboxDispatcher(session_factory, client, clock, worker_id="w").drain()).sent == 1
+    assert [(c.method, c.payload) for c in fake_slack.calls] == [
+        ("users.info", {"user": "U1", "text": "info", "n": "[1]"})
+    ]

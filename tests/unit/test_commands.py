@@ -174,6 +174,10 @@ def test_due_values(text: str, due: str) -> None:
     assert assign(f"assign <@U1> 标题 {text}").due == due
 
 
+def test_colon_only_from_normalisation_is_not_an_option() -> None:
+    assert assign("assign <@U1> due⩴x").title == "due⩴x"  # NFKC turns ⩴ into "::="
+
+
 def test_due_does_not_swallow_unrelated_words() -> None:
     err = error_of("assign <@U1> 标题 due 3 weeks later")
     assert (err.code, err.params) == ("unexpected_text", {"text": "later"})
@@ -217,6 +221,7 @@ def test_cadence(text: str, cadence: str) -> None:
 def test_a_title_word_starting_with_mei_is_not_a_cadence() -> None:
     command = parse_command("assign <@U1> 每日一报 制度")
     assert command == Assign(U1, (), "每日一报 制度")
+    assert parse_command("assign <@U1> 每周 例会 每周一") == Assign(U1, (), "每周 例会", cadence="每周一")
 
 
 @pytest.mark.parametrize(
