@@ -6,6 +6,7 @@ import logging
 import os
 import socket
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import web
@@ -53,6 +54,11 @@ class Runtime:
         """Deliver what the last action queued (the demo console and tests call this; serve polls)."""
         await self.dispatcher.drain()
 
+    async def tick(self) -> None:
+        """One scheduler beat: let the database say what is due, then deliver it."""
+        await self.services.sweep()
+        await self.dispatcher.drain()
+
     def web_app(self) -> web.Application:
         web_app = self.app.web_app(path="/slack/events")
 
@@ -78,6 +84,16 @@ class Runtime:
         scheduler = AsyncIOScheduler(timezone=self.settings.timezone)
         scheduler.add_job(
             self.dispatcher.run_once, "interval", seconds=1, max_instances=1, coalesce=True, id="outbox"
+        )
+        # Once at start-up (catch up whatever fell due while we were down), then every DUBAN_SWEEP_SECONDS.
+        scheduler.add_job(
+            self.services.sweep,
+            "interval",
+            seconds=self.settings.sweep_seconds,
+            next_run_time=datetime.now(UTC),
+            max_instances=1,
+            coalesce=True,
+            id="sweep",
         )
         scheduler.start()
         self.scheduler = scheduler

@@ -80,7 +80,7 @@ async def run_demo(settings: Settings, *, keep: bool = False, script_lines: list
         port = await runtime.serve_http("127.0.0.1", 0)
         emulator.app_url = f"http://127.0.0.1:{port}/slack/events"
         await seed_demo_organisation(runtime)
-        console = DemoConsole(emulator, clock=clock, after_step=runtime.after_request, tz=settings.timezone)
+        console = DemoConsole(emulator, clock=clock, after_step=runtime.tick, tz=settings.timezone)
         await console.run(_script_lines(script_lines) if script_lines is not None else None)
     finally:
         await runtime.close()

@@ -9,7 +9,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from bot.domain.errors import DomainError
 from bot.services import Services
 from messages import replies
-from messages.notices import ACK, EXTEND, OPEN, REPORT
+from messages.notices import ACK, OPEN
 
 
 def _item_id(body: dict[str, Any]) -> int | None:
@@ -52,26 +52,3 @@ def register(app: AsyncApp, services: Services) -> None:
         except DomainError as error:
             reply = replies.plain_reply(replies.error_text(reader.locale, error))
         await answer(respond, reply)
-
-    async def not_ready(form: str, body: dict[str, Any], respond: AsyncRespond) -> None:
-        user_id = body["user"]["id"]
-        reader = await services.reader(user_id)
-        try:
-            item_id = _item_id(body)
-            if item_id is None:
-                raise DomainError("stale_action", number="?")
-            detail = await services.items.detail(user_id, item_id)
-            reply = replies.form_not_ready(reader, form, str(detail.item.number))
-        except DomainError as error:
-            reply = replies.plain_reply(replies.error_text(reader.locale, error))
-        await answer(respond, reply)
-
-    @app.action(REPORT)
-    async def report(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
-        await ack()
-        await not_ready("report", body, respond)
-
-    @app.action(EXTEND)
-    async def extend(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
-        await ack()
-        await not_ready("extend", body, respond)

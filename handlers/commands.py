@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
@@ -12,11 +11,10 @@ from bot.domain import commands as grammar
 from bot.domain.errors import DomainError
 from bot.services import Services
 from bot.services.assign import AssignRequest
+from handlers.routing import ROUTES, Reply, route
 from messages import replies
 from messages.modals import assign_modal
 from messages.views import Reader
-
-Reply = dict[str, Any]
 
 
 def register(app: AsyncApp, services: Services) -> None:
@@ -26,19 +24,21 @@ def register(app: AsyncApp, services: Services) -> None:
         reader = await services.reader(user_id)
         try:
             parsed = grammar.parse_command(command.get("text") or "")
-            route = _ROUTES.get(type(parsed), _not_yet)
-            reply = await route(services, reader, parsed, command, client)
+            answer = ROUTES.get(type(parsed), _not_yet)
+            reply = await answer(services, reader, parsed, command, client)
         except DomainError as error:
             reply = replies.plain_reply(replies.error_text(reader.locale, error))
         await ack(**reply) if reply else await ack()
 
 
+@route(grammar.Help)
 async def _help(
     services: Services, reader: Reader, parsed: Any, command: dict[str, Any], client: Any
 ) -> Reply:
     return replies.help_message(reader.locale, services.ctx.today())
 
 
+@route(grammar.Assign)
 async def _assign(
     services: Services, reader: Reader, parsed: grammar.Assign, command: dict[str, Any], client: Any
 ) -> Reply:
@@ -61,6 +61,7 @@ async def _assign(
     return replies.assigned(reader, result)
 
 
+@route(grammar.New)
 async def _new(
     services: Services, reader: Reader, parsed: Any, command: dict[str, Any], client: AsyncWebClient
 ) -> Reply:
@@ -69,6 +70,7 @@ async def _new(
     return {}
 
 
+@route(grammar.ListItems)
 async def _list(
     services: Services, reader: Reader, parsed: grammar.ListItems, command: dict[str, Any], client: Any
 ) -> Reply:
@@ -79,6 +81,7 @@ async def _list(
     return replies.item_list(reader, result.items, total=result.total, scope=result.scope, subject=subject_id)
 
 
+@route(grammar.Show)
 async def _show(
     services: Services, reader: Reader, parsed: grammar.Show, command: dict[str, Any], client: Any
 ) -> Reply:
@@ -86,6 +89,7 @@ async def _show(
     return replies.item_card(reader, detail, services.ctx.settings.timezone)
 
 
+@route(grammar.Language)
 async def _language(
     services: Services, reader: Reader, parsed: grammar.Language, command: dict[str, Any], client: Any
 ) -> Reply:
@@ -93,6 +97,7 @@ async def _language(
     return replies.plain_reply(replies.t(locale, "reply.language_set"))
 
 
+@route(grammar.Holiday)
 async def _holiday(
     services: Services, reader: Reader, parsed: grammar.Holiday, command: dict[str, Any], client: Any
 ) -> Reply:
@@ -106,15 +111,3 @@ async def _not_yet(
     return replies.plain_reply(
         replies.t(reader.locale, "reply.command_not_ready", command=type(parsed).__name__.lower())
     )
-
-
-Route = Callable[[Services, Reader, Any, dict[str, Any], Any], Awaitable[Reply]]
-_ROUTES: dict[type, Route] = {
-    grammar.Help: _help,
-    grammar.Assign: _assign,
-    grammar.New: _new,
-    grammar.ListItems: _list,
-    grammar.Show: _show,
-    grammar.Language: _language,
-    grammar.Holiday: _holiday,
-}

@@ -142,6 +142,20 @@ class ItemRow(Base):
     next_urge_at: Mapped[datetime | None] = mapped_column(Timestamp)
     urge_plan: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     version: Mapped[int] = mapped_column(Integer, default=0)
+    # regular | rectification (整改: closed-loop verification by the supervisor)
+    kind: Mapped[str] = mapped_column(String(16), default="regular", server_default="regular")
+    cadence: Mapped[str | None] = mapped_column(String(64))  # routine check-in cadence as typed
+    urge_stage: Mapped[str | None] = mapped_column(String(24))  # the ladder rung reached
+    urge_round: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_urged_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    escalated_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    health: Mapped[str | None] = mapped_column(String(16))  # on_track | at_risk | blocked (last answer)
+    percent_done: Mapped[int | None] = mapped_column(Integer)
+    return_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # 退办次数
+    approver_id: Mapped[str | None] = mapped_column(String(32))  # responsible leader (拟办呈批)
+    reported_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    review_due: Mapped[date | None] = mapped_column(Date)  # the office's own one-working-day limit
+    archived_at: Mapped[datetime | None] = mapped_column(Timestamp)
 
     __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
 
@@ -244,3 +258,111 @@ class SchedulerLockRow(Base):
     claimed_by: Mapped[str] = mapped_column(String(64))
     claimed_at: Mapped[datetime] = mapped_column(Timestamp)
     done_at: Mapped[datetime | None] = mapped_column(Timestamp)
+
+
+class UrgeRecordRow(Base):
+    """One urging (催办) — the regulations' call log: who was chased, when, how, and what they answered."""
+
+    __tablename__ = "urge_records"
+    __table_args__ = (Index("ix_urge_records_item", "item_id"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
+    # checkin | repeat | due | notice | escalation | manual | call
+    rung: Mapped[str] = mapped_column(String(24))
+    round: Mapped[int] = mapped_column(Integer, default=0)
+    idem_key: Mapped[str] = mapped_column(String(200), unique=True)  # one urging per (item, rung, round, day)
+    scheduled_for: Mapped[datetime | None] = mapped_column(Timestamp)
+    sent_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    channel: Mapped[str] = mapped_column(String(16), default="slack_dm")  # slack_dm | phone | webhook | visit
+    recipient_id: Mapped[str | None] = mapped_column(String(32))
+    actor_id: Mapped[str | None] = mapped_column(String(32))  # None = the schedule
+    note: Mapped[str] = mapped_column(Text, default="")
+    answer: Mapped[str | None] = mapped_column(String(24))
+    answer_note: Mapped[str] = mapped_column(Text, default="")
+    answered_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    answered_by: Mapped[str | None] = mapped_column(String(32))
+    latency_seconds: Mapped[int | None] = mapped_column(Integer)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(Timestamp)
+
+
+class ExtensionRequestRow(Base):
+    __tablename__ = "extension_requests"
+    __table_args__ = (Index("ix_extension_requests_item", "item_id"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
+    requester_id: Mapped[str] = mapped_column(String(32))
+    requested_due: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | approved | refused
+    decided_by: Mapped[str | None] = mapped_column(String(32))
+    decided_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    decision_note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(Timestamp)
+    request_key: Mapped[str | None] = mapped_column(String(128), unique=True)
+
+
+class ReportRow(Base):
+    """A progress report (续报), a delay explanation or the final report (反馈)."""
+
+    __tablename__ = "reports"
+    __table_args__ = (Index("ix_reports_item", "item_id"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
+    author_id: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(16))  # progress | final | delay | note
+    percent: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str | None] = mapped_column(String(16))  # on_track | at_risk | blocked
+    done: Mapped[str] = mapped_column(Text, default="")
+    problems: Mapped[str] = mapped_column(Text, default="")
+    next_steps: Mapped[str] = mapped_column(Text, default="")
+    expected_date: Mapped[date | None] = mapped_column(Date)
+    links: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(16), default="form")  # form | thread | urge_answer
+    created_at: Mapped[datetime] = mapped_column(Timestamp)
+    request_key: Mapped[str | None] = mapped_column(String(128), unique=True)
+
+
+class ReviewRow(Base):
+    """The supervision office's review (审核) of a final report."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (Index("ix_reviews_item", "item_id"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id", ondelete="SET NULL"))
+    reviewer_id: Mapped[str] = mapped_column(String(32))
+    decision: Mapped[str] = mapped_column(String(16))  # approve | return
+    checklist: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    reasons: Mapped[str] = mapped_column(Text, default="")
+    new_due: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(Timestamp)
+    request_key: Mapped[str | None] = mapped_column(String(128), unique=True)
+
+
+class BulletinRow(Base):
+    """One bulletin (通报) per kind and period: the unique row is the exactly-once claim."""
+
+    __tablename__ = "bulletins"
+    __table_args__ = (UniqueConstraint("kind", "period_key", name="uq_bulletins_kind_period"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(16))  # week | month | quarter | year
+    period_key: Mapped[str] = mapped_column(String(32))  # e.g. 2026-W48, 2026-11, 2026-Q4, 2026
+    status: Mapped[str] = mapped_column(String(16), default="claimed")  # claimed | queued | posted
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(Timestamp)
+    posted_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    channel: Mapped[str | None] = mapped_column(String(32))
+    content: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class DossierRow(Base):
+    """The archived dossier (一事一卷) of an item, kept so it can be fetched again."""
+
+    __tablename__ = "dossiers"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), unique=True)
+    html: Mapped[str] = mapped_column(Text)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(Timestamp)
+    created_by: Mapped[str | None] = mapped_column(String(32))

@@ -10,6 +10,9 @@ from bot.services.calendar_admin import CalendarAdminService
 from bot.services.context import ServiceContext
 from bot.services.items import ItemService
 from bot.services.people import PeopleService
+from bot.services.records import RecordService
+from bot.services.reports import ReportService
+from bot.services.urging import UrgingService
 from messages.views import Reader
 
 
@@ -20,6 +23,9 @@ class Services:
     assign: AssignService
     items: ItemService
     calendar: CalendarAdminService
+    urging: UrgingService
+    reports: ReportService
+    records: RecordService
 
     @classmethod
     def build(cls, ctx: ServiceContext) -> Services:
@@ -30,7 +36,14 @@ class Services:
             assign=AssignService(ctx, people),
             items=ItemService(ctx, people),
             calendar=CalendarAdminService(ctx, people),
+            urging=UrgingService(ctx, people),
+            reports=ReportService(ctx, people),
+            records=RecordService(ctx, people),
         )
+
+    async def sweep(self) -> int:
+        """Everything the clock has made due: urgings, office time limits, bulletins."""
+        return await self.urging.sweep() + await self.reports.sweep() + await self.records.sweep()
 
     async def reader(self, user_id: str) -> Reader:
         """How to talk to this person: their language, timezone and clearance."""
