@@ -26,6 +26,25 @@ from storage.models import (
 )
 from storage.numbering import allocate_seq
 
+# Item fields written back by ItemRepository.save (and set on insert) as they are.
+_MUTABLE = (
+    "kind",
+    "cadence",
+    "next_urge_at",
+    "urge_plan",
+    "urge_stage",
+    "urge_round",
+    "last_urged_at",
+    "escalated_at",
+    "health",
+    "percent_done",
+    "return_count",
+    "approver_id",
+    "reported_at",
+    "review_due",
+    "archived_at",
+)
+
 
 def _owners(rows: Iterable[ItemOwnerRow]) -> list[Owner]:
     ordered = sorted(rows, key=lambda r: (r.role != OwnerRole.LEAD.value, r.position))
@@ -51,6 +70,21 @@ def _to_item(row: ItemRow, owners: Iterable[ItemOwnerRow]) -> Item:
         parent_id=row.parent_id,
         completed_at=row.completed_at,
         version=row.version,
+        kind=row.kind,
+        cadence=row.cadence,
+        next_urge_at=row.next_urge_at,
+        urge_plan=dict(row.urge_plan or {}),
+        urge_stage=row.urge_stage,
+        urge_round=row.urge_round,
+        last_urged_at=row.last_urged_at,
+        escalated_at=row.escalated_at,
+        health=row.health,
+        percent_done=row.percent_done,
+        return_count=row.return_count,
+        approver_id=row.approver_id,
+        reported_at=row.reported_at,
+        review_due=row.review_due,
+        archived_at=row.archived_at,
     )
 
 
@@ -84,6 +118,7 @@ class ItemRepository:
             created_at=item.created_at,
             updated_at=now,
             request_key=request_key,
+            **{name: getattr(item, name) for name in _MUTABLE},
         )
         self.session.add(row)
         await self.session.flush()
@@ -125,6 +160,8 @@ class ItemRepository:
         row.current_due = item.current_due
         row.requirements = item.requirements
         row.completed_at = item.completed_at
+        for name in _MUTABLE:
+            setattr(row, name, getattr(item, name))
         row.updated_at = now
         owner_rows = {
             r.user_id: r

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from bot.domain.errors import ParseError
 
@@ -145,6 +146,21 @@ class Item:
     completed_at: datetime | None = None
     version: int = 0
     participants: list[str] = field(default_factory=list)
+    kind: str = "regular"  # regular | rectification (整改)
+    cadence: str | None = None  # routine check-in rhythm as typed (bot.domain.urging.parse_cadence)
+    next_urge_at: datetime | None = None  # when the urging sweep should look at the item again
+    urge_plan: dict[str, Any] = field(default_factory=dict)  # policy overrides, snooze, etc.
+    urge_stage: str | None = None
+    urge_round: int = 0
+    last_urged_at: datetime | None = None
+    escalated_at: datetime | None = None
+    health: str | None = None  # on_track | at_risk | blocked
+    percent_done: int | None = None
+    return_count: int = 0  # 退办次数
+    approver_id: str | None = None  # the leader who approves the proposal (拟办呈批)
+    reported_at: datetime | None = None
+    review_due: date | None = None
+    archived_at: datetime | None = None
 
     @property
     def lead(self) -> Owner:
