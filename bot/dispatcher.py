@@ -19,6 +19,7 @@ later round. Use an ``AsyncWebClient`` without a rate-limit retry handler: 429s 
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import logging
 from collections import defaultdict
@@ -273,8 +274,12 @@ class OutboxDispatcher:
         await self._record_success(send, result, stats)
 
     async def _call(self, send: ClaimedSend) -> dict[str, Any]:
+        if send.method == WEBHOOK_METHOD:
+            return await _post_webhook(send.payload)
         try:
-            if send.method in FORM_ONLY_METHODS:
+            if send.method == FILE_UPLOAD_METHOD:
+                response = await _upload_file(self._client, send.payload)
+            elif send.method in FORM_ONLY_METHODS:
                 response = await self._client.api_call(send.method, data=_form_encode(send.payload))
             else:
                 response = await self._client.api_call(send.method, json=send.payload)
@@ -374,6 +379,54 @@ def _channel_of(send: ClaimedSend) -> str | None:
         return None
     channel = send.payload.get("channel")
     return channel if isinstance(channel, str) else None
+
+
+WEBHOOK_METHOD = "webhook.post"  # not Slack: an outside gateway (SMS, voice) reached on escalation
+
+
+async def _post_webhook(payload: Mapping[str, Any]) -> dict[str, Any]:
+    """POST a pre-signed JSON body; 429/5xx and network errors are retried like Slack's, 4xx fail."""
+    try:
+        timeout = aiohttp.ClientTimeout(total=15)
+        body, headers = payload["body"].encode(), payload.get("headers")
+        async with (
+            aiohttp.ClientSession(timeout=timeout) as session,
+            session.post(payload["url"], data=body, headers=headers) as response,
+        ):
+            if response.status == 429:
+                retry = response.headers.get("Retry-After", "")
+                wait = timedelta(seconds=int(retry)) if retry.isdigit() else None
+                raise _SendError("rate_limited", "webhook 429", wait)
+            if response.status >= 500:
+                raise _SendError("transient", f"webhook HTTP {response.status}")
+            if response.status >= 400:
+                raise _SendError("permanent", f"webhook HTTP {response.status}")
+            return {"ok": True, "status": response.status}
+    except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+        raise _SendError("transient", f"{type(exc).__name__}: {exc}") from exc
+
+
+FILE_UPLOAD_METHOD = "files.uploadV2"  # pseudo-method: Slack's external file upload flow as one row
+
+
+async def _upload_file(client: AsyncWebClient, payload: Mapping[str, Any]) -> Any:
+    """files.getUploadURLExternal, POST the bytes, files.completeUploadExternal (``files_upload_v2``).
+
+    Payload: filename, title, channel_id, initial_comment, content_base64. A user id as channel_id
+    means that person's DM, opened first (completeUploadExternal wants a conversation id).
+    """
+    channel = str(payload["channel_id"])
+    if channel.startswith(("U", "W")):
+        opened = await client.conversations_open(users=channel)
+        channel = str(opened["channel"]["id"])
+    return await client.files_upload_v2(
+        filename=str(payload["filename"]),
+        title=str(payload.get("title") or payload["filename"]),
+        channel=channel,
+        initial_comment=str(payload.get("initial_comment") or ""),
+        content=base64.b64decode(payload["content_base64"]),
+        request_file_info=False,
+    )
 
 
 def _form_encode(payload: Mapping[str, Any]) -> dict[str, Any]:

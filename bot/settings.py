@@ -6,6 +6,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_API_URL = "https://slack.com/api/"
@@ -33,6 +34,12 @@ class Settings:
     admins: tuple[str, ...] = ()
     bulletin_channel: str | None = None
     sweep_seconds: int = 60
+    work_start: time = time(9, 0)
+    work_end: time = time(18, 0)
+    escalation_webhook_url: str | None = None  # an SMS / voice gateway reached on escalation
+    webhook_secret: str | None = None
+    # Source kinds (bot.domain.items.SourceKind values) whose items need a leader's approval first (拟办呈批)
+    approval_sources: tuple[str, ...] = ()
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -80,6 +87,32 @@ def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -
     return value
 
 
+def _work_hours(env: Mapping[str, str]) -> tuple[time, time]:
+    raw = env.get("DUBAN_WORK_HOURS", "").strip() or "09:00-18:00"
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})", raw)
+    if not match:
+        raise SettingsError(f"DUBAN_WORK_HOURS must look like 09:00-18:00, got {raw!r}")
+    h1, m1, h2, m2 = (int(g) for g in match.groups())
+    if not (h1 < 24 and h2 < 24 and m1 < 60 and m2 < 60) or (h1, m1) >= (h2, m2):
+        raise SettingsError(f"DUBAN_WORK_HOURS must be a start before an end within one day, got {raw!r}")
+    return time(h1, m1), time(h2, m2)
+
+
+def _approval_sources(env: Mapping[str, str]) -> tuple[str, ...]:
+    from bot.domain.items import SourceKind
+
+    known = {kind.value for kind in SourceKind}
+    raw = env.get("DUBAN_APPROVAL_SOURCES", "")
+    sources = tuple(part.strip().lower() for part in raw.split(",") if part.strip())
+    for source in sources:
+        if source not in known:
+            raise SettingsError(
+                f"DUBAN_APPROVAL_SOURCES must be comma-separated source kinds ({', '.join(sorted(known))}), "
+                f"got {source!r}"
+            )
+    return sources
+
+
 def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True) -> Settings:
     if env is None:
         if dotenv:
@@ -110,6 +143,12 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True) 
     channel = env.get("DUBAN_BULLETIN_CHANNEL", "").strip() or None
     if channel and not _CHANNEL_ID.match(channel):
         raise SettingsError(f"DUBAN_BULLETIN_CHANNEL must be a channel id like C012ABCDEF, got {channel!r}")
+    work_start, work_end = _work_hours(env)
+    webhook_url = env.get("DUBAN_ESCALATION_WEBHOOK_URL", "").strip() or None
+    if webhook_url and not re.match(r"^https?://", webhook_url):
+        raise SettingsError(f"DUBAN_ESCALATION_WEBHOOK_URL must be an http(s) URL, got {webhook_url!r}")
+    if webhook_url and not env.get("DUBAN_WEBHOOK_SECRET", "").strip():
+        raise SettingsError("DUBAN_WEBHOOK_SECRET must be set when DUBAN_ESCALATION_WEBHOOK_URL is")
     return Settings(
         bot_token=env.get("SLACK_BOT_TOKEN", "").strip() or None,
         signing_secret=env.get("SLACK_SIGNING_SECRET", "").strip() or None,
@@ -124,4 +163,9 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True) 
         admins=_ids(env, "DUBAN_ADMINS"),
         bulletin_channel=channel,
         sweep_seconds=_int(env, "DUBAN_SWEEP_SECONDS", 60, 1, 86400),
+        work_start=work_start,
+        work_end=work_end,
+        escalation_webhook_url=webhook_url,
+        webhook_secret=env.get("DUBAN_WEBHOOK_SECRET", "").strip() or None,
+        approval_sources=_approval_sources(env),
     )

@@ -8,6 +8,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
 from bot.domain.errors import DomainError
 from bot.services import Services
+from handlers import urging
 from messages import replies
 from messages.notices import ACK, OPEN
 
@@ -48,7 +49,7 @@ def register(app: AsyncApp, services: Services) -> None:
             if item_id is None:
                 raise DomainError("stale_action", number="?")
             detail = await services.items.detail(user_id, item_id)
-            reply = replies.item_card(reader, detail, services.ctx.settings.timezone)
+            reply = await urging.item_card(services, reader, detail)
         except DomainError as error:
             reply = replies.plain_reply(replies.error_text(reader.locale, error))
         await answer(respond, reply)

@@ -11,6 +11,7 @@ from bot.domain import commands as grammar
 from bot.domain.errors import DomainError
 from bot.services import Services
 from bot.services.assign import AssignRequest
+from handlers import urging
 from handlers.routing import ROUTES, Reply, route
 from messages import replies
 from messages.modals import assign_modal
@@ -53,6 +54,7 @@ async def _assign(
         fyi=parsed.fyi,
         urgent=parsed.urgent,
         parent=parsed.parent,
+        cadence=parsed.cadence,
     )
     # trigger_id is unique per invocation: a replayed request finds the item it already made.
     result = await services.assign.assign(
@@ -86,7 +88,7 @@ async def _show(
     services: Services, reader: Reader, parsed: grammar.Show, command: dict[str, Any], client: Any
 ) -> Reply:
     detail = await services.items.detail(command["user_id"], parsed.ref)
-    return replies.item_card(reader, detail, services.ctx.settings.timezone)
+    return await urging.item_card(services, reader, detail)
 
 
 @route(grammar.Language)

@@ -2,10 +2,64 @@
 
 from __future__ import annotations
 
-from slack_bolt.async_app import AsyncApp
+from typing import Any
 
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.domain import commands as grammar
 from bot.services import Services
+from handlers.routing import Reply, route
+from messages import bulletins, dossier, home, ledger
+from messages.views import Reader
 
 
 def register(app: AsyncApp, services: Services) -> None:
-    return None
+    async def publish_home(client: AsyncWebClient, user_id: str, page: int) -> None:
+        reader = await services.reader(user_id)
+        data = await services.records.dashboard.home(user_id)
+        view = home.home_view(data, reader.locale, reader.tz, services.ctx.now(), page)
+        await client.views_publish(user_id=user_id, view=view)
+
+    @app.event("app_home_opened")
+    async def home_opened(event: dict[str, Any], client: AsyncWebClient) -> None:
+        if event.get("tab", "home") == "home":
+            await publish_home(client, event["user"], 0)
+
+    @app.action(home.HOME_PAGE_NEXT)
+    @app.action(home.HOME_PAGE_PREV)
+    async def home_page(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        await ack()
+        try:
+            page = int(body["actions"][0]["value"])
+        except (KeyError, IndexError, TypeError, ValueError):
+            page = 0
+        await publish_home(client, body["user"]["id"], page)
+
+
+@route(grammar.Bulletin)
+async def _bulletin(
+    services: Services, reader: Reader, parsed: grammar.Bulletin, command: dict[str, Any], client: Any
+) -> Reply:
+    user_id = command["user_id"]
+    if parsed.post:
+        outcome = await services.records.bulletins.post(user_id, parsed.period)
+        return bulletins.post_reply(outcome, reader.locale, reader.tz)
+    view, can_see = await services.records.bulletins.preview(user_id, parsed.period)
+    return bulletins.bulletin_message(view, reader.locale, can_see_confidential=can_see, preview=True)
+
+
+@route(grammar.Archive)
+async def _archive(
+    services: Services, reader: Reader, parsed: grammar.Archive, command: dict[str, Any], client: Any
+) -> Reply:
+    result = await services.records.archive.archive(command["user_id"], parsed.ref)
+    return dossier.archive_reply(result, reader.locale, reader.tz)
+
+
+@route(grammar.Export)
+async def _export(
+    services: Services, reader: Reader, parsed: grammar.Export, command: dict[str, Any], client: Any
+) -> Reply:
+    result = await services.records.archive.export(command["user_id"], parsed.period)
+    return ledger.export_reply(result, reader.locale)

@@ -10,6 +10,7 @@ from typing import Any
 from bot.domain.errors import DomainError
 from bot.domain.events import ItemEvent
 from bot.domain.items import Item
+from messages import reports as report_messages
 from messages.blocks import actions, button, context, divider, fields, header, message, section
 from messages.i18n import format_date, format_datetime, has, render, t, tp
 from messages.notices import OPEN, REPORT, deadline_for, owners_line
@@ -134,6 +135,7 @@ def item_card(reader: Reader, detail: ItemDetail, org_tz: str) -> dict[str, Any]
     )
     if item.confidential:
         blocks.append(context(t(loc, "notice.confidential")))
+    blocks += report_messages.card_blocks(reader, detail)
     blocks.append(divider())
     blocks.append(section(t(loc, "show.timeline") + "\n" + timeline(reader, detail.events)))
     if item.owner(reader.user_id) and not item.fyi:
@@ -172,6 +174,8 @@ def assigned(reader: Reader, result: Any) -> dict[str, Any]:
     loc, item = reader.locale, result.item
     if not result.created:
         return plain_reply(t(loc, "reply.assigned_again", number=str(item.number)))
+    if item.state == "pending_approval":  # 拟办呈批: sent to the leaders, not issued yet
+        return report_messages.proposed(reader, item)
     text = t(
         loc,
         "reply.assigned",

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from bot.domain.events import ItemEvent
 from bot.domain.items import Item
+from bot.domain.reports import ChildSummary
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,3 +25,5 @@ class ItemDetail:
     item: Item
     events: list[ItemEvent] = field(default_factory=list)
     overdue_days: int = 0
+    children: list[ChildSummary] = field(default_factory=list)  # sub-items (分解)
+    review_overdue_since: date | None = None  # the office's review limit ran out on this day

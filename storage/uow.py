@@ -10,6 +10,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.outbox import enqueue
+from storage.reporting_repo import ReportingRepository
+from storage.reports_repo import ReportRepository
 from storage.repositories import (
     CalendarRepository,
     EventRepository,
@@ -17,6 +19,7 @@ from storage.repositories import (
     PeopleRepository,
     SlackMessageRepository,
 )
+from storage.urging_repo import UrgingRepository
 
 
 class UnitOfWork:
@@ -27,6 +30,9 @@ class UnitOfWork:
         self.people = PeopleRepository(session)
         self.calendar = CalendarRepository(session)
         self.messages = SlackMessageRepository(session)
+        self.reports = ReportRepository(session)
+        self.urging = UrgingRepository(session)
+        self.reporting = ReportingRepository(session)
 
     async def send(
         self,

@@ -29,6 +29,7 @@ class EventKind(StrEnum):
     THREAD_NOTE = "thread_note"
     DELIVERY_FAILED = "delivery_failed"
     ARCHIVED = "archived"
+    REVIEW_OVERDUE = "review_overdue"  # the office let a final report wait past its review limit
 
 
 @dataclass(slots=True)

@@ -4,14 +4,17 @@ writes its changes (and the Slack sends they cause) in one transaction."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from bot.services.assign import AssignService
 from bot.services.calendar_admin import CalendarAdminService
 from bot.services.context import ServiceContext
+from bot.services.extensions import ExtensionService
 from bot.services.items import ItemService
 from bot.services.people import PeopleService
 from bot.services.records import RecordService
 from bot.services.reports import ReportService
+from bot.services.urge_actions import UrgeActionService
 from bot.services.urging import UrgingService
 from messages.views import Reader
 
@@ -24,12 +27,15 @@ class Services:
     items: ItemService
     calendar: CalendarAdminService
     urging: UrgingService
+    urge_actions: UrgeActionService
+    extensions: ExtensionService
     reports: ReportService
     records: RecordService
 
     @classmethod
     def build(cls, ctx: ServiceContext) -> Services:
         people = PeopleService(ctx)
+        extensions = ExtensionService(ctx, people)
         return cls(
             ctx=ctx,
             people=people,
@@ -37,6 +43,8 @@ class Services:
             items=ItemService(ctx, people),
             calendar=CalendarAdminService(ctx, people),
             urging=UrgingService(ctx, people),
+            urge_actions=UrgeActionService(ctx, people, extensions),
+            extensions=extensions,
             reports=ReportService(ctx, people),
             records=RecordService(ctx, people),
         )
@@ -44,6 +52,18 @@ class Services:
     async def sweep(self) -> int:
         """Everything the clock has made due: urgings, office time limits, bulletins."""
         return await self.urging.sweep() + await self.reports.sweep() + await self.records.sweep()
+
+    async def notify(self, user_id: str, body: dict[str, Any], *, key: str) -> None:
+        """A DM to one person through the outbox (e.g. the answer to a modal, which has no channel)."""
+        now = self.ctx.now()
+        async with self.ctx.uow() as uow:
+            await uow.send(
+                f"notify:{key}",
+                "chat.postMessage",
+                {"channel": user_id, **body},
+                now=now,
+                recipient_id=user_id,
+            )
 
     async def reader(self, user_id: str) -> Reader:
         """How to talk to this person: their language, timezone and clearance."""

@@ -23,9 +23,11 @@ from bot.domain.items import (
 )
 from bot.domain.lifecycle import Action, State
 from bot.domain.people import Person
+from bot.domain.urging import parse_cadence
+from bot.services import issuing
 from bot.services.context import ServiceContext
 from bot.services.people import PeopleService
-from messages import notices, replies
+from messages import replies
 from messages.views import Reader
 
 ASSIGNER_ROLES = (Role.LEADER, Role.SUPERVISOR)
@@ -44,6 +46,7 @@ class AssignRequest:
     fyi: bool = False
     urgent: bool = False
     parent: ItemRef | None = None
+    cadence: str | None = None  # routine check-in rhythm, e.g. "every mon 09:00" / "每周一"
     # A modal has no channel to answer in: the assigner gets the confirmation as a DM.
     confirm_to_assigner: bool = False
 
@@ -116,8 +119,12 @@ class AssignService:
                 fyi=request.fyi,
                 urgent=request.urgent,
                 parent_id=parent_id,
+                kind="rectification" if request.source is SourceKind.INSPECTION else "regular",
+                cadence=self._cadence(request.cadence),
+                next_urge_at=now,  # the next urging sweep plans this item's ladder
             )
-            lifecycle.apply(item, Action.ISSUE)
+            proposing = issuing.needs_approval(self.ctx, actor, item)  # 拟办呈批 before 交办
+            lifecycle.apply(item, Action.SUBMIT_FOR_APPROVAL if proposing else Action.ISSUE)
             await uow.items.add(item, request_key=request_key, now=now)
             assert item.id is not None
             await uow.events.append(
@@ -137,21 +144,23 @@ class AssignService:
                     },
                 ),
             )
-            await uow.events.append(
-                item.id,
-                ItemEvent(EventKind.ISSUED, now, actor.user_id, {"owners": [p.user_id for p in owners]}),
-            )
-            for person in owners:
-                reader = self.reader(person)
-                await uow.send(
-                    f"notice:{item.id}:{person.user_id}",
-                    "chat.postMessage",
-                    {"channel": person.user_id, **notices.notice(item, reader, self.ctx.settings.timezone)},
-                    now=now,
-                    item_id=item.id,
-                    purpose="notice",
-                    recipient_id=person.user_id,
+            if proposing:
+                await uow.events.append(
+                    item.id,
+                    ItemEvent(
+                        EventKind.STATE_CHANGED,
+                        now,
+                        actor.user_id,
+                        {"old": State.REGISTERED.value, "new": item.state},
+                    ),
                 )
+                await issuing.send_proposal(self.ctx, self.people, uow, item, now)
+            else:
+                await uow.events.append(
+                    item.id,
+                    ItemEvent(EventKind.ISSUED, now, actor.user_id, {"owners": [p.user_id for p in owners]}),
+                )
+                await issuing.send_notices(self.ctx, self.people, uow, item, owners, now)
             result = AssignResult(item, owners)
             if request.confirm_to_assigner:
                 await uow.send(
@@ -172,6 +181,18 @@ class AssignService:
             tz=person.tz or self.ctx.settings.timezone,
             can_see_confidential=True,
         )
+
+    @staticmethod
+    def _cadence(text: str | None) -> str | None:
+        """Validate the cadence now (a field error), store it as typed."""
+        if not text:
+            return None
+        try:
+            parse_cadence(text)
+        except DomainError as error:
+            error.field = error.field or "cadence"
+            raise
+        return " ".join(text.split())
 
     @staticmethod
     def _due(request: AssignRequest, today: date, calendar: WorkCalendar) -> date:

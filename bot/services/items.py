@@ -11,9 +11,11 @@ from bot.domain.events import EventKind, ItemEvent
 from bot.domain.items import Item, ItemNumber, ItemRef, Role, overdue_days
 from bot.domain.lifecycle import Action, State
 from bot.domain.people import Person
+from bot.domain.reports import review_overdue_since
 from bot.services.context import ServiceContext
 from bot.services.people import PeopleService
 from messages import notices
+from messages import reports as report_messages
 from messages.views import ItemDetail, Reader
 from storage.uow import UnitOfWork
 
@@ -83,7 +85,24 @@ class ItemService:
                     ),
                 )
             await self._restamp_notice(uow, item, actor, now)
+            if State(item.state) is State.CLOSED:
+                await self._tell_fyi_closed(uow, item, now)
         return AckResult(item, now, already=False)
+
+    async def _tell_fyi_closed(self, uow: UnitOfWork, item: Item, now: datetime) -> None:
+        """The last owner acknowledged an FYI transfer (转办单): the assigner hears it is closed."""
+        assert item.id is not None
+        stored = await uow.people.get(item.assigner_id)
+        assigner = stored[0] if stored else Person(user_id=item.assigner_id, name=item.assigner_id, locale="")
+        await uow.send(
+            f"fyi-closed:{item.id}",
+            "chat.postMessage",
+            {"channel": assigner.user_id, **report_messages.fyi_closed(self.reader(assigner), item)},
+            now=now,
+            item_id=item.id,
+            purpose="fyi_closed",
+            recipient_id=assigner.user_id,
+        )
 
     async def _restamp_notice(self, uow: UnitOfWork, item: Item, owner: Person, now: datetime) -> None:
         """Replace the Acknowledge button on the owner's notice with who acknowledged when."""
@@ -109,7 +128,15 @@ class ItemService:
                 raise NotFound("item_not_found", ref=self._label(ref))
             assert item.id is not None
             events = await uow.events.for_item(item.id)
-        return ItemDetail(item, events, overdue_days(item, self.ctx.today()))
+            children = await uow.reports.children(item.id)
+        today = self.ctx.today()
+        return ItemDetail(
+            item,
+            events,
+            overdue_days(item, today),
+            children=children,
+            review_overdue_since=review_overdue_since(item.state, item.review_due, today),
+        )
 
     async def list_items(self, actor_id: str, scope: str, subject_id: str | None = None) -> ListResult:
         actor = await self.people.actor(actor_id)

@@ -1,16 +1,279 @@
-"""反馈 / 审核 / 办结: reports, thread notes, review, approval of proposals, instructions, decomposition."""
+"""反馈 / 续报: progress and final reports from the form, notes from the notice thread, and the
+office's own time limit for reviewing (the sweep). Review, instructions and proposals live in
+``bot.services.review`` and ``bot.services.approval``; this service hands them out."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.domain import lifecycle
+from bot.domain.errors import DomainError
+from bot.domain.events import EventKind, ItemEvent
+from bot.domain.items import Item, ItemRef, OwnerRole, Role
+from bot.domain.lifecycle import OWNER_WORKING_STATES, Action, State
+from bot.domain.people import Person
+from bot.domain.reports import TEXT_MAX, ReportInput, ReportKind, ReportRecord, validate_report
+from bot.services import issuing
+from bot.services.approval import ProposalService
 from bot.services.context import ServiceContext
 from bot.services.people import PeopleService
+from bot.services.review import ReviewService
+from messages import reports as report_messages
+from messages.text import clip
+from storage.uow import UnitOfWork
+
+NOTE_REACTION = "white_check_mark"
+
+
+@dataclass(slots=True)
+class ReportForm:
+    item: Item
+    co_owner: bool
+
+
+@dataclass(slots=True)
+class ReportResult:
+    item: Item
+    report: ReportRecord
+    co_owner: bool
+    again: bool = False
+
+
+def check_can_report(item: Item, actor_id: str) -> bool:
+    """Owners report while the work is theirs; returns whether the actor is a co-owner."""
+    if item.fyi:
+        raise DomainError("fyi_no_report", number=str(item.number))
+    owner = item.owner(actor_id)
+    if owner is None:
+        raise DomainError("not_owner", number=str(item.number))
+    if State(item.state) not in OWNER_WORKING_STATES:
+        raise DomainError(
+            "illegal_transition",
+            number=str(item.number),
+            state=item.state,
+            action=Action.REPORT_PROGRESS.value,
+        )
+    return owner.role is OwnerRole.CO
 
 
 class ReportService:
     def __init__(self, ctx: ServiceContext, people: PeopleService) -> None:
         self.ctx = ctx
         self.people = people
+        self.review = ReviewService(ctx, people)
+        self.proposals = ProposalService(ctx, people)
+
+    async def report_form(self, actor_id: str, ref: ItemRef | int) -> ReportForm:
+        """May the actor report on the item now? (checked again on submit)"""
+        actor = await self.people.actor(actor_id)
+        async with self.ctx.uow() as uow:
+            item = await issuing.load_item(self.ctx, uow, actor, ref)
+        return ReportForm(item, check_can_report(item, actor_id))
+
+    async def submit_report(
+        self, actor_id: str, item_id: int, raw: ReportInput, *, request_key: str | None
+    ) -> ReportResult:
+        actor = await self.people.actor(actor_id)
+        today = self.ctx.today()
+        valid = validate_report(raw, today)
+        async with self.ctx.uow() as uow:
+            # The item row is locked first, so a double submit waits here and then finds the report.
+            item = await issuing.load_item(self.ctx, uow, actor, item_id, for_update=True)
+            assert item.id is not None
+            if request_key and (existing := await uow.reports.report_by_key(request_key)):
+                owner = item.owner(actor_id)
+                return ReportResult(item, existing, bool(owner and owner.role is OwnerRole.CO), again=True)
+            co_owner = check_can_report(item, actor_id)
+            now = self.ctx.now()
+            previous = State(item.state)
+            lead_final = valid.kind is ReportKind.FINAL and not co_owner
+            if lead_final:
+                lifecycle.apply(item, Action.SUBMIT_FINAL)
+                calendar = (await self.ctx.calendar(uow)).with_guessing()
+                item.review_due = calendar.next_workday(today)  # the office reviews within one working day
+            elif valid.kind is not ReportKind.FINAL:
+                lifecycle.apply(item, Action.REPORT_PROGRESS)
+            if not co_owner:
+                item.percent_done = valid.percent
+                item.health = valid.health.value
+            item.reported_at = now
+            await uow.items.save(item, now=now)
+            report_id = await uow.reports.add_report(
+                item_id=item.id,
+                author_id=actor_id,
+                kind=valid.kind.value,
+                now=now,
+                request_key=request_key,
+                percent=valid.percent,
+                status=valid.health.value,
+                done=valid.done,
+                problems=valid.problems,
+                next_steps=valid.next_steps,
+                expected_date=valid.expected,
+                links=valid.links,
+            )
+            report = ReportRecord(
+                report_id,
+                item.id,
+                actor_id,
+                valid.kind.value,
+                valid.percent,
+                valid.health.value,
+                valid.done,
+                valid.problems,
+                valid.next_steps,
+                valid.expected,
+                "form",
+                now,
+                valid.links,
+            )
+            await uow.events.append(
+                item.id,
+                ItemEvent(
+                    EventKind.FINAL_REPORTED
+                    if valid.kind is ReportKind.FINAL
+                    else EventKind.PROGRESS_REPORTED,
+                    now,
+                    actor_id,
+                    {
+                        "report_id": report_id,
+                        "kind": valid.kind.value,
+                        "percent": valid.percent,
+                        "status": valid.health.value,
+                        "part": "co" if co_owner else "lead",
+                    },
+                ),
+            )
+            await issuing.state_event(uow, item, previous, actor_id, now)
+            await self._after_report(
+                uow, item, actor, report, co_owner=co_owner, lead_final=lead_final, now=now
+            )
+        return ReportResult(item, report, co_owner)
+
+    async def _after_report(
+        self,
+        uow: UnitOfWork,
+        item: Item,
+        actor: Person,
+        report: ReportRecord,
+        *,
+        co_owner: bool,
+        lead_final: bool,
+        now: datetime,
+    ) -> None:
+        assert item.id is not None
+        reader = issuing.reader_for(self.ctx, self.people, actor)
+        await issuing.dm(
+            uow,
+            f"report-received:{report.id}",
+            actor.user_id,
+            report_messages.report_received(reader, item, report, co=co_owner, again=False),
+            now=now,
+            item_id=item.id,
+            purpose="report_received",
+        )
+        if lead_final:
+            for supervisor in await issuing.role_holders(uow, Role.SUPERVISOR):
+                await issuing.dm(
+                    uow,
+                    f"review-request:{item.id}:{report.id}:{supervisor.user_id}",
+                    supervisor.user_id,
+                    report_messages.review_request(
+                        issuing.reader_for(self.ctx, self.people, supervisor), item, report
+                    ),
+                    now=now,
+                    item_id=item.id,
+                    purpose="review_request",
+                )
+        elif co_owner and report.kind == ReportKind.FINAL.value:
+            lead = await issuing.stored_person(uow, item.lead.user_id)
+            await issuing.dm(
+                uow,
+                f"co-part-done:{report.id}",
+                lead.user_id,
+                report_messages.co_part_done(
+                    issuing.reader_for(self.ctx, self.people, lead), item, actor.user_id
+                ),
+                now=now,
+                item_id=item.id,
+                purpose="co_part_done",
+            )
+
+    async def thread_note(
+        self, user_id: str, *, channel: str, thread_ts: str, ts: str, text: str, event_id: str
+    ) -> bool:
+        """An owner's reply in the thread of their notice becomes a note in the dossier (once per event)."""
+        async with self.ctx.uow() as uow:
+            parent = await uow.messages.item_for(channel, thread_ts)
+            if parent is None or parent[1] != "notice":
+                return False
+            item = await uow.items.get(parent[0], for_update=True)
+            if item is None or item.id is None or item.owner(user_id) is None:
+                return False
+            key = f"event:{event_id}"
+            if await uow.reports.report_by_key(key):
+                return False
+            now = self.ctx.now()
+            note = clip(text.strip(), TEXT_MAX)
+            report_id = await uow.reports.add_report(
+                item_id=item.id,
+                author_id=user_id,
+                kind=ReportKind.NOTE.value,
+                now=now,
+                request_key=key,
+                done=note,
+                source="thread",
+            )
+            await uow.events.append(
+                item.id,
+                ItemEvent(
+                    EventKind.THREAD_NOTE,
+                    now,
+                    user_id,
+                    {"report_id": report_id, "text": clip(note, 500), "channel": channel, "ts": ts},
+                ),
+            )
+            await uow.send(
+                f"note-ack:{channel}:{ts}",
+                "reactions.add",
+                {"channel": channel, "timestamp": ts, "name": NOTE_REACTION},
+                now=now,
+                item_id=item.id,
+            )
+        return True
 
     async def sweep(self) -> int:
         """Office time limits that fall due (reviews waiting too long); returns how many were flagged."""
-        return 0
+        today, now = self.ctx.today(), self.ctx.now()
+        flagged = 0
+        async with self.ctx.uow() as uow:
+            waiting = await uow.reports.waiting_for_review(due_before=today)
+            if not waiting:
+                return 0
+            supervisors = await issuing.role_holders(uow, Role.SUPERVISOR)
+            for item_id in waiting:
+                # Once per item and day, however many replicas sweep however often.
+                if not await uow.reports.first_time(f"review-overdue:{item_id}:{today.isoformat()}", now):
+                    continue
+                item = await uow.items.get(item_id)
+                if item is None or item.review_due is None:
+                    continue
+                await uow.events.append(
+                    item_id,
+                    ItemEvent(EventKind.REVIEW_OVERDUE, now, None, {"detail": item.review_due.isoformat()}),
+                )
+                for supervisor in supervisors:
+                    await issuing.dm(
+                        uow,
+                        f"review-overdue:{item_id}:{today.isoformat()}:{supervisor.user_id}",
+                        supervisor.user_id,
+                        report_messages.review_overdue(
+                            issuing.reader_for(self.ctx, self.people, supervisor), item, item.review_due
+                        ),
+                        now=now,
+                        item_id=item_id,
+                        purpose="review_overdue",
+                    )
+                flagged += 1
+        return flagged

@@ -1,10 +1,46 @@
-"""催办: the urging ladder run from the database (check-ins, repeats, due reminders, written notices,
-escalation), answers to check-ins, call logs, manual urging and extension requests."""
+"""催办: the urging ladder run from the database.
+
+The sweep asks the database for items whose ``next_urge_at`` has come (an indexed column, so the cost
+is O(due items)), locks each one (SKIP LOCKED on PostgreSQL, so replicas never urge the same item),
+asks the pure policy what to send, and writes the urging records, the dossier event, the outbox rows
+and the next wake-up in one transaction. Every rung has an idempotency key (item, rung, round, working
+date): whatever happens — a crash, a restart, a second replica — one urging per key.
+"""
 
 from __future__ import annotations
 
+import logging
+from datetime import datetime
+
+from bot.domain import lifecycle
+from bot.domain.calendar import UnknownCalendarYear, WorkCalendar
+from bot.domain.events import EventKind, ItemEvent
+from bot.domain.items import Item, Role, overdue_days
+from bot.domain.lifecycle import OWNER_WORKING_STATES
+from bot.domain.people import Person
+from bot.domain.records import UrgeRecord
+from bot.domain.urging import (
+    Decision,
+    PlannedUrge,
+    Rung,
+    SentUrge,
+    UrgePolicy,
+    UrgeSubject,
+    decide,
+    is_notice_repeat,
+    parse_cadence,
+)
 from bot.services.context import ServiceContext
 from bot.services.people import PeopleService
+from bot.services.webhook import webhook_payload
+from messages import urging as urge_messages
+from messages.views import Reader
+from storage.uow import UnitOfWork
+
+log = logging.getLogger("duban.urging")
+AUTOMATIC = frozenset({Rung.CHECKIN, Rung.REPEAT, Rung.DUE, Rung.NOTICE, Rung.ESCALATION})
+URGED_STATES = sorted(s.value for s in OWNER_WORKING_STATES)
+SWEEP_LIMIT = 500  # items per sweep; the rest waits for the next beat (they stay due)
 
 
 class UrgingService:
@@ -12,6 +48,237 @@ class UrgingService:
         self.ctx = ctx
         self.people = people
 
+    def policy(self) -> UrgePolicy:
+        settings = self.ctx.settings
+        return UrgePolicy(work_start=settings.work_start, work_end=settings.work_end)
+
     async def sweep(self) -> int:
-        """Send every urging that is due now; returns how many were queued."""
-        return 0
+        """Send every urging that is due now; returns how many urgings were sent."""
+        sent = 0
+        for _ in range(SWEEP_LIMIT):
+            now = self.ctx.now()
+            async with self.ctx.uow() as uow:
+                item_id = await uow.urging.claim_due_item(now, URGED_STATES)
+                if item_id is None:
+                    break
+                sent += await self._urge_one(uow, item_id, now)
+        return sent
+
+    async def _urge_one(self, uow: UnitOfWork, item_id: int, now: datetime) -> int:
+        item = await uow.items.get(item_id, for_update=True)
+        assert item is not None and item.id is not None
+        if item.fyi or not lifecycle.is_open(item):
+            item.next_urge_at = None
+            await uow.items.save(item, now=now)
+            return 0
+        plan = dict(item.urge_plan)
+        if plan.get("due") != item.current_due.isoformat():
+            # A new deadline (extension, return for redo, instruction) re-plans the ladder from now on.
+            if plan:
+                plan["replanned_at"] = now.isoformat()
+            plan["due"] = item.current_due.isoformat()
+        records = await uow.urging.for_item(item.id)
+        subject = UrgeSubject(
+            issued_at=item.created_at,
+            due=item.current_due,
+            urgent=item.urgent,
+            cadence=parse_cadence(item.cadence) if item.cadence else None,
+            snoozed_until=_instant(plan.get("snoozed_until")),
+            history=automatic_history(records),
+            replanned_at=_instant(plan.get("replanned_at")),
+        )
+        calendar = await self.ctx.calendar(uow)
+        decision = self._decide(subject, now, calendar, plan)
+        sent = 0
+        if decision.send is not None:
+            sent = await self._send(uow, item, decision.send, now, calendar, records)
+        item.next_urge_at = decision.next_at
+        item.urge_plan = plan
+        await uow.items.save(item, now=now)
+        return sent
+
+    def _decide(self, subject: UrgeSubject, now: datetime, calendar: WorkCalendar, plan: dict) -> Decision:
+        tz = self.ctx.settings.timezone
+        try:
+            return decide(subject, now, calendar, self.policy(), tz)
+        except UnknownCalendarYear as missing:
+            # No holiday data for that year: urge on Monday-Friday rather than not at all, and say so.
+            guessing = calendar.with_guessing()
+            decision = decide(subject, now, guessing, self.policy(), tz)
+            plan["guessed_years"] = sorted({*plan.get("guessed_years", []), *guessing.guessed_years})
+            log.warning("no holiday data for %s: urging on Monday-Friday", missing.params.get("year"))
+            return decision
+
+    async def _send(
+        self,
+        uow: UnitOfWork,
+        item: Item,
+        planned: PlannedUrge,
+        now: datetime,
+        calendar: WorkCalendar,
+        records: list[UrgeRecord],
+    ) -> int:
+        assert item.id is not None
+        recipients = await self._recipients(uow, item, planned.rung, planned.round)
+        today = self.ctx.today()
+        sent_to: list[str] = []
+        for person in recipients:
+            record = await uow.urging.add(
+                UrgeRecord(
+                    id=None,
+                    item_id=item.id,
+                    rung=planned.rung.value,
+                    round=planned.round,
+                    idem_key=f"{item.id}:{planned.key}:{person.user_id}",
+                    recipient_id=person.user_id,
+                    sent_at=now,
+                    created_at=now,
+                    scheduled_for=planned.scheduled_for,
+                )
+            )
+            if record is None:
+                continue  # already urged under this key: never twice
+            reader = self.reader(person)
+            body = self._render(item, planned.rung, reader, record, today, calendar, records)
+            await uow.send(
+                f"urge:{record.idem_key}",
+                "chat.postMessage",
+                {"channel": person.user_id, **body},
+                now=now,
+                item_id=item.id,
+                purpose=f"urge:{record.id}",
+                recipient_id=person.user_id,
+            )
+            sent_to.append(person.user_id)
+        if not sent_to:
+            return 0
+        item.urge_stage = planned.rung.value
+        item.urge_round += 1
+        item.last_urged_at = now
+        if planned.rung is Rung.ESCALATION:
+            item.escalated_at = now
+            await self._webhook(uow, item, planned, now)
+        await uow.events.append(
+            item.id,
+            ItemEvent(
+                EventKind.ESCALATED if planned.rung is Rung.ESCALATION else EventKind.URGED,
+                now,
+                None,
+                {
+                    "rung": planned.rung.value,
+                    "round": planned.round,
+                    "recipients": sent_to,
+                    "detail": planned.rung.value,
+                },
+            ),
+        )
+        return 1
+
+    def _render(
+        self,
+        item: Item,
+        rung: Rung,
+        reader: Reader,
+        record: UrgeRecord,
+        today: object,
+        calendar: WorkCalendar,
+        records: list[UrgeRecord],
+    ) -> dict:
+        local_today = self.ctx.today()
+        if rung is Rung.REPEAT and is_notice_repeat(record.round):
+            rung = Rung.NOTICE  # a repeat of the written notice is the notice again
+        if rung in (Rung.CHECKIN, Rung.REPEAT):
+            try:
+                days_left: int | None = max(0, calendar.workdays_between(local_today, item.current_due))
+            except UnknownCalendarYear:
+                days_left = None
+            return urge_messages.checkin(
+                item, reader, record, days_left=days_left, repeat=rung is Rung.REPEAT
+            )
+        if rung is Rung.DUE:
+            return urge_messages.due_reminder(item, reader, record)
+        if rung is Rung.NOTICE:
+            return urge_messages.written_notice(
+                item, reader, record, overdue_days=overdue_days(item, local_today)
+            )
+        notice_sent = next((r.sent_at for r in reversed(records) if r.rung == Rung.NOTICE.value), None)
+        return urge_messages.escalation(
+            item,
+            reader,
+            record,
+            overdue_days=overdue_days(item, local_today),
+            notice_sent=notice_sent,
+            history=records,
+        )
+
+    async def _recipients(self, uow: UnitOfWork, item: Item, rung: Rung, round_: int) -> list[Person]:
+        """Check-ins go to the lead owner; the due reminder to all owners; the written notice also to the
+        head of the lead's department; an escalation to the responsible leader and the office."""
+        ids: list[str]
+        if rung is Rung.REPEAT and is_notice_repeat(round_):
+            rung = Rung.NOTICE
+        if rung in (Rung.CHECKIN, Rung.REPEAT):
+            ids = [item.lead.user_id]
+        elif rung is Rung.DUE:
+            ids = [o.user_id for o in item.owners]
+        elif rung is Rung.NOTICE:
+            ids = [item.lead.user_id]
+            for department in await uow.people.departments_of(item.lead.user_id):
+                if department.head_user_id and department.head_user_id not in ids:
+                    ids.append(department.head_user_id)
+        else:
+            assigner = await uow.people.get(item.assigner_id)
+            leaders = [item.assigner_id] if assigner and Role.LEADER in assigner[0].roles else []
+            leaders = leaders or await uow.people.users_with_role(Role.LEADER)
+            ids = list(dict.fromkeys([*leaders, *await uow.people.users_with_role(Role.SUPERVISOR)]))
+        people = []
+        for user_id in ids:
+            stored = await uow.people.get(user_id)
+            if stored and not stored[0].deleted:
+                people.append(stored[0])
+        return people
+
+    async def _webhook(self, uow: UnitOfWork, item: Item, planned: PlannedUrge, now: datetime) -> None:
+        settings = self.ctx.settings
+        if not settings.escalation_webhook_url or not settings.webhook_secret:
+            return
+        assert item.id is not None
+        await uow.send(
+            f"webhook:{item.id}:{planned.key}",
+            "webhook.post",
+            webhook_payload(
+                settings.escalation_webhook_url, settings.webhook_secret, item, planned.rung.value, now
+            ),
+            now=now,
+            item_id=item.id,
+            purpose="webhook",
+        )
+
+    def reader(self, person: Person) -> Reader:
+        return Reader(
+            user_id=person.user_id,
+            locale=self.people.locale_of(person),
+            tz=person.tz or self.ctx.settings.timezone,
+            can_see_confidential=True,
+        )
+
+
+def _instant(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def automatic_history(records: list[UrgeRecord]) -> tuple[SentUrge, ...]:
+    """One entry per scheduled send (its recipients merged; answered if anyone answered).
+
+    Urgings made by a person (manual, silent re-urges, calls) carry an actor and are not part of
+    the schedule, so they neither count as repeats nor reset the ladder's timers.
+    """
+    sends: dict[tuple[str, int, datetime], SentUrge] = {}
+    for record in records:
+        if record.rung not in AUTOMATIC or record.actor_id is not None or record.sent_at is None:
+            continue
+        key = (record.rung, record.round, record.sent_at)
+        previous = sends.get(key)
+        answered_at = record.answered_at or (previous.answered_at if previous else None)
+        sends[key] = SentUrge(Rung(record.rung), record.round, record.sent_at, answered_at)
+    return tuple(sorted(sends.values(), key=lambda sent: sent.sent_at))

@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -39,13 +40,24 @@ class World:
     async def command(self, user_id: str, text: str) -> Reply:
         """Type ``/duban <text>`` as a user, then let the outbox deliver what it caused."""
         reply = await self.slack.slash(user_id, text)
-        await self.runtime.after_request()
+        await self.deliver()
         return reply
+
+    async def deliver(self, max_seconds: int = 30) -> None:
+        """Drain the outbox; the dispatcher paces one message per second per channel on the (fake)
+        clock, so let a few seconds pass while anything is still waiting."""
+        from storage.outbox import pending_count
+
+        for _ in range(max_seconds):
+            await self.runtime.after_request()
+            if await pending_count(self.runtime.sessions) == 0:
+                return
+            self.clock.advance(timedelta(seconds=1))
 
     async def click(self, user_id: str, message: Any, action_id: str) -> Reply:
         reply = await self.slack.click(user_id, message, action_id)
         await self.slack.settle()
-        await self.runtime.after_request()
+        await self.deliver()
         return reply
 
     async def scalar(self, statement: Any) -> Any:
@@ -76,6 +88,25 @@ class World:
 
     def advance(self, **delta: float) -> None:
         self.clock.advance(timedelta(**delta))
+
+    async def tick(self) -> None:
+        """One scheduler beat at the current (fake) time: sweep what is due, deliver it."""
+        await self.runtime.tick()
+
+    async def run_until(
+        self, predicate: Any, *, step: timedelta = timedelta(hours=1), limit: int = 24 * 60
+    ) -> None:
+        """Advance the clock step by step, ticking each time, until ``predicate()`` is true."""
+        for _ in range(limit):
+            if predicate():
+                return
+            self.clock.advance(step)
+            await self.tick()
+            await self.deliver()
+        raise AssertionError(f"still not true after {limit} steps; now {self.clock.now()}")
+
+    def local_now(self) -> datetime:
+        return self.clock.now().astimezone(ZoneInfo("Asia/Shanghai"))
 
 
 def e2e_settings(db_url: str, api_url: str) -> Settings:

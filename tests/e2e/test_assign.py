@@ -79,13 +79,18 @@ async def test_non_owner_cannot_acknowledge(world: World) -> None:
     assert "acknowledged" not in await world.events("DB-2026-0001")
 
 
-async def test_report_and_extension_buttons_answer_honestly(world: World) -> None:
+async def test_extension_button_opens_the_request_form(world: World) -> None:
     await world.command("U0DEPUTY", "assign <@U0HEADB> Draft the annual plan due 12-18")
     [notice] = world.slack.dm("U0HEADB")
-    await world.click("U0HEADB", notice, REPORT)
-    assert "not available yet" in world.slack.ephemerals("U0HEADB")[-1].all_text()
     await world.click("U0HEADB", notice, EXTEND)
-    assert "extension request" in world.slack.ephemerals("U0HEADB")[-1].all_text()
+    view = world.slack.open_view("U0HEADB")
+    assert view is not None and view.callback_id == "extend_modal"
+    await world.slack.submit(
+        "U0HEADB", view, {"new_date": "2026-12-30", "reason": "Waiting for the census data"}
+    )
+    await world.deliver()
+    assert "went to the supervision office" in world.slack.dm("U0HEADB")[-1].all_text()
+    assert "extension_requested" in await world.events("DB-2026-0001")
 
 
 async def test_list_and_show_with_timeline(world: World) -> None:

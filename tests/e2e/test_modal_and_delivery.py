@@ -25,7 +25,7 @@ async def test_new_opens_the_form_and_a_valid_submission_assigns(world: World) -
     assert view is not None and view.callback_id == "assign_modal"
 
     submitted = await world.slack.submit("U0SUPER", view, VALID)
-    await world.runtime.after_request()
+    await world.deliver()
     assert submitted.status == 200 and world.slack.open_view("U0SUPER") is None
     item = await world.item("DB-2026-0001")
     assert (item.title, item.source, item.confidential, item.current_due.isoformat()) == (
@@ -50,7 +50,7 @@ async def test_invalid_fields_come_back_as_field_errors_and_nothing_is_created(w
     await world.slack.submit("U0LEADER", view, {**VALID, "co": ["U0HEADA"]})
     assert "co" in world.slack.last_view_errors("U0LEADER")
     assert world.slack.open_view("U0LEADER") is not None  # still open for corrections
-    await world.runtime.after_request()
+    await world.deliver()
     assert await world.item_count() == 0 and await world.outbox() == []
 
 
@@ -73,7 +73,7 @@ async def test_a_double_submitted_form_makes_one_item(world: World) -> None:
         token=world.slack.verification_token,
     )
     await world.slack.post_signed(interactive_body(again), FORM)
-    await world.runtime.after_request()
+    await world.deliver()
     assert await world.item_count() == 1
     assert len(world.slack.dm("U0HEADA")) == 1
 
@@ -90,11 +90,14 @@ async def test_members_cannot_use_the_form_to_assign(world: World) -> None:
 async def test_throttled_and_failing_sends_are_retried_until_delivered(world: World) -> None:
     world.slack.inject_failure("chat.postMessage", status=429, retry_after=2, times=1)
     world.slack.inject_failure("chat.postMessage", status=503, times=1)
-    await world.command("U0LEADER", "assign <@U0HEADA> Retry me due 12-10")
+    await world.slack.slash("U0LEADER", "assign <@U0HEADA> Retry me due 12-10")
+    await world.runtime.after_request()  # the first attempt meets the 429
     assert world.slack.dm("U0HEADA") == []
+    [waiting] = await world.rows(select(OutboxRow).where(OutboxRow.purpose == "notice"))
+    assert waiting.status == "pending" and (waiting.next_attempt_at - world.clock.now()).total_seconds() >= 2
     for _ in range(6):
         world.advance(seconds=5)
-        await world.runtime.after_request()
+        await world.deliver()
     assert len(world.slack.dm("U0HEADA")) == 1
     [row] = await world.rows(select(OutboxRow).where(OutboxRow.purpose == "notice"))
     assert row.status == "sent"
@@ -104,7 +107,7 @@ async def test_a_permanent_slack_error_goes_to_the_dossier_and_the_office(world:
     world.slack.inject_failure("chat.postMessage", error="user_not_found", times=1)
     await world.command("U0LEADER", "assign <@U0HEADA> Unreachable owner due 12-10")
     world.advance(seconds=5)
-    await world.runtime.after_request()
+    await world.deliver()
     assert world.slack.dm("U0HEADA") == []
     item = await world.item("DB-2026-0001")
     kinds = [

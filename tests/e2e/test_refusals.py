@@ -82,7 +82,7 @@ async def test_replayed_command_creates_one_item(world: World) -> None:
     now = int(time.time())
     assert await _raw_slash(world, timestamp=now) == 200
     assert await _raw_slash(world, timestamp=now) == 200  # the very same signed request again
-    await world.runtime.after_request()
+    await world.deliver()
     assert await world.item_count() == 1
     assert len(world.slack.dm("U0HEADA")) == 1
 

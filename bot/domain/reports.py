@@ -1,0 +1,233 @@
+"""Reports (反馈 / 续报), review (审核) and the roll-up of decomposed items: plain rules, no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from bot.domain.errors import DomainError
+from bot.domain.lifecycle import State
+
+TEXT_MAX = 3000  # Slack's limit for a text input, stated in every form
+REASONS_MAX = 3000
+
+
+class ReportKind(StrEnum):
+    PROGRESS = "progress"  # 续报
+    FINAL = "final"  # 办结反馈
+    DELAY = "delay"  # 延期说明
+    NOTE = "note"  # a reply in the notice thread
+
+
+class Health(StrEnum):
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    BLOCKED = "blocked"
+
+
+class Decision(StrEnum):
+    APPROVE = "approve"
+    RETURN = "return"
+
+
+# The regulations' review criteria (审核要点), in the order the form shows them.
+CHECKLIST: tuple[str, ...] = ("policy", "intent", "facts", "conclusion", "format")
+RECTIFICATION_CHECK = "verified_on_site"  # 整改: closed-loop verification on site
+
+REVIEWABLE_STATES = frozenset({State.REPORTED, State.UNDER_REVIEW})
+
+
+def checklist_for(kind: str) -> tuple[str, ...]:
+    return CHECKLIST + ((RECTIFICATION_CHECK,) if kind == "rectification" else ())
+
+
+@dataclass(frozen=True, slots=True)
+class ReportInput:
+    """What an owner typed into the report form (raw; ``validate_report`` checks it)."""
+
+    kind: str | None
+    percent: str | None
+    status: str | None
+    done: str = ""
+    problems: str = ""
+    next_steps: str = ""
+    expected: date | None = None
+    links: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ValidReport:
+    kind: ReportKind
+    percent: int
+    health: Health
+    done: str
+    problems: str
+    next_steps: str
+    expected: date | None
+    links: str
+
+
+def _text(value: str, field: str) -> str:
+    text = (value or "").strip()
+    if len(text) > TEXT_MAX:
+        raise DomainError("text_too_long", length=len(text), max=TEXT_MAX, field=field)
+    return text
+
+
+def validate_report(raw: ReportInput, today: date) -> ValidReport:
+    """The form's rules; every refusal names the field it is about."""
+    try:
+        kind = ReportKind(raw.kind or "")
+    except ValueError:
+        raise DomainError("report_kind_required", field="kind") from None
+    if kind is ReportKind.NOTE:
+        raise DomainError("report_kind_required", field="kind")
+    try:
+        percent = int(str(raw.percent).strip())
+    except (TypeError, ValueError):
+        raise DomainError("percent_invalid", field="percent") from None
+    if not 0 <= percent <= 100:
+        raise DomainError("percent_invalid", field="percent")
+    try:
+        health = Health(raw.status or "")
+    except ValueError:
+        raise DomainError("status_required", field="status") from None
+    done = _text(raw.done, "done")
+    if not done:
+        raise DomainError("done_required", field="done")
+    problems = _text(raw.problems, "problems")
+    next_steps = _text(raw.next_steps, "next_steps")
+    links = _text(raw.links, "links")
+    if raw.expected is not None and raw.expected < today:
+        raise DomainError("date_in_past", date=raw.expected.isoformat(), field="expected")
+    if kind is ReportKind.DELAY:
+        if not problems:
+            raise DomainError("delay_reason_required", field="problems")
+        if raw.expected is None:
+            raise DomainError("delay_date_required", field="expected")
+    if kind is ReportKind.FINAL and percent != 100:
+        raise DomainError("final_needs_100", field="percent")
+    return ValidReport(kind, percent, health, done, problems, next_steps, raw.expected, links)
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewInput:
+    decision: str | None
+    checked: frozenset[str]
+    reasons: str = ""
+    new_due: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ValidReview:
+    decision: Decision
+    checklist: dict[str, bool]
+    reasons: str
+    new_due: date | None
+
+
+def validate_review(raw: ReviewInput, item_kind: str, today: date) -> ValidReview:
+    """Approval needs every criterion met; a return needs reasons and a new deadline after today."""
+    try:
+        decision = Decision(raw.decision or "")
+    except ValueError:
+        raise DomainError("decision_required", field="decision") from None
+    criteria = checklist_for(item_kind)
+    checklist = {c: c in raw.checked for c in criteria}
+    reasons = (raw.reasons or "").strip()
+    if len(reasons) > REASONS_MAX:
+        raise DomainError("text_too_long", length=len(reasons), max=REASONS_MAX, field="reasons")
+    if decision is Decision.APPROVE:
+        if not all(checklist.values()):
+            raise DomainError("checklist_incomplete", field="checklist")
+        return ValidReview(decision, checklist, reasons, None)
+    if not reasons:
+        raise DomainError("return_reasons_required", field="reasons")
+    if raw.new_due is None:
+        raise DomainError("return_due_required", field="new_due")
+    if raw.new_due <= today:
+        raise DomainError("return_due_in_past", date=raw.new_due.isoformat(), field="new_due")
+    return ValidReview(decision, checklist, reasons, raw.new_due)
+
+
+@dataclass(frozen=True, slots=True)
+class ReportRecord:
+    """A stored report as the services and messages see it."""
+
+    id: int
+    item_id: int
+    author_id: str
+    kind: str
+    percent: int | None
+    status: str | None
+    done: str
+    problems: str
+    next_steps: str
+    expected_date: date | None
+    source: str
+    created_at: datetime
+    links: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ChildSummary:
+    """One sub-item of a decomposed item (分解), as the parent's card shows it."""
+
+    item_id: int
+    number: str
+    title: str
+    state: str
+    percent_done: int | None
+    lead_id: str | None = None
+    confidential: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RollUp:
+    done: int
+    total: int
+    average_percent: int
+
+
+FINISHED = frozenset({State.COMPLETED.value, State.ARCHIVED.value, State.CLOSED.value})
+
+
+def child_done(child: ChildSummary) -> bool:
+    return child.state in FINISHED
+
+
+def rollup(children: list[ChildSummary]) -> RollUp:
+    """Children finished out of all, and their average percent (a finished child counts as 100)."""
+    if not children:
+        return RollUp(0, 0, 0)
+    percents = [100 if child_done(c) else (c.percent_done or 0) for c in children]
+    return RollUp(
+        sum(1 for c in children if child_done(c)), len(children), round(sum(percents) / len(percents))
+    )
+
+
+def open_children(children: list[ChildSummary]) -> list[ChildSummary]:
+    return [c for c in children if not child_done(c)]
+
+
+def review_overdue_since(state: str, review_due: date | None, today: date) -> date | None:
+    """The day the office's review limit ran out, when an item still waits for review after it."""
+    if review_due is None or State(state) not in REVIEWABLE_STATES:
+        return None
+    return review_due if today > review_due else None
+
+
+@dataclass(frozen=True, slots=True)
+class Timeliness:
+    on_time_original: bool
+    on_time_current: bool
+    days_late_original: int
+    days_late_current: int
+
+
+def timeliness(finished_on: date, original_due: date, current_due: date) -> Timeliness:
+    """On time or late against the deadline as first set and as it stood at the end."""
+    late_original = max(0, (finished_on - original_due).days)
+    late_current = max(0, (finished_on - current_due).days)
+    return Timeliness(late_original == 0, late_current == 0, late_original, late_current)

@@ -1,0 +1,145 @@
+"""拟办呈批: a leader approves, changes or rejects the handling a supervisor proposed; only approved
+items are issued (with the same notices as a direct assignment)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from bot.domain import lifecycle
+from bot.domain.commands import UserRef
+from bot.domain.errors import DomainError, PermissionDenied
+from bot.domain.events import EventKind, ItemEvent
+from bot.domain.items import Item, Role
+from bot.domain.lifecycle import Action, State
+from bot.domain.people import Person
+from bot.services import issuing
+from bot.services.context import ServiceContext
+from bot.services.people import PeopleService
+from messages import reports as report_messages
+from storage.uow import UnitOfWork
+
+DECIDER_ROLES = (Role.LEADER,)
+
+
+@dataclass(slots=True)
+class ProposalResult:
+    item: Item
+    approved: bool
+    again: bool = False
+
+
+class ProposalService:
+    def __init__(self, ctx: ServiceContext, people: PeopleService) -> None:
+        self.ctx = ctx
+        self.people = people
+
+    async def _leader(self, actor_id: str) -> Person:
+        actor = await self.people.actor(actor_id)
+        if not actor.has_any(*DECIDER_ROLES):
+            raise PermissionDenied("not_allowed", roles=DECIDER_ROLES, action="decide_proposals")
+        return actor
+
+    @staticmethod
+    def _check_pending(item: Item, approve: bool) -> None:
+        if State(item.state) is not State.PENDING_APPROVAL:
+            action = Action.APPROVE_PROPOSAL if approve else Action.REJECT_PROPOSAL
+            raise DomainError(
+                "illegal_transition", number=str(item.number), state=item.state, action=action.value
+            )
+
+    async def change_form(self, actor_id: str, item_id: int) -> Item:
+
+        actor = await self._leader(actor_id)
+        async with self.ctx.uow() as uow:
+            item = await issuing.load_item(self.ctx, uow, actor, item_id)
+        self._check_pending(item, True)
+        return item
+
+    async def decide(
+        self,
+        actor_id: str,
+        item_id: int,
+        *,
+        approve: bool,
+        lead: str | None = None,
+        due: date | None = None,
+        request_key: str | None = None,
+    ) -> ProposalResult:
+
+        actor = await self._leader(actor_id)
+        if due is not None and due < self.ctx.today():
+            raise DomainError("date_in_past", date=due.isoformat(), field="due")
+        # Resolved before the transaction: it may ask Slack about a person it has not met yet.
+        new_lead = await self.people.resolve_owner(UserRef(user_id=lead), field="lead") if lead else None
+        async with self.ctx.uow() as uow:
+            item = await issuing.load_item(self.ctx, uow, actor, item_id, for_update=True)
+            assert item.id is not None
+            now = self.ctx.now()
+            if request_key and not await uow.reports.first_time(request_key, now):
+                return ProposalResult(item, approve, again=True)
+            self._check_pending(item, approve)
+            previous = State(item.state)
+            if approve:
+                if new_lead is not None and new_lead.user_id != item.lead.user_id:
+                    await uow.reports.change_lead(item.id, new_lead.user_id)
+                if due is not None and due != item.current_due:
+                    await uow.reports.set_original_due(item.id, due)
+                reloaded = await uow.items.get(item.id)
+                assert reloaded is not None
+                item = reloaded
+                if due is not None:
+                    item.current_due = due
+                lifecycle.apply(item, Action.APPROVE_PROPOSAL)
+                item.next_urge_at = now  # issued now: the urging sweep plans it from here
+            else:
+                lifecycle.apply(item, Action.REJECT_PROPOSAL)
+            item.approver_id = actor.user_id
+            await uow.items.save(item, now=now)
+            await issuing.state_event(uow, item, previous, actor.user_id, now)
+            if approve:
+                owners = [await issuing.stored_person(uow, o.user_id) for o in item.owners]
+                await uow.events.append(
+                    item.id,
+                    ItemEvent(EventKind.ISSUED, now, actor.user_id, {"owners": [p.user_id for p in owners]}),
+                )
+                await issuing.send_notices(self.ctx, self.people, uow, item, owners, now)
+            await self._tell(uow, item, actor, approve)
+        return ProposalResult(item, approve)
+
+    async def _tell(self, uow: UnitOfWork, item: Item, actor: Person, approved: bool) -> None:
+        """Restamp every leader's proposal with the decision; tell the supervisor who proposed it."""
+        assert item.id is not None
+        now = self.ctx.now()
+        for leader in await issuing.role_holders(uow, Role.LEADER):
+            ref = await uow.messages.find(item.id, "proposal", leader.user_id)
+            if ref is None:
+                continue
+            channel, ts = ref
+            body = report_messages.proposal_decided(
+                issuing.reader_for(self.ctx, self.people, leader),
+                item,
+                approved,
+                actor.user_id,
+                now,
+                self.ctx.settings.timezone,
+            )
+            await uow.send(
+                f"proposal-decided:{item.id}:{leader.user_id}",
+                "chat.update",
+                {"channel": channel, "ts": ts, **body},
+                now=now,
+                item_id=item.id,
+            )
+        assigner = await issuing.stored_person(uow, item.assigner_id)
+        await issuing.dm(
+            uow,
+            f"proposal-outcome:{item.id}",
+            assigner.user_id,
+            report_messages.proposal_outcome(
+                issuing.reader_for(self.ctx, self.people, assigner), item, approved, actor.user_id
+            ),
+            now=now,
+            item_id=item.id,
+            purpose="proposal_outcome",
+        )

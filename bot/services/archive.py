@@ -1,0 +1,150 @@
+"""归档 and 台账: archive a finished item with its dossier (一事一卷); export the ledger as .xlsx."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+
+from bot.domain import lifecycle
+from bot.domain.errors import NotFound, PermissionDenied
+from bot.domain.events import EventKind, ItemEvent
+from bot.domain.items import ItemRef, Role
+from bot.domain.lifecycle import Action, State
+from bot.domain.statistics import ItemSnapshot, Period, local_day, period_containing
+from bot.services.context import ServiceContext
+from bot.services.items import may_see
+from bot.services.people import PeopleService
+from messages import dossier, ledger
+from storage.uow import UnitOfWork
+
+ARCHIVER_ROLES = (Role.SUPERVISOR, Role.ADMIN)
+
+
+@dataclass(slots=True)
+class ArchiveResult:
+    number: str
+    at: datetime
+    already: bool
+
+
+@dataclass(slots=True)
+class ExportResult:
+    count: int
+    scope: str | None
+
+
+class ArchiveService:
+    def __init__(self, ctx: ServiceContext, people: PeopleService) -> None:
+        self.ctx = ctx
+        self.people = people
+
+    async def archive(self, actor_id: str, ref: ItemRef) -> ArchiveResult:
+        actor = await self.people.actor(actor_id)
+        if not actor.has_any(*ARCHIVER_ROLES):
+            raise PermissionDenied("not_allowed", roles=ARCHIVER_ROLES, action="archive")
+        locale = self.people.locale_of(actor)
+        tz = actor.tz or self.ctx.settings.timezone
+        now = self.ctx.now()
+        number = ref.resolve(self.ctx.today().year)
+        async with self.ctx.uow() as uow:
+            item = await uow.items.get_by_number(number, for_update=True)
+            if item is None:
+                raise NotFound("item_not_found", ref=str(number))
+            assert item.id is not None
+            if State(item.state) is State.ARCHIVED:
+                stored = await uow.reporting.dossier(item.id)
+                if stored is not None:
+                    html_text, _, _ = stored
+                    await self._send(
+                        uow, item.id, str(number), actor_id, html_text, now, again=True, locale=locale
+                    )
+                return ArchiveResult(str(number), item.archived_at or now, already=True)
+            previous = lifecycle.apply(item, Action.ARCHIVE)  # only completed or closed items
+            item.archived_at = now
+            await uow.items.save(item, now=now)
+            await uow.events.append(
+                item.id,
+                ItemEvent(EventKind.STATE_CHANGED, now, actor_id, {"old": previous.value, "new": item.state}),
+            )
+            await uow.events.append(item.id, ItemEvent(EventKind.ARCHIVED, now, actor_id, {}))
+            events = await uow.events.for_item(item.id)
+            parts = await uow.reporting.dossier_parts(item.id)
+            people = {e.actor_id for e in events if e.actor_id} | {o.user_id for o in item.owners}
+            people.add(item.assigner_id)
+            names = {}
+            for user_id in sorted(people):
+                found = await uow.people.get(user_id)
+                if found is not None:
+                    names[user_id] = found[0].name
+            data = dossier.dossier_data(item, events, parts, names)
+            html_text = dossier.dossier_html(
+                data, locale, tz, generated_at=now, by=names.get(actor_id, actor_id)
+            )
+            await uow.reporting.save_dossier(item.id, html=html_text, data=data, by=actor_id, now=now)
+            await self._send(uow, item.id, str(number), actor_id, html_text, now, again=False, locale=locale)
+        return ArchiveResult(str(number), now, already=False)
+
+    async def _send(
+        self,
+        uow: UnitOfWork,
+        item_id: int,
+        number: str,
+        actor_id: str,
+        html_text: str,
+        now: datetime,
+        *,
+        again: bool,
+        locale: str,
+    ) -> None:
+        key = f"dossier:{item_id}:{actor_id}" + (f":{now.timestamp():.0f}" if again else "")
+        await uow.send(
+            key,
+            "files.uploadV2",
+            dossier.upload_payload(number, locale, actor_id, base64.b64encode(html_text.encode()).decode()),
+            now=now,
+            item_id=item_id,
+            purpose="dossier",
+            recipient_id=actor_id,
+        )
+
+    async def export(self, actor_id: str, period: str | None) -> ExportResult:
+        """The ledger (台账) of every item the requester may see, as .xlsx sent to them."""
+        actor = await self.people.actor(actor_id)
+        locale = self.people.locale_of(actor)
+        today, zone, now = self.ctx.today(), self.ctx.settings.zone, self.ctx.now()
+        scope = period_containing(period, today) if period else None
+        async with self.ctx.uow() as uow:
+            snapshots = await uow.reporting.snapshots()
+            owners = await uow.reporting.owners()
+            names = await uow.reporting.departments()
+            items = {i.id: i for i in await uow.items.query(limit=1_000_000)}
+            rows: list[tuple[ItemSnapshot, bool, list[str], str]] = []
+            for snap in snapshots:
+                item = items.get(snap.item_id or -1)
+                if item is None:
+                    continue
+                visible_title = may_see(actor, item)
+                if not visible_title and not actor.has_any(Role.LEADER, Role.SUPERVISOR, Role.ADMIN):
+                    continue  # confidential items of others are not even listed to ordinary staff
+                if scope is not None and not _touches(snap, scope, zone):
+                    continue
+                rows.append((snap, visible_title, owners.get(item.id or -1, []), item.source.value))
+            workbook = ledger.ledger_xlsx(rows, names, locale, zone=zone, today=today)
+            label = scope.key if scope else None
+            await uow.send(
+                f"ledger:{actor_id}:{now.timestamp():.3f}",
+                "files.uploadV2",
+                ledger.upload_payload(label, locale, actor_id, base64.b64encode(workbook).decode()),
+                now=now,
+                purpose="ledger",
+                recipient_id=actor_id,
+            )
+        return ExportResult(len(rows), label)
+
+
+def _touches(snap: ItemSnapshot, period: Period, zone: tzinfo) -> bool:
+    """Part of the period: registered by its end and not completed before it began."""
+    created = local_day(snap.created_at, zone)
+    done = local_day(snap.completed_at, zone) if snap.completed_at else None
+    return created <= period.end and (done is None or done >= period.start)

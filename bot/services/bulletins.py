@@ -1,0 +1,216 @@
+"""通报: periodic bulletins to the bulletin channel, each exactly once per period, plus previews.
+
+Exactly once: the bulletin row (unique kind + period) is inserted in the same transaction that queues
+the Slack sends. A second replica, or a restarted process at the same minute, finds the row (or
+waits for the first transaction and then finds it) and queues nothing. The outbox idempotency keys
+are a second fence. After downtime the start-up sweep posts only the latest missed period per kind.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import os
+import socket
+from dataclasses import dataclass
+from datetime import datetime, time
+from typing import Any
+
+from bot.domain.calendar import WorkCalendar
+from bot.domain.errors import PermissionDenied
+from bot.domain.items import Role
+from bot.domain.statistics import (
+    BulletinStats,
+    ItemSnapshot,
+    OfficeLimits,
+    Period,
+    PeriodKind,
+    compute,
+    due_period,
+    office_limits,
+    period_containing,
+    trend,
+)
+from bot.services.context import ServiceContext
+from bot.services.people import PeopleService
+from messages import bulletins as render
+from messages.bulletins import BulletinView, DepartmentName
+from messages.charts import bulletin_chart
+from storage.reporting_repo import BulletinRecord
+from storage.uow import UnitOfWork
+
+log = logging.getLogger("duban.bulletins")
+
+POST_AT = time(9, 0)
+KINDS: tuple[PeriodKind, ...] = tuple(PeriodKind)
+TREND_PERIODS = 6
+POSTER_ROLES = (Role.LEADER, Role.SUPERVISOR)
+# The office's own time limits are measured in the monthly and longer bulletins.
+OFFICE_LIMIT_KINDS = frozenset({PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR})
+
+
+@dataclass(slots=True)
+class PostOutcome:
+    kind: str
+    period: Period
+    posted: bool
+    channel: str | None
+    already: BulletinRecord | None = None
+
+
+@dataclass(slots=True)
+class Built:
+    view: BulletinView
+    snapshots: list[ItemSnapshot]
+    names: dict[str, tuple[str, str]]
+    calendar: WorkCalendar
+
+
+class BulletinService:
+    def __init__(self, ctx: ServiceContext, people: PeopleService) -> None:
+        self.ctx = ctx
+        self.people = people
+        self.worker_id = f"{socket.gethostname()}:{os.getpid()}"
+        self._warned_no_channel = False
+
+    # -- schedule -------------------------------------------------------------------------------
+
+    async def sweep(self) -> int:
+        """Post every bulletin whose time has come and that nobody has posted yet; returns how many."""
+        channel = self.ctx.settings.bulletin_channel
+        if not channel:
+            if not self._warned_no_channel:
+                log.info("DUBAN_BULLETIN_CHANNEL is not set: scheduled bulletins are skipped")
+                self._warned_no_channel = True
+            return 0
+        local_now = self.ctx.local_now()
+        posted = 0
+        async with self.ctx.uow() as uow:
+            calendar = (await self.ctx.calendar(uow)).with_guessing()
+            due: list[Period] = []
+            for kind in KINDS:
+                period = due_period(kind, local_now, calendar, POST_AT)
+                if await uow.reporting.bulletin(kind.value, period.key) is not None:
+                    continue
+                # Nothing existed yet in that period (a new installation): nothing to report.
+                end = datetime.combine(period.end, time.max, tzinfo=self.ctx.settings.zone)
+                if await uow.reporting.has_items_created_before(end):
+                    due.append(period)
+        for period in due:
+            outcome = await self.publish(period, channel=channel)
+            posted += outcome.posted
+        return posted
+
+    # -- user commands ----------------------------------------------------------------------------
+
+    async def preview(self, actor_id: str, kind: str) -> tuple[BulletinView, bool]:
+        """The current period's bulletin as of now, and whether the reader may see confidential titles."""
+        actor = await self.people.actor(actor_id)
+        period = period_containing(kind, self.ctx.today())
+        built = await self._build(period)
+        return built.view, actor.has_any(Role.LEADER, Role.SUPERVISOR, Role.ADMIN)
+
+    async def post(self, actor_id: str, kind: str) -> PostOutcome:
+        """Publish the current period's bulletin now (still at most once per period)."""
+        actor = await self.people.actor(actor_id)
+        if not actor.has_any(*POSTER_ROLES):
+            raise PermissionDenied("not_allowed", roles=POSTER_ROLES, action="bulletin_post")
+        period = period_containing(kind, self.ctx.today())
+        channel = self.ctx.settings.bulletin_channel
+        if not channel:
+            return PostOutcome(kind, period, posted=False, channel=None)
+        return await self.publish(period, channel=channel, actor_id=actor_id)
+
+    # -- the work ---------------------------------------------------------------------------------
+
+    async def publish(self, period: Period, *, channel: str, actor_id: str | None = None) -> PostOutcome:
+        kind = period.kind.value
+        async with self.ctx.uow() as uow:
+            existing = await uow.reporting.bulletin(kind, period.key)
+        if existing is not None:
+            return PostOutcome(kind, period, posted=False, channel=channel, already=existing)
+        # Figures, text and chart are made outside the claiming transaction (no lock held meanwhile).
+        built = await self._build(period)
+        locale = self.ctx.settings.locale
+        body = render.bulletin_message(built.view, locale, can_see_confidential=False)
+        chart = self._chart(built, locale)
+        now = self.ctx.now()
+        async with self.ctx.uow() as uow:
+            claimed = await uow.reporting.claim_bulletin(
+                kind, period.key, claimed_by=actor_id or self.worker_id, channel=channel, now=now
+            )
+            if not claimed:
+                existing = await uow.reporting.bulletin(kind, period.key)
+                return PostOutcome(kind, period, posted=False, channel=channel, already=existing)
+            await self._queue(uow, period, channel, body, chart, now)
+            content = render.summary_content(built.view) | {"by": actor_id}
+            await uow.reporting.mark_bulletin_queued(kind, period.key, content=content, now=now)
+        log.info("bulletin %s %s queued for %s", kind, period.key, channel)
+        return PostOutcome(kind, period, posted=True, channel=channel)
+
+    async def _queue(
+        self,
+        uow: UnitOfWork,
+        period: Period,
+        channel: str,
+        body: dict[str, Any],
+        chart: bytes | None,
+        now: datetime,
+    ) -> None:
+        kind, key = period.kind.value, period.key
+        await uow.send(
+            f"bulletin:{kind}:{key}",
+            "chat.postMessage",
+            {"channel": channel, **body},
+            now=now,
+            purpose="bulletin",
+        )
+        if chart is None:
+            return
+        locale = self.ctx.settings.locale
+        await uow.send(
+            f"bulletin-chart:{kind}:{key}",
+            "files.uploadV2",
+            render.chart_upload(period, locale, channel, base64.b64encode(chart).decode("ascii")),
+            now=now,
+            purpose="bulletin_chart",
+        )
+
+    def _chart(self, built: Built, locale: str) -> bytes | None:
+        stats = built.view.stats
+        try:
+            points = trend(
+                built.snapshots,
+                stats.period,
+                count=TREND_PERIODS,
+                today=self.ctx.today(),
+                tz=self.ctx.settings.zone,
+                calendar=built.calendar,
+                config=stats.config,
+            )
+            return bulletin_chart(stats.departments, built.names, points, locale=locale, period=stats.period)
+        except Exception:  # a chart must never stop the bulletin itself
+            log.exception("could not draw the chart of bulletin %s", stats.period.key)
+            return None
+
+    async def _build(self, period: Period) -> Built:
+        today, zone = self.ctx.today(), self.ctx.settings.zone
+        async with self.ctx.uow() as uow:
+            calendar = (await self.ctx.calendar(uow)).with_guessing()
+            snapshots = await uow.reporting.snapshots()
+            names = await uow.reporting.departments()
+            timelines = None
+            if period.kind in OFFICE_LIMIT_KINDS:
+                since = datetime.combine(period.start, time.min, tzinfo=zone)
+                timelines = await uow.reporting.office_timelines(since)
+        stats: BulletinStats = compute(snapshots, period, today=today, tz=zone, calendar=calendar)
+        office: OfficeLimits | None = None
+        if timelines is not None:
+            office = office_limits(timelines, period, today=today, tz=zone, calendar=calendar)
+        view = BulletinView(
+            stats,
+            {code: DepartmentName(zh, en) for code, (zh, en) in names.items()},
+            office,
+            self.ctx.settings.timezone,
+        )
+        return Built(view, snapshots, names, calendar)

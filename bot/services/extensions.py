@@ -1,0 +1,253 @@
+"""延期: owners ask, the supervision office (or a leader) decides; an approval moves the current
+deadline — never the original one — and re-plans the urging."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from bot.domain import lifecycle
+from bot.domain.calendar import UnknownCalendarYear
+from bot.domain.due_dates import parse_due
+from bot.domain.errors import DomainError, NotFound, PermissionDenied
+from bot.domain.events import EventKind, ItemEvent
+from bot.domain.items import Item, ItemRef, Role
+from bot.domain.records import ExtensionRequest
+from bot.services.context import ServiceContext
+from bot.services.people import PeopleService
+from messages import urging as urge_messages
+from messages.i18n import format_date, t
+from messages.replies import plain_reply
+from messages.text import mention
+from messages.views import Reader
+from storage.uow import UnitOfWork
+
+DECIDERS = (Role.SUPERVISOR, Role.LEADER)
+
+
+@dataclass(slots=True)
+class ExtensionResult:
+    item: Item
+    request: ExtensionRequest
+    created: bool = True
+
+
+class ExtensionService:
+    def __init__(self, ctx: ServiceContext, people: PeopleService) -> None:
+        self.ctx = ctx
+        self.people = people
+
+    async def _reader(self, uow: UnitOfWork, user_id: str) -> Reader:
+        stored = await uow.people.get(user_id)
+        person = stored[0] if stored else None
+        return Reader(
+            user_id,
+            self.people.locale_of(person),
+            (person.tz if person else None) or self.ctx.settings.timezone,
+            True,
+        )
+
+    async def parse_date(self, text: str) -> date:
+        """A date typed by a user (``12-20``, ``5wd``, ``下周五`` …), against today's working-day calendar."""
+        async with self.ctx.uow() as uow:
+            calendar = await self.ctx.calendar(uow)
+        try:
+            return parse_due(text, self.ctx.today(), calendar)
+        except UnknownCalendarYear as missing:
+            raise DomainError("calendar_year_unknown", year=missing.params.get("year")) from None
+
+    async def request(
+        self, actor_id: str, ref: ItemRef | int, new_due: date, reason: str, *, request_key: str | None
+    ) -> ExtensionResult:
+        reason = reason.strip()
+        if not reason:
+            raise DomainError("missing_value", option="reason", command="extend", field="reason")
+        now = self.ctx.now()
+        async with self.ctx.uow() as uow:
+            item = await _item(uow, ref, self.ctx.today().year)
+            assert item.id is not None
+            if item.owner(actor_id) is None:
+                raise DomainError("not_owner", number=str(item.number))
+            if not lifecycle.is_open(item):
+                raise DomainError("not_urgeable", number=str(item.number), state=item.state)
+            if new_due <= item.current_due:
+                raise DomainError(
+                    "extension_not_later",
+                    date=new_due.isoformat(),
+                    current=item.current_due.isoformat(),
+                    field="new_date",
+                )
+            if await uow.urging.pending_extensions(item.id):
+                raise DomainError("extension_pending", number=str(item.number))
+            request = ExtensionRequest(None, item.id, actor_id, new_due, reason, now)
+            stored = await uow.urging.add_extension(request, request_key=request_key)
+            if stored is None:
+                [existing] = (await uow.urging.pending_extensions(item.id)) or [request]
+                return ExtensionResult(item, existing, created=False)
+            assert stored.id is not None
+            await uow.events.append(
+                item.id,
+                ItemEvent(
+                    EventKind.EXTENSION_REQUESTED,
+                    now,
+                    actor_id,
+                    {
+                        "request": stored.id,
+                        "from": item.current_due.isoformat(),
+                        "to": new_due.isoformat(),
+                        "reason": reason,
+                    },
+                ),
+            )
+            for user_id in await uow.people.users_with_role(Role.SUPERVISOR):
+                reader = await self._reader(uow, user_id)
+                body = urge_messages.extension_for_office(
+                    reader, item, stored.id, requester=actor_id, new=new_due, reason=reason
+                )
+                await uow.send(
+                    f"extension:{stored.id}:{user_id}",
+                    "chat.postMessage",
+                    {"channel": user_id, **body},
+                    now=now,
+                    item_id=item.id,
+                    purpose="extension",
+                    recipient_id=user_id,
+                )
+        return ExtensionResult(item, stored)
+
+    async def decide(
+        self, actor_id: str, request_id: int, *, approve: bool, note: str = ""
+    ) -> ExtensionResult:
+        actor = await self.people.actor(actor_id)
+        if not actor.has_any(*DECIDERS):
+            raise PermissionDenied("not_allowed", roles=DECIDERS, action="extend")
+        now = self.ctx.now()
+        async with self.ctx.uow() as uow:
+            request = await uow.urging.extension(request_id, for_update=True)
+            if request is None:
+                raise NotFound("item_not_found", ref=str(request_id))
+            item = await uow.items.get(request.item_id, for_update=True)
+            assert item is not None and item.id is not None
+            if request.requester_id == actor_id:
+                raise PermissionDenied("own_extension")
+            if request.status != "pending":
+                reader = await self._reader(uow, actor_id)
+                raise DomainError(
+                    "extension_decided", status=t(reader.locale, f"urge_reply.{request.status}_word")
+                )
+            old = item.current_due
+            request.status = "approved" if approve else "refused"
+            request.decided_by, request.decided_at, request.decision_note = actor_id, now, note
+            await uow.urging.decide_extension(request)
+            if approve:
+                await self._move_deadline(uow, item, request.requested_due, now)
+            await uow.events.append(
+                item.id,
+                ItemEvent(
+                    EventKind.EXTENSION_DECIDED,
+                    now,
+                    actor_id,
+                    {
+                        "request": request.id,
+                        "approved": approve,
+                        "from": old.isoformat(),
+                        "to": request.requested_due.isoformat(),
+                        "note": note,
+                    },
+                ),
+            )
+            await self._tell(uow, item, request, old, now)
+        return ExtensionResult(item, request)
+
+    async def extend_by_office(
+        self, actor_id: str, item_id: int, new_due: date, reason: str
+    ) -> ExtensionResult:
+        """From an escalation: the office or a leader moves the deadline directly (recorded as approved)."""
+        actor = await self.people.actor(actor_id)
+        if not actor.has_any(*DECIDERS):
+            raise PermissionDenied("not_allowed", roles=DECIDERS, action="extend")
+        now = self.ctx.now()
+        async with self.ctx.uow() as uow:
+            item = await _item(uow, item_id, self.ctx.today().year)
+            assert item.id is not None
+            if new_due <= max(item.current_due, self.ctx.today()):
+                raise DomainError(
+                    "extension_not_later",
+                    date=new_due.isoformat(),
+                    current=item.current_due.isoformat(),
+                    field="new_date",
+                )
+            old = item.current_due
+            request = ExtensionRequest(
+                None, item.id, actor_id, new_due, reason, now, "approved", actor_id, now
+            )
+            await uow.urging.add_extension(request, request_key=None)
+            await self._move_deadline(uow, item, new_due, now)
+            await uow.events.append(
+                item.id,
+                ItemEvent(
+                    EventKind.EXTENSION_DECIDED,
+                    now,
+                    actor_id,
+                    {
+                        "request": request.id,
+                        "approved": True,
+                        "from": old.isoformat(),
+                        "to": new_due.isoformat(),
+                        "note": reason,
+                    },
+                ),
+            )
+            await self._tell(uow, item, request, old, now)
+        return ExtensionResult(item, request)
+
+    async def _move_deadline(self, uow: UnitOfWork, item: Item, new_due: date, now: object) -> None:
+        item.current_due = new_due  # original_due stays: lateness is still judged against it too
+        item.next_urge_at = self.ctx.now()  # the next sweep re-plans the ladder for the new deadline
+        await uow.items.save(item, now=self.ctx.now())
+
+    async def _tell(
+        self, uow: UnitOfWork, item: Item, request: ExtensionRequest, old: date, now: object
+    ) -> None:
+        """The owners learn the decision (the requester included)."""
+        assert item.id is not None and request.id is not None
+        for user_id in dict.fromkeys([request.requester_id, *(o.user_id for o in item.owners)]):
+            reader = await self._reader(uow, user_id)
+            loc = reader.locale
+            key = (
+                "urge_reply.extension_approved"
+                if request.status == "approved"
+                else "urge_reply.extension_refused"
+            )
+            text = t(
+                loc,
+                key,
+                number=str(item.number),
+                new=format_date(request.requested_due, loc),
+                old=format_date(old, loc),
+                original=format_date(item.original_due, loc),
+                who=mention(request.decided_by or ""),
+                note=request.decision_note,
+            )
+            await uow.send(
+                f"extension-decided:{request.id}:{user_id}",
+                "chat.postMessage",
+                {"channel": user_id, **plain_reply(text)},
+                now=self.ctx.now(),
+                item_id=item.id,
+                purpose="extension_decided",
+                recipient_id=user_id,
+            )
+
+
+async def _item(uow: UnitOfWork, ref: ItemRef | int, year: int) -> Item:
+    if isinstance(ref, int):
+        item = await uow.items.get(ref, for_update=True)
+        label = str(ref)
+    else:
+        number = ref.resolve(year)
+        item = await uow.items.get_by_number(number, for_update=True)
+        label = str(number)
+    if item is None:
+        raise NotFound("item_not_found", ref=label)
+    return item

@@ -1,0 +1,342 @@
+"""审核 / 办结 / 批示: the office reviews a final report (approve, or return for redo), approval sends
+the leaders the completion feedback (督查反馈), and a leader's instruction continues the item (跟踪落实)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from bot.domain import lifecycle
+from bot.domain.errors import DomainError, PermissionDenied
+from bot.domain.events import EventKind, ItemEvent
+from bot.domain.items import REQUIREMENTS_MAX, Item, ItemRef, Role
+from bot.domain.lifecycle import Action, State
+from bot.domain.people import Person
+from bot.domain.reports import (
+    REVIEWABLE_STATES,
+    TEXT_MAX,
+    Decision,
+    ReportKind,
+    ReportRecord,
+    ReviewInput,
+    open_children,
+    timeliness,
+    validate_review,
+)
+from bot.services import issuing
+from bot.services.context import ServiceContext
+from bot.services.people import PeopleService
+from messages import reports as report_messages
+from storage.uow import UnitOfWork
+
+REVIEWER_ROLES = (Role.SUPERVISOR, Role.LEADER)
+INSTRUCTOR_ROLES = (Role.LEADER,)
+
+
+@dataclass(slots=True)
+class ReviewForm:
+    item: Item
+    report: ReportRecord | None
+
+
+@dataclass(slots=True)
+class ReviewResult:
+    item: Item
+    decision: str
+    again: bool = False
+
+
+@dataclass(slots=True)
+class InstructResult:
+    item: Item
+    again: bool = False
+
+
+class ReviewService:
+    def __init__(self, ctx: ServiceContext, people: PeopleService) -> None:
+        self.ctx = ctx
+        self.people = people
+
+    # -- review (审核) ----------------------------------------------------------------------------
+
+    async def _check_reviewer(self, uow: UnitOfWork, actor: Person, item: Item) -> None:
+        assert item.id is not None
+        if item.owner(actor.user_id) is not None or actor.user_id in await uow.reports.authors(item.id):
+            raise PermissionDenied("own_report", number=str(item.number))
+        if State(item.state) not in REVIEWABLE_STATES:
+            raise DomainError(
+                "illegal_transition", number=str(item.number), state=item.state, action=Action.APPROVE.value
+            )
+
+    async def review_form(self, actor_id: str, ref: ItemRef | int) -> ReviewForm:
+        """Open the review: the item moves to under review (the office has taken it up)."""
+
+        actor = await self.people.actor(actor_id)
+        if not actor.has_any(*REVIEWER_ROLES):
+            raise PermissionDenied("not_allowed", roles=REVIEWER_ROLES, action="review_reports")
+        async with self.ctx.uow() as uow:
+            item = await issuing.load_item(self.ctx, uow, actor, ref, for_update=True)
+            assert item.id is not None
+            await self._check_reviewer(uow, actor, item)
+            if State(item.state) is State.REPORTED:
+                now = self.ctx.now()
+                previous = State(item.state)
+                lifecycle.apply(item, Action.START_REVIEW)
+                await uow.items.save(item, now=now)
+                await issuing.state_event(uow, item, previous, actor_id, now)
+            report = await self._final_report(uow, item)
+        return ReviewForm(item, report)
+
+    async def _final_report(self, uow: UnitOfWork, item: Item) -> ReportRecord | None:
+        assert item.id is not None
+        kinds = (ReportKind.FINAL.value,)
+        return await uow.reports.latest_report(
+            item.id, kinds=kinds, author_id=item.lead.user_id
+        ) or await uow.reports.latest_report(item.id, kinds=kinds)
+
+    async def submit(
+        self, actor_id: str, item_id: int, raw: ReviewInput, *, request_key: str | None
+    ) -> ReviewResult:
+
+        actor = await self.people.actor(actor_id)
+        if not actor.has_any(*REVIEWER_ROLES):
+            raise PermissionDenied("not_allowed", roles=REVIEWER_ROLES, action="review_reports")
+        today = self.ctx.today()
+        async with self.ctx.uow() as uow:
+            item = await issuing.load_item(self.ctx, uow, actor, item_id, for_update=True)
+            assert item.id is not None
+            if request_key and await uow.reports.review_exists(request_key):
+                return ReviewResult(item, raw.decision or "", again=True)
+            await self._check_reviewer(uow, actor, item)
+            valid = validate_review(raw, item.kind, today)
+            if valid.decision is Decision.APPROVE:
+                still_open = open_children(await uow.reports.children(item.id))
+                if still_open:
+                    raise DomainError(
+                        "open_children",
+                        number=str(item.number),
+                        children=", ".join(c.number for c in still_open),
+                        field="decision",
+                    )
+            now = self.ctx.now()
+            report = await self._final_report(uow, item)
+            review_id = await uow.reports.add_review(
+                item_id=item.id,
+                report_id=report.id if report else None,
+                reviewer_id=actor_id,
+                decision=valid.decision.value,
+                checklist=valid.checklist,
+                reasons=valid.reasons,
+                new_due=valid.new_due,
+                now=now,
+                request_key=request_key,
+            )
+            await uow.events.append(
+                item.id,
+                ItemEvent(
+                    EventKind.REVIEWED,
+                    now,
+                    actor_id,
+                    {"review_id": review_id, "decision": valid.decision.value, "checklist": valid.checklist},
+                ),
+            )
+            previous = State(item.state)
+            item.review_due = None
+            if valid.decision is Decision.APPROVE:
+                lifecycle.apply(item, Action.APPROVE)
+                item.completed_at = now
+                item.percent_done = 100
+                await uow.items.save(item, now=now)
+                await uow.events.append(
+                    item.id, ItemEvent(EventKind.COMPLETED, now, actor_id, {"review_id": review_id})
+                )
+                await issuing.state_event(uow, item, previous, actor_id, now)
+                await self._completed(uow, item, actor_id, report, review_id)
+            else:
+                assert valid.new_due is not None
+                lifecycle.apply(item, Action.RETURN_FOR_REDO)
+                item.return_count += 1
+                item.current_due = valid.new_due  # original_due never changes
+                item.next_urge_at = now  # urging restarts on the new plan
+                await uow.items.save(item, now=now)
+                await uow.events.append(
+                    item.id,
+                    ItemEvent(
+                        EventKind.RETURNED,
+                        now,
+                        actor_id,
+                        {
+                            "review_id": review_id,
+                            "reasons": valid.reasons,
+                            "new_due": valid.new_due.isoformat(),
+                            "count": item.return_count,
+                        },
+                    ),
+                )
+                await issuing.state_event(uow, item, previous, actor_id, now)
+                for owner in item.owners:
+                    person = await issuing.stored_person(uow, owner.user_id)
+                    reader = issuing.reader_for(self.ctx, self.people, person)
+                    await issuing.dm(
+                        uow,
+                        f"returned:{review_id}:{owner.user_id}",
+                        owner.user_id,
+                        report_messages.returned_notice(
+                            reader, item, actor_id, valid.reasons, self.ctx.settings.timezone
+                        ),
+                        now=now,
+                        item_id=item.id,
+                        purpose="returned",
+                    )
+            await issuing.dm(
+                uow,
+                f"review-done:{review_id}",
+                actor_id,
+                report_messages.review_done(
+                    issuing.reader_for(self.ctx, self.people, actor), item, valid.decision.value, again=False
+                ),
+                now=now,
+                item_id=item.id,
+                purpose="review_done",
+            )
+        return ReviewResult(item, valid.decision.value)
+
+    async def _completed(
+        self, uow: UnitOfWork, item: Item, reviewer_id: str, report: ReportRecord | None, review_id: int
+    ) -> None:
+        """办结: the owners hear it, and every leader gets the 督查反馈 with a button to instruct."""
+        assert item.id is not None
+        now = self.ctx.now()
+        zone = self.ctx.settings.zone
+        reported_on = item.reported_at.astimezone(zone).date() if item.reported_at else self.ctx.today()
+        timely = timeliness(reported_on, item.original_due, item.current_due)
+        for owner in item.owners:
+            person = await issuing.stored_person(uow, owner.user_id)
+            await issuing.dm(
+                uow,
+                f"completed:{review_id}:{owner.user_id}",
+                owner.user_id,
+                report_messages.completed_owner(
+                    issuing.reader_for(self.ctx, self.people, person), item, reviewer_id
+                ),
+                now=now,
+                item_id=item.id,
+                purpose="completed",
+            )
+        for leader in await issuing.role_holders(uow, Role.LEADER):
+            await issuing.dm(
+                uow,
+                f"feedback:{review_id}:{leader.user_id}",
+                leader.user_id,
+                report_messages.feedback(
+                    issuing.reader_for(self.ctx, self.people, leader),
+                    item,
+                    report,
+                    reviewer_id,
+                    timely,
+                    reported_on,
+                ),
+                now=now,
+                item_id=item.id,
+                purpose="feedback",
+            )
+
+    # -- instructions (批示) ------------------------------------------------------------------------
+
+    async def instruct_form(self, actor_id: str, ref: ItemRef | int) -> Item:
+
+        actor = await self._instructor(actor_id)
+        async with self.ctx.uow() as uow:
+            item = await issuing.load_item(self.ctx, uow, actor, ref)
+        self._check_instructable(item)
+        return item
+
+    async def _instructor(self, actor_id: str) -> Person:
+        actor = await self.people.actor(actor_id)
+        if not actor.has_any(*INSTRUCTOR_ROLES):
+            raise PermissionDenied("not_allowed", roles=INSTRUCTOR_ROLES, action="instruct")
+        return actor
+
+    @staticmethod
+    def _check_instructable(item: Item) -> None:
+        """A completed item reopens; an open, issued item takes the instruction as it is."""
+        state = State(item.state)
+        working = state in lifecycle.OPEN_STATES and state not in (State.REGISTERED, State.PENDING_APPROVAL)
+        if item.fyi or not (state is State.COMPLETED or working):
+            raise DomainError(
+                "illegal_transition", number=str(item.number), state=item.state, action=Action.INSTRUCT.value
+            )
+
+    async def instruct(
+        self,
+        actor_id: str,
+        ref: ItemRef | int,
+        text: str,
+        *,
+        new_due: date | None = None,
+        request_key: str | None,
+    ) -> InstructResult:
+
+        actor = await self._instructor(actor_id)
+        text = (text or "").strip()
+        if not text:
+            raise DomainError("instruction_required", field="text")
+        if len(text) > TEXT_MAX:
+            raise DomainError("text_too_long", length=len(text), max=TEXT_MAX, field="text")
+        today = self.ctx.today()
+        if new_due is not None and new_due < today:
+            raise DomainError("date_in_past", date=new_due.isoformat(), field="new_due")
+        async with self.ctx.uow() as uow:
+            item = await issuing.load_item(self.ctx, uow, actor, ref, for_update=True)
+            assert item.id is not None
+            now = self.ctx.now()
+            if request_key and not await uow.reports.first_time(request_key, now):
+                return InstructResult(item, again=True)
+            self._check_instructable(item)
+            line = report_messages.requirement_line(self.ctx.settings.locale, actor.name, today, text)
+            requirements = f"{item.requirements}\n\n{line}".strip()
+            if len(requirements) > REQUIREMENTS_MAX:
+                raise DomainError(
+                    "requirements_too_long", length=len(requirements), max=REQUIREMENTS_MAX, field="text"
+                )
+            previous = State(item.state)
+            if previous is State.COMPLETED:
+                lifecycle.apply(item, Action.INSTRUCT)  # 跟踪落实: the item continues
+                item.completed_at = None
+            item.requirements = requirements
+            if new_due is not None:
+                item.current_due = new_due
+            item.next_urge_at = now  # the urging sweep plans the continued work
+            await uow.items.save(item, now=now)
+            event = await uow.events.append(
+                item.id,
+                ItemEvent(
+                    EventKind.INSTRUCTED,
+                    now,
+                    actor.user_id,
+                    {
+                        "text": text,
+                        "new_due": new_due.isoformat() if new_due else None,
+                        "reopened": previous is State.COMPLETED,
+                    },
+                ),
+            )
+            await issuing.state_event(uow, item, previous, actor.user_id, now)
+            for owner in item.owners:
+                person = await issuing.stored_person(uow, owner.user_id)
+                await issuing.dm(
+                    uow,
+                    f"instructed:{item.id}:{event.seq}:{owner.user_id}",
+                    owner.user_id,
+                    report_messages.instructed_notice(
+                        issuing.reader_for(self.ctx, self.people, person),
+                        item,
+                        actor.user_id,
+                        text,
+                        self.ctx.settings.timezone,
+                    ),
+                    now=now,
+                    item_id=item.id,
+                    purpose="instructed",
+                )
+        return InstructResult(item)

@@ -1,0 +1,405 @@
+"""What people do with urgings: answer a check-in, snooze it, answer the written notice, urge by hand,
+urge the silent ones again, log a phone call, call a coordination."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from bot.domain.errors import DomainError, NotFound, PermissionDenied
+from bot.domain.events import EventKind, ItemEvent
+from bot.domain.items import Item, ItemRef, Role
+from bot.domain.lifecycle import OWNER_WORKING_STATES, State
+from bot.domain.records import UrgeRecord
+from bot.domain.urging import Answer, Rung, UrgePolicy
+from bot.services.context import ServiceContext
+from bot.services.extensions import ExtensionService
+from bot.services.people import PeopleService
+from messages import urging as urge_messages
+from messages.i18n import t
+from messages.replies import plain_reply
+from messages.text import escape, mention
+from messages.views import Reader
+from storage.uow import UnitOfWork
+
+OVERSEERS = (Role.LEADER, Role.SUPERVISOR)
+
+
+@dataclass(slots=True)
+class AnswerResult:
+    item: Item
+    record: UrgeRecord
+    already: bool = False
+
+
+@dataclass(slots=True)
+class UrgeResult:
+    item: Item
+    recipients: list[str]
+
+
+class UrgeActionService:
+    def __init__(self, ctx: ServiceContext, people: PeopleService, extensions: ExtensionService) -> None:
+        self.ctx = ctx
+        self.people = people
+        self.extensions = extensions
+        self.policy = UrgePolicy(work_start=ctx.settings.work_start, work_end=ctx.settings.work_end)
+
+    def _reader(self, user_id: str, stored: object) -> Reader:
+        person = stored[0] if stored else None  # type: ignore[index]
+        return Reader(
+            user_id=user_id,
+            locale=self.people.locale_of(person),
+            tz=(person.tz if person else None) or self.ctx.settings.timezone,
+            can_see_confidential=True,
+        )
+
+    async def answer(self, actor_id: str, record_id: int, answer: Answer, note: str = "") -> AnswerResult:
+        now = self.ctx.now()
+        async with self.ctx.uow() as uow:
+            record = await uow.urging.get(record_id, for_update=True)
+            if record is None:
+                raise NotFound("item_not_found", ref=str(record_id))
+            item = await uow.items.get(record.item_id, for_update=True)
+            assert item is not None and item.id is not None
+            if record.recipient_id != actor_id:
+                raise PermissionDenied("not_recipient")
+            if record.answered:
+                return AnswerResult(item, record, already=True)
+            record.answer, record.answer_note = answer.value, note
+            record.answered_at, record.answered_by = now, actor_id
+            if record.sent_at is not None:
+                record.latency_seconds = int((now - record.sent_at).total_seconds())
+            await uow.urging.save_answer(record)
+            if answer.value in ("on_track", "at_risk", "blocked"):
+                item.health = answer.value
+            if answer is Answer.SNOOZED:
+                until = now + timedelta(hours=self.policy.max_snooze_hours)
+                item.urge_plan = {**item.urge_plan, "snoozed_until": until.isoformat()}
+                item.next_urge_at = now  # re-plan on the next sweep
+            await uow.items.save(item, now=now)
+            await uow.events.append(
+                item.id,
+                ItemEvent(
+                    EventKind.URGE_ANSWERED,
+                    now,
+                    actor_id,
+                    {"rung": record.rung, "round": record.round, "answer": answer.value, "note": note},
+                ),
+            )
+            await self._restamp(uow, item, record, now)
+            if answer is Answer.BLOCKED:
+                await self._alert_blocked(uow, item, actor_id, now)
+        return AnswerResult(item, record)
+
+    async def _restamp(self, uow: UnitOfWork, item: Item, record: UrgeRecord, now: datetime) -> None:
+        """Replace the buttons of the answered urging message with who answered what (chat.update)."""
+        assert item.id is not None and record.id is not None
+        ref = await uow.messages.find(item.id, f"urge:{record.id}")
+        if ref is None:
+            return
+        reader = self._reader(actor := record.answered_by or "", await uow.people.get(actor))
+        base = urge_messages.checkin(item, reader, record, days_left=None)
+        if record.rung == Rung.NOTICE.value:
+            base = urge_messages.written_notice(item, reader, record, overdue_days=0)
+        body = urge_messages.answered(base, reader, record)
+        channel, ts = ref
+        await uow.send(
+            f"urge-answered:{record.id}",
+            "chat.update",
+            {"channel": channel, "ts": ts, **body},
+            now=now,
+            item_id=item.id,
+        )
+
+    async def _alert_blocked(self, uow: UnitOfWork, item: Item, owner_id: str, now: datetime) -> None:
+        assert item.id is not None
+        for user_id in {item.assigner_id, *await uow.people.users_with_role(Role.SUPERVISOR)}:
+            reader = self._reader(user_id, await uow.people.get(user_id))
+            text = t(
+                reader.locale,
+                "urge_reply.blocked_alert",
+                who=mention(owner_id),
+                number=str(item.number),
+                title=escape(item.title),
+            )
+            await uow.send(
+                f"blocked:{item.id}:{now.isoformat()}:{user_id}",
+                "chat.postMessage",
+                {"channel": user_id, **plain_reply(text)},
+                now=now,
+                item_id=item.id,
+                purpose="blocked_alert",
+                recipient_id=user_id,
+            )
+
+    async def answer_notice(
+        self, actor_id: str, record_id: int, *, reason: str, progress: str, new_date: date, request_key: str
+    ) -> tuple[AnswerResult, bool]:
+        """The written notice's form: stored as the answer; a later date becomes an extension request."""
+        note = f"{reason}\n---\n{progress}"
+        result = await self.answer(actor_id, record_id, Answer.NOTICE_ANSWERED, note)
+        if result.already:
+            return result, False
+        assert result.item.id is not None
+        requested = False
+        if new_date > result.item.current_due:
+            await self.extensions.request(actor_id, result.item.id, new_date, reason, request_key=request_key)
+            requested = True
+        return result, requested
+
+    async def manual(self, actor_id: str, ref: ItemRef | int, note: str | None) -> UrgeResult:
+        """/duban urge: a check-in now, by hand, at most once per policy interval per item."""
+        actor = await self.people.actor(actor_id)
+        if not actor.has_any(*OVERSEERS):
+            raise PermissionDenied("not_allowed", roles=OVERSEERS, action="urge")
+        now = self.ctx.now()
+        async with self.ctx.uow() as uow:
+            item = await self._item(uow, ref)
+            self._require_urgeable(item)
+            assert item.id is not None
+            records = await uow.urging.for_item(item.id)
+            manual = [r for r in records if r.rung == Rung.MANUAL.value]
+            if manual:
+                wait_until = manual[-1].created_at + timedelta(minutes=self.policy.manual_min_minutes)
+                if now < wait_until:
+                    raise DomainError(
+                        "urge_too_soon",
+                        number=str(item.number),
+                        minutes=int((now - manual[-1].created_at).total_seconds() // 60),
+                        at=self._local(wait_until),
+                    )
+            lead = item.lead.user_id
+            record = await self._record(
+                uow, item, Rung.MANUAL, len(manual) + 1, lead, now, actor_id, note or ""
+            )
+            reader = self._reader(lead, await uow.people.get(lead))
+            body = urge_messages.manual(item, reader, record, by=actor.name, note=note or "")
+            await self._deliver(uow, item, record, body, now)
+            await self._count(uow, item, Rung.MANUAL, [lead], now, actor_id, note or "")
+        return UrgeResult(item, [lead])
+
+    async def urge_silent(self, actor_id: str, item_id: int) -> UrgeResult:
+        """Re-send the latest urging to those who have not answered it, at most once per interval."""
+        actor = await self.people.actor(actor_id)
+        if not actor.has_any(*OVERSEERS):
+            raise PermissionDenied("not_allowed", roles=OVERSEERS, action="urge")
+        now = self.ctx.now()
+        async with self.ctx.uow() as uow:
+            item = await self._item(uow, item_id)
+            self._require_urgeable(item)
+            assert item.id is not None
+            last = item.urge_plan.get("silent_at")
+            if last:
+                wait_until = datetime.fromisoformat(last) + timedelta(
+                    minutes=self.policy.silent_reurge_minutes
+                )
+                if now < wait_until:
+                    raise DomainError(
+                        "silent_too_soon",
+                        number=str(item.number),
+                        minutes=self.policy.silent_reurge_minutes,
+                        at=self._local(wait_until),
+                    )
+            latest = latest_round(await uow.urging.for_item(item.id))
+            silent = [r.recipient_id for r in latest if not r.answered and r.recipient_id]
+            count = int(item.urge_plan.get("silent_count", 0)) + 1
+            for user_id in silent:
+                record = await self._record(
+                    uow, item, Rung.REPEAT, latest[0].round, user_id, now, actor_id, ""
+                )
+                reader = self._reader(user_id, await uow.people.get(user_id))
+                body = urge_messages.checkin(item, reader, record, days_left=None, repeat=True)
+                await self._deliver(uow, item, record, body, now)
+            if silent:
+                item.urge_plan = {**item.urge_plan, "silent_at": now.isoformat(), "silent_count": count}
+                await self._count(uow, item, Rung.REPEAT, silent, now, actor_id, "silent")
+        return UrgeResult(item, silent)
+
+    async def who_answered(self, item_id: int) -> list[UrgeRecord]:
+        async with self.ctx.uow() as uow:
+            return latest_round(await uow.urging.for_item(item_id))
+
+    async def log_call(
+        self,
+        actor_id: str,
+        item_id: int,
+        *,
+        callee_id: str,
+        called_at: datetime,
+        answered_by: str,
+        summary: str,
+        promised: date | None,
+    ) -> UrgeResult:
+        """电话记录: a phone urging, recorded like the regulations ask; it counts as an urging round."""
+        actor = await self.people.actor(actor_id)
+        if not actor.has_any(*OVERSEERS):
+            raise PermissionDenied("not_allowed", roles=OVERSEERS, action="urge")
+        now = self.ctx.now()
+        async with self.ctx.uow() as uow:
+            item = await self._item(uow, item_id)
+            assert item.id is not None
+            calls = [r for r in await uow.urging.for_item(item.id) if r.rung == Rung.CALL.value]
+            record = await uow.urging.add(
+                UrgeRecord(
+                    id=None,
+                    item_id=item.id,
+                    rung=Rung.CALL.value,
+                    round=len(calls) + 1,
+                    idem_key=f"{item.id}:call:{len(calls) + 1}:{now.isoformat()}",
+                    recipient_id=callee_id,
+                    sent_at=called_at,
+                    created_at=now,
+                    channel="phone",
+                    actor_id=actor_id,
+                    note=summary,
+                    answer_note=answered_by,
+                    answered_at=called_at,
+                    answered_by=callee_id,
+                    details={
+                        "answered_by": answered_by,
+                        "promised": promised.isoformat() if promised else None,
+                    },
+                )
+            )
+            assert record is not None
+            await self._count(
+                uow, item, Rung.CALL, [callee_id], now, actor_id, summary, event=EventKind.CALL_LOGGED
+            )
+        return UrgeResult(item, [callee_id])
+
+    async def coordinate(self, actor_id: str, item_id: int) -> UrgeResult:
+        """领导协调: the leader or the office calls a coordination; the owners are told."""
+        actor = await self.people.actor(actor_id)
+        if not actor.has_any(*OVERSEERS):
+            raise PermissionDenied("not_allowed", roles=OVERSEERS, action="urge")
+        now = self.ctx.now()
+        async with self.ctx.uow() as uow:
+            item = await self._item(uow, item_id)
+            assert item.id is not None
+            owners = [o.user_id for o in item.owners]
+            for user_id in owners:
+                reader = self._reader(user_id, await uow.people.get(user_id))
+                text = t(
+                    reader.locale,
+                    "urge_reply.coordination_called",
+                    who=mention(actor_id),
+                    number=str(item.number),
+                    title=escape(item.title),
+                )
+                await uow.send(
+                    f"coordination:{item.id}:{now.isoformat()}:{user_id}",
+                    "chat.postMessage",
+                    {"channel": user_id, **plain_reply(text)},
+                    now=now,
+                    item_id=item.id,
+                    purpose="coordination",
+                    recipient_id=user_id,
+                )
+            await uow.events.append(
+                item.id,
+                ItemEvent(EventKind.ESCALATED, now, actor_id, {"detail": "coordination", "owners": owners}),
+            )
+        return UrgeResult(item, owners)
+
+    # ------------------------------------------------------------------ helpers
+    async def _item(self, uow: UnitOfWork, ref: ItemRef | int) -> Item:
+        if isinstance(ref, int):
+            item = await uow.items.get(ref, for_update=True)
+            label = str(ref)
+        else:
+            number = ref.resolve(self.ctx.today().year)
+            item = await uow.items.get_by_number(number, for_update=True)
+            label = str(number)
+        if item is None:
+            raise NotFound("item_not_found", ref=label)
+        return item
+
+    @staticmethod
+    def _require_urgeable(item: Item) -> None:
+        if item.fyi or State(item.state) not in OWNER_WORKING_STATES:
+            raise DomainError("not_urgeable", number=str(item.number), state=item.state)
+
+    async def _record(
+        self,
+        uow: UnitOfWork,
+        item: Item,
+        rung: Rung,
+        round_: int,
+        user_id: str,
+        now: datetime,
+        actor_id: str,
+        note: str,
+    ) -> UrgeRecord:
+        assert item.id is not None
+        record = await uow.urging.add(
+            UrgeRecord(
+                id=None,
+                item_id=item.id,
+                rung=rung.value,
+                round=round_,
+                idem_key=f"{item.id}:{rung.value}:{round_}:{now.isoformat()}:{user_id}",
+                recipient_id=user_id,
+                sent_at=now,
+                created_at=now,
+                actor_id=actor_id,
+                note=note,
+            )
+        )
+        assert record is not None  # the key carries the instant: new by construction
+        return record
+
+    async def _deliver(
+        self, uow: UnitOfWork, item: Item, record: UrgeRecord, body: dict, now: datetime
+    ) -> None:
+        assert record.recipient_id is not None
+        await uow.send(
+            f"urge:{record.idem_key}",
+            "chat.postMessage",
+            {"channel": record.recipient_id, **body},
+            now=now,
+            item_id=item.id,
+            purpose=f"urge:{record.id}",
+            recipient_id=record.recipient_id,
+        )
+
+    async def _count(
+        self,
+        uow: UnitOfWork,
+        item: Item,
+        rung: Rung,
+        recipients: list[str],
+        now: datetime,
+        actor_id: str,
+        note: str,
+        *,
+        event: EventKind = EventKind.URGED,
+    ) -> None:
+        assert item.id is not None
+        item.urge_round += 1
+        item.last_urged_at = now
+        item.urge_stage = item.urge_stage or rung.value
+        await uow.items.save(item, now=now)
+        await uow.events.append(
+            item.id,
+            ItemEvent(
+                event,
+                now,
+                actor_id,
+                {"rung": rung.value, "recipients": recipients, "detail": rung.value, "note": note},
+            ),
+        )
+
+    def _local(self, instant: datetime) -> str:
+        return instant.astimezone(self.ctx.settings.zone).strftime("%H:%M")
+
+
+def latest_round(records: list[UrgeRecord]) -> list[UrgeRecord]:
+    """The records of the most recent urging sent to people (not phone calls)."""
+    sent = [r for r in records if r.rung != Rung.CALL.value and r.sent_at is not None]
+    if not sent:
+        return []
+    last = max(sent, key=lambda r: (r.created_at, r.id or 0))
+    return [
+        r for r in sent if r.rung == last.rung and r.round == last.round and r.created_at == last.created_at
+    ]

@@ -1,0 +1,684 @@
+"""Block Kit for reports (反馈), review (审核), completion feedback (督查反馈), instructions (批示),
+proposals for approval (拟办呈批) and the roll-up of decomposed items."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    CheckboxesElement,
+    DatePickerElement,
+    InputBlock,
+    NumberInputElement,
+    Option,
+    PlainTextInputElement,
+    PlainTextObject,
+    RadioButtonsElement,
+    StaticSelectElement,
+    UserSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.domain.items import Item
+from bot.domain.reports import (
+    TEXT_MAX,
+    ChildSummary,
+    Decision,
+    Health,
+    ReportKind,
+    ReportRecord,
+    Timeliness,
+    checklist_for,
+    rollup,
+)
+from messages.blocks import (
+    MODAL_BLOCKS,
+    actions,
+    button,
+    context,
+    divider,
+    fields,
+    header,
+    message,
+    section,
+    to_dicts,
+)
+from messages.i18n import format_date, format_datetime, t, tp
+from messages.notices import OPEN, REPORT, deadline_for, owners_line
+from messages.text import Mrkdwn, clip, escape, mention
+from messages.views import ItemDetail, Reader
+
+# Buttons
+REVIEW = "item_review"
+INSTRUCT = "item_instruct"
+PROPOSAL_APPROVE = "proposal_approve"
+PROPOSAL_CHANGE = "proposal_change"
+PROPOSAL_REJECT = "proposal_reject"
+# Modals (callback ids); block_id == action_id == the field name the services use in DomainError.field
+REPORT_CALLBACK = "report_modal"
+REVIEW_CALLBACK = "review_modal"
+INSTRUCT_CALLBACK = "instruct_modal"
+CHANGE_CALLBACK = "proposal_change_modal"
+KIND, PERCENT, STATUS, DONE, PROBLEMS, NEXT_STEPS, EXPECTED, LINKS = (
+    "kind",
+    "percent",
+    "status",
+    "done",
+    "problems",
+    "next_steps",
+    "expected",
+    "links",
+)
+REPORT_FIELDS = (KIND, PERCENT, STATUS, DONE, PROBLEMS, NEXT_STEPS, EXPECTED, LINKS)
+CHECKLIST, DECISION, REASONS, NEW_DUE = "checklist", "decision", "reasons", "new_due"
+REVIEW_FIELDS = (CHECKLIST, DECISION, REASONS, NEW_DUE)
+TEXT, LEAD, DUE = "text", "lead", "due"
+SUMMARY_LIMIT = 600
+
+
+# -- helpers ------------------------------------------------------------------------------------
+
+
+def _pt(loc: str, key: str, limit: int = 2000, **params: Any) -> PlainTextObject:
+    return PlainTextObject(text=clip(tp(loc, key, **params), limit), emoji=True)
+
+
+def _option(loc: str, value: str, key: str) -> Option:
+    return Option(value=value, label=clip(tp(loc, key), 75))
+
+
+def _text_input(
+    loc: str, block: str, label: str, hint: str, *, optional: bool, multiline: bool = True
+) -> InputBlock:
+    return InputBlock(
+        block_id=block,
+        label=_pt(loc, label),
+        hint=_pt(loc, hint),
+        optional=optional,
+        element=PlainTextInputElement(action_id=block, multiline=multiline, max_length=TEXT_MAX),
+    )
+
+
+def _modal(loc: str, callback: str, title: str, submit: str, item_id: int | None, blocks: list[Any]) -> dict:
+    view = View(
+        type="modal",
+        callback_id=callback,
+        title=_pt(loc, title, 24),
+        submit=_pt(loc, submit, 24),
+        close=_pt(loc, "reports.modal.cancel", 24),
+        private_metadata=str(item_id or ""),
+        blocks=blocks,
+    )
+    to_dicts(blocks, limit=MODAL_BLOCKS)
+    return view.to_dict()
+
+
+def _element(values: dict[str, dict[str, dict[str, Any]]], block: str) -> dict[str, Any]:
+    return values.get(block, {}).get(block, {})
+
+
+def _picked(values: dict[str, dict[str, dict[str, Any]]], block: str) -> str | None:
+    return (_element(values, block).get("selected_option") or {}).get("value")
+
+
+def _date(values: dict[str, dict[str, dict[str, Any]]], block: str) -> date | None:
+    raw = _element(values, block).get("selected_date")
+    return date.fromisoformat(raw) if raw else None
+
+
+def _intro(item: Item) -> dict[str, Any]:
+    return {"number": str(item.number), "title": item.title}
+
+
+def _summary(loc: str, report: ReportRecord | None) -> list[Any]:
+    """The essentials of a report, clipped (the full text stays in the dossier)."""
+    if report is None:
+        return []
+    blocks: list[Any] = []
+    meta = t(
+        loc,
+        "reports.msg.summary_meta",
+        percent=report.percent if report.percent is not None else "-",
+        health=t(loc, f"reports.health.{report.status}") if report.status else "-",
+        expected=format_date(report.expected_date, loc) if report.expected_date else "",
+    )
+    blocks.append(context(meta))
+    for key, text in (
+        ("summary_done", report.done),
+        ("summary_problems", report.problems),
+        ("summary_next", report.next_steps),
+        ("summary_links", report.links),
+    ):
+        if text:
+            blocks.append(section(t(loc, f"reports.msg.{key}") + "\n" + escape(clip(text, SUMMARY_LIMIT))))
+    return blocks
+
+
+def _plain(text: str) -> dict[str, Any]:
+    return {"text": clip(text, 3000)}
+
+
+# -- the report form ----------------------------------------------------------------------------
+
+
+def report_modal(loc: str, item: Item, *, co_owner: bool) -> dict[str, Any]:
+    kinds = [_option(loc, k.value, f"reports.kind.{k.value}") for k in ReportKind if k is not ReportKind.NOTE]
+    health = [_option(loc, h.value, f"reports.health.{h.value}") for h in Health]
+    blocks: list[Any] = [section(t(loc, "reports.modal.intro", **_intro(item)))]
+    if co_owner:
+        blocks.append(context(t(loc, "reports.modal.co_part")))
+    blocks += [
+        InputBlock(
+            block_id=KIND,
+            label=_pt(loc, "reports.modal.kind_label"),
+            hint=_pt(loc, "reports.modal.kind_hint"),
+            element=StaticSelectElement(action_id=KIND, options=kinds, initial_option=kinds[0]),
+        ),
+        InputBlock(
+            block_id=PERCENT,
+            label=_pt(loc, "reports.modal.percent_label"),
+            hint=_pt(loc, "reports.modal.percent_hint"),
+            element=NumberInputElement(
+                action_id=PERCENT,
+                is_decimal_allowed=False,
+                min_value=0,
+                max_value=100,
+                initial_value=item.percent_done if item.percent_done is not None else None,
+            ),
+        ),
+        InputBlock(
+            block_id=STATUS,
+            label=_pt(loc, "reports.modal.status_label"),
+            element=StaticSelectElement(action_id=STATUS, options=health, initial_option=health[0]),
+        ),
+        _text_input(loc, DONE, "reports.modal.done_label", "reports.modal.done_hint", optional=False),
+        _text_input(
+            loc, PROBLEMS, "reports.modal.problems_label", "reports.modal.problems_hint", optional=True
+        ),
+        _text_input(loc, NEXT_STEPS, "reports.modal.next_label", "reports.modal.next_hint", optional=True),
+        InputBlock(
+            block_id=EXPECTED,
+            label=_pt(loc, "reports.modal.expected_label"),
+            hint=_pt(loc, "reports.modal.expected_hint"),
+            optional=True,
+            element=DatePickerElement(action_id=EXPECTED),
+        ),
+        _text_input(loc, LINKS, "reports.modal.links_label", "reports.modal.links_hint", optional=True),
+    ]
+    return _modal(loc, REPORT_CALLBACK, "reports.modal.title", "reports.modal.submit", item.id, blocks)
+
+
+def read_report_state(values: dict[str, dict[str, dict[str, Any]]]) -> dict[str, Any]:
+    return {
+        KIND: _picked(values, KIND),
+        PERCENT: _element(values, PERCENT).get("value"),
+        STATUS: _picked(values, STATUS),
+        DONE: _element(values, DONE).get("value") or "",
+        PROBLEMS: _element(values, PROBLEMS).get("value") or "",
+        NEXT_STEPS: _element(values, NEXT_STEPS).get("value") or "",
+        EXPECTED: _date(values, EXPECTED),
+        LINKS: _element(values, LINKS).get("value") or "",
+    }
+
+
+def report_received(reader: Reader, item: Item, report: ReportRecord, *, co: bool, again: bool) -> dict:
+    loc, number = reader.locale, str(item.number)
+    if again:
+        return _plain(t(loc, "reports.msg.received_again", number=number))
+    if report.kind == ReportKind.FINAL.value and co:
+        return _plain(t(loc, "reports.msg.received_final_co", number=number, lead=mention(item.lead.user_id)))
+    if report.kind == ReportKind.FINAL.value:
+        due = format_date(item.review_due, loc) if item.review_due else "-"
+        return _plain(t(loc, "reports.msg.received_final", number=number, review_due=due))
+    return _plain(
+        t(
+            loc,
+            "reports.msg.received_progress",
+            number=number,
+            kind=t(loc, f"reports.kind.{report.kind}"),
+            percent=report.percent,
+            health=t(loc, f"reports.health.{report.status}"),
+        )
+    )
+
+
+def co_part_done(reader: Reader, item: Item, author_id: str) -> dict[str, Any]:
+    return _plain(t(reader.locale, "reports.msg.co_part_done", who=mention(author_id), **_intro(item)))
+
+
+def review_request(reader: Reader, item: Item, report: ReportRecord) -> dict[str, Any]:
+    loc = reader.locale
+    due = format_date(item.review_due, loc) if item.review_due else "-"
+    text = t(loc, "reports.msg.review_request", who=mention(report.author_id), review_due=due, **_intro(item))
+    value = str(item.id)
+    blocks = [section(text), *_summary(loc, report)]
+    blocks.append(
+        actions(
+            button(tp(loc, "reports.button.review"), REVIEW, value, style="primary"),
+            button(tp(loc, "button.open"), OPEN, value),
+            block_id=f"review:{item.id}",
+        )
+    )
+    return message(text, blocks)
+
+
+# -- review -------------------------------------------------------------------------------------
+
+
+def review_modal(reader: Reader, item: Item, report: ReportRecord | None) -> dict[str, Any]:
+    loc = reader.locale
+    checks = [_option(loc, c, f"reports.check.{c}") for c in checklist_for(item.kind)]
+    decisions = [
+        _option(loc, Decision.APPROVE.value, "reports.review_modal.decision_approve"),
+        _option(loc, Decision.RETURN.value, "reports.review_modal.decision_return"),
+    ]
+    blocks: list[Any] = [section(t(loc, "reports.review_modal.intro", **_intro(item)))]
+    if report is None:
+        blocks.append(context(t(loc, "reports.review_modal.no_report")))
+    else:
+        blocks.append(
+            context(
+                t(
+                    loc,
+                    "reports.review_modal.report_by",
+                    who=mention(report.author_id),
+                    at=format_datetime(report.created_at, loc, reader.tz),
+                    percent=report.percent if report.percent is not None else "-",
+                )
+            )
+        )
+        blocks += _summary(loc, report)[1:]
+    blocks += [
+        divider(),
+        InputBlock(
+            block_id=CHECKLIST,
+            label=_pt(loc, "reports.review_modal.checklist_label"),
+            hint=_pt(loc, "reports.review_modal.checklist_hint"),
+            optional=True,
+            element=CheckboxesElement(action_id=CHECKLIST, options=checks),
+        ),
+        InputBlock(
+            block_id=DECISION,
+            label=_pt(loc, "reports.review_modal.decision_label"),
+            element=RadioButtonsElement(action_id=DECISION, options=decisions),
+        ),
+        _text_input(
+            loc,
+            REASONS,
+            "reports.review_modal.reasons_label",
+            "reports.review_modal.reasons_hint",
+            optional=True,
+        ),
+        InputBlock(
+            block_id=NEW_DUE,
+            label=_pt(loc, "reports.review_modal.new_due_label"),
+            hint=_pt(loc, "reports.review_modal.new_due_hint"),
+            optional=True,
+            element=DatePickerElement(action_id=NEW_DUE),
+        ),
+    ]
+    return _modal(
+        loc, REVIEW_CALLBACK, "reports.review_modal.title", "reports.review_modal.submit", item.id, blocks
+    )
+
+
+def read_review_state(values: dict[str, dict[str, dict[str, Any]]]) -> dict[str, Any]:
+    checked = {o["value"] for o in _element(values, CHECKLIST).get("selected_options") or []}
+    return {
+        CHECKLIST: frozenset(checked),
+        DECISION: _picked(values, DECISION),
+        REASONS: _element(values, REASONS).get("value") or "",
+        NEW_DUE: _date(values, NEW_DUE),
+    }
+
+
+def returned_notice(reader: Reader, item: Item, reviewer_id: str, reasons: str, org_tz: str) -> dict:
+    loc = reader.locale
+    text = t(
+        loc,
+        "reports.msg.returned",
+        who=mention(reviewer_id),
+        due=Mrkdwn(deadline_for(item, reader, org_tz)),
+        **_intro(item),
+    )
+    value = str(item.id)
+    blocks = [
+        section(text),
+        section(t(loc, "reports.msg.reasons") + "\n" + escape(reasons)),
+        actions(
+            button(tp(loc, "button.report"), REPORT, value, style="primary"),
+            button(tp(loc, "button.open"), OPEN, value),
+            block_id=f"returned:{item.id}:{item.return_count}",
+        ),
+    ]
+    return message(text, blocks)
+
+
+def completed_owner(reader: Reader, item: Item, reviewer_id: str) -> dict[str, Any]:
+    return _plain(t(reader.locale, "reports.msg.completed_owner", who=mention(reviewer_id), **_intro(item)))
+
+
+def review_done(reader: Reader, item: Item, decision: str, *, again: bool) -> dict[str, Any]:
+    loc, number = reader.locale, str(item.number)
+    if again:
+        return _plain(t(loc, "reports.msg.review_again", number=number))
+    if decision == Decision.APPROVE.value:
+        return _plain(t(loc, "reports.msg.review_done_approve", number=number))
+    return _plain(
+        t(
+            loc,
+            "reports.msg.review_done_return",
+            number=number,
+            count=item.return_count,
+            due=format_date(item.current_due, loc),
+        )
+    )
+
+
+def _verdict(loc: str, late_days: int) -> str:
+    return t(loc, "reports.msg.on_time") if late_days == 0 else t(loc, "reports.msg.late", days=late_days)
+
+
+def feedback(
+    reader: Reader,
+    item: Item,
+    report: ReportRecord | None,
+    reviewer_id: str,
+    timely: Timeliness,
+    reported_on: date,
+) -> dict[str, Any]:
+    """督查反馈 to a leader: the whole story in short, and a button to add an instruction."""
+    loc = reader.locale
+    rect = item.kind == "rectification"
+    number = str(item.number)
+    lead, co = owners_line(item)
+    owners = lead + (", " + co if co else "")
+    intro = t(
+        loc,
+        "reports.msg.feedback_rect_intro" if rect else "reports.msg.feedback_intro",
+        who=mention(reviewer_id),
+        title=item.title,
+    )
+    blocks: list[Any] = [
+        header(
+            tp(
+                loc,
+                "reports.msg.feedback_rect_header" if rect else "reports.msg.feedback_header",
+                number=number,
+            )
+        ),
+        section(intro),
+        fields(
+            t(loc, "reports.msg.feedback_owners") + "\n" + owners,
+            t(loc, "reports.msg.feedback_assigned")
+            + "\n"
+            + format_date(item.created_at.astimezone(_tz(reader)).date(), loc),
+            t(loc, "reports.msg.feedback_original")
+            + "\n"
+            + format_date(item.original_due, loc)
+            + " · "
+            + _verdict(loc, timely.days_late_original),
+            t(loc, "reports.msg.feedback_current")
+            + "\n"
+            + format_date(item.current_due, loc)
+            + " · "
+            + _verdict(loc, timely.days_late_current),
+            t(loc, "reports.msg.feedback_reported") + "\n" + format_date(reported_on, loc),
+            t(loc, "reports.msg.feedback_returns") + "\n" + str(item.return_count),
+        ),
+    ]
+    if report is not None:
+        blocks.append(
+            section(t(loc, "reports.msg.feedback_summary") + "\n" + escape(clip(report.done, SUMMARY_LIMIT)))
+        )
+    blocks.append(context(t(loc, "reports.msg.feedback_ask")))
+    value = str(item.id)
+    blocks.append(
+        actions(
+            button(tp(loc, "reports.button.instruct"), INSTRUCT, value, style="primary"),
+            button(tp(loc, "button.open"), OPEN, value),
+            block_id=f"feedback:{item.id}",
+        )
+    )
+    return message(tp(loc, "reports.msg.feedback_header", number=number) + " " + item.title, blocks)
+
+
+def _tz(reader: Reader) -> Any:
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(reader.tz)
+
+
+# -- instructions -------------------------------------------------------------------------------
+
+
+def instruct_modal(loc: str, item: Item) -> dict[str, Any]:
+    blocks: list[Any] = [
+        section(t(loc, "reports.instruct_modal.intro", state=t(loc, f"state.{item.state}"), **_intro(item))),
+        _text_input(
+            loc, TEXT, "reports.instruct_modal.text_label", "reports.instruct_modal.text_hint", optional=False
+        ),
+        InputBlock(
+            block_id=NEW_DUE,
+            label=_pt(loc, "reports.instruct_modal.new_due_label"),
+            hint=_pt(loc, "reports.instruct_modal.new_due_hint"),
+            optional=True,
+            element=DatePickerElement(action_id=NEW_DUE),
+        ),
+    ]
+    return _modal(
+        loc,
+        INSTRUCT_CALLBACK,
+        "reports.instruct_modal.title",
+        "reports.instruct_modal.submit",
+        item.id,
+        blocks,
+    )
+
+
+def read_instruct_state(values: dict[str, dict[str, dict[str, Any]]]) -> dict[str, Any]:
+    return {TEXT: _element(values, TEXT).get("value") or "", NEW_DUE: _date(values, NEW_DUE)}
+
+
+def requirement_line(locale: str, who: str, day: date, text: str) -> str:
+    """The instruction as it is appended to the stored requirements (plain text, org language)."""
+    return tp(locale, "reports.msg.requirement_line", who=who, date=day.isoformat(), text=text)
+
+
+def instructed_notice(reader: Reader, item: Item, leader_id: str, text: str, org_tz: str) -> dict:
+    loc = reader.locale
+    head = t(
+        loc,
+        "reports.msg.instructed",
+        who=mention(leader_id),
+        due=Mrkdwn(deadline_for(item, reader, org_tz)),
+        **_intro(item),
+    )
+    value = str(item.id)
+    blocks = [
+        section(head),
+        section(t(loc, "reports.msg.instruction") + "\n" + escape(text)),
+        actions(
+            button(tp(loc, "button.report"), REPORT, value, style="primary"),
+            button(tp(loc, "button.open"), OPEN, value),
+        ),
+    ]
+    return message(head, blocks)
+
+
+def instruct_done(reader: Reader, item: Item, *, again: bool) -> dict[str, Any]:
+    loc, number = reader.locale, str(item.number)
+    if again:
+        return _plain(t(loc, "reports.msg.instruct_again", number=number))
+    return _plain(t(loc, "reports.msg.instruct_done", number=number, state=t(loc, f"state.{item.state}")))
+
+
+# -- proposals for approval (拟办呈批) ------------------------------------------------------------
+
+
+def _proposal_blocks(reader: Reader, item: Item, org_tz: str) -> list[Any]:
+    loc = reader.locale
+    lead, co = owners_line(item)
+    blocks: list[Any] = [
+        header(tp(loc, "reports.msg.proposal_header", number=str(item.number))),
+        section(t(loc, "reports.msg.proposal_intro", who=mention(item.assigner_id))),
+        section(t(loc, "notice.title") + "\n" + escape(item.title)),
+    ]
+    if item.requirements:
+        blocks.append(section(t(loc, "notice.requirements") + "\n" + escape(clip(item.requirements, 2500))))
+    blocks.append(
+        fields(
+            t(loc, "notice.lead") + "\n" + lead,
+            t(loc, "notice.co") + "\n" + (co or t(loc, "notice.none")),
+            t(loc, "notice.due") + "\n" + deadline_for(item, reader, org_tz),
+            t(loc, "notice.source") + "\n" + t(loc, f"source.{item.source.value}"),
+        )
+    )
+    return blocks
+
+
+def proposal(reader: Reader, item: Item, org_tz: str) -> dict[str, Any]:
+    loc, value = reader.locale, str(item.id)
+    blocks = _proposal_blocks(reader, item, org_tz)
+    blocks.append(
+        actions(
+            button(tp(loc, "reports.button.approve"), PROPOSAL_APPROVE, value, style="primary"),
+            button(tp(loc, "reports.button.change"), PROPOSAL_CHANGE, value),
+            button(tp(loc, "reports.button.reject"), PROPOSAL_REJECT, value, style="danger"),
+            block_id=f"proposal:{item.id}",
+        )
+    )
+    return message(tp(loc, "reports.msg.proposal_header", number=str(item.number)) + " " + item.title, blocks)
+
+
+def proposal_decided(reader: Reader, item: Item, approved: bool, by: str, at: datetime, org_tz: str) -> dict:
+    """The proposal again, its buttons replaced by who decided when."""
+    loc = reader.locale
+    blocks = _proposal_blocks(reader, item, org_tz)
+    key = "reports.msg.proposal_decided_approve" if approved else "reports.msg.proposal_decided_reject"
+    blocks.append(context(t(loc, key, who=mention(by), at=format_datetime(at, loc, reader.tz))))
+    return message(tp(loc, "reports.msg.proposal_header", number=str(item.number)) + " " + item.title, blocks)
+
+
+def proposed(reader: Reader, item: Item) -> dict[str, Any]:
+    """The assigner's confirmation when the item went to the leaders instead of being issued."""
+    return _plain(t(reader.locale, "reports.msg.proposed", **_intro(item)))
+
+
+def proposal_outcome(reader: Reader, item: Item, approved: bool, by: str) -> dict[str, Any]:
+    """To the supervisor who proposed it."""
+    loc = reader.locale
+    if approved:
+        owners = Mrkdwn(", ".join(mention(o.user_id) for o in item.owners))
+        text = t(
+            loc,
+            "reports.msg.proposal_approved",
+            who=mention(by),
+            owners=owners,
+            due=format_date(item.current_due, loc),
+            **_intro(item),
+        )
+    else:
+        text = t(loc, "reports.msg.proposal_rejected", who=mention(by), **_intro(item))
+    return _plain(text)
+
+
+def proposal_done(reader: Reader, item: Item, approved: bool) -> dict[str, Any]:
+    """To the leader who decided."""
+    loc, number = reader.locale, str(item.number)
+    if approved:
+        owners = Mrkdwn(", ".join(mention(o.user_id) for o in item.owners))
+        return _plain(t(loc, "reports.msg.proposal_done_approve", number=number, owners=owners))
+    return _plain(t(loc, "reports.msg.proposal_done_reject", number=number))
+
+
+def change_modal(loc: str, item: Item) -> dict[str, Any]:
+    blocks: list[Any] = [
+        section(t(loc, "reports.change_modal.intro", **_intro(item))),
+        InputBlock(
+            block_id=LEAD,
+            label=_pt(loc, "reports.change_modal.lead_label"),
+            element=UserSelectElement(action_id=LEAD, initial_user=item.lead.user_id),
+        ),
+        InputBlock(
+            block_id=DUE,
+            label=_pt(loc, "reports.change_modal.due_label"),
+            element=DatePickerElement(action_id=DUE, initial_date=item.current_due.isoformat()),
+        ),
+    ]
+    return _modal(
+        loc, CHANGE_CALLBACK, "reports.change_modal.title", "reports.change_modal.submit", item.id, blocks
+    )
+
+
+def read_change_state(values: dict[str, dict[str, dict[str, Any]]]) -> dict[str, Any]:
+    return {LEAD: _element(values, LEAD).get("selected_user"), DUE: _date(values, DUE)}
+
+
+# -- the office's time limits, FYI closing, the item card ---------------------------------------
+
+
+def review_overdue(reader: Reader, item: Item, since: date) -> dict[str, Any]:
+    loc = reader.locale
+    text = t(loc, "reports.msg.review_overdue", since=format_date(since, loc), **_intro(item))
+    value = str(item.id)
+    blocks = [
+        section(text),
+        actions(
+            button(tp(loc, "reports.button.review"), REVIEW, value, style="primary"),
+            button(tp(loc, "button.open"), OPEN, value),
+        ),
+    ]
+    return message(text, blocks)
+
+
+def fyi_closed(reader: Reader, item: Item) -> dict[str, Any]:
+    return _plain(t(reader.locale, "reports.msg.fyi_closed", **_intro(item)))
+
+
+def _child_title(reader: Reader, child: ChildSummary) -> str:
+    if child.confidential and not (reader.can_see_confidential or child.lead_id == reader.user_id):
+        return Mrkdwn(t(reader.locale, "list.confidential_title"))
+    return child.title
+
+
+def card_blocks(reader: Reader, detail: ItemDetail) -> list[Any]:
+    """What the item card adds for reports: progress, the review limit, and the sub-items roll-up."""
+    loc, item = reader.locale, detail.item
+    blocks: list[Any] = []
+    if item.percent_done is not None or item.return_count:
+        blocks.append(
+            context(
+                t(
+                    loc,
+                    "reports.msg.progress_line",
+                    percent=item.percent_done if item.percent_done is not None else 0,
+                    health=t(loc, f"reports.health.{item.health}") if item.health else "",
+                    returns=item.return_count,
+                )
+            )
+        )
+    since = detail.review_overdue_since
+    if since is not None:
+        blocks.append(context(t(loc, "reports.msg.review_overdue_line", date=format_date(since, loc))))
+    children = detail.children
+    if children:
+        roll = rollup(children)
+        lines = [
+            t(loc, "reports.msg.children", done=roll.done, total=roll.total, percent=roll.average_percent)
+        ]
+        for child in children[:20]:
+            lines.append(
+                t(
+                    loc,
+                    "reports.msg.child",
+                    number=child.number,
+                    title=_child_title(reader, child),
+                    state=t(loc, f"state.{child.state}"),
+                    percent=child.percent_done or 0,
+                    lead=mention(child.lead_id) if child.lead_id else "-",
+                )
+            )
+        blocks.append(section("\n".join(lines)))
+    return blocks

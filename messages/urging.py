@@ -1,0 +1,355 @@
+"""Urging messages: check-ins that ask for an answer, the written notice, escalations, their forms."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    DatePickerElement,
+    InputBlock,
+    PlainTextInputElement,
+    PlainTextObject,
+    UserSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.domain.items import Item
+from bot.domain.records import UrgeRecord
+from messages.blocks import actions, button, context, header, message, section
+from messages.i18n import format_date, format_datetime, t, tp
+from messages.notices import EXTEND, OPEN, REPORT
+from messages.text import Mrkdwn, escape, mention
+from messages.views import Reader
+
+ANSWER = "urge_answer"  # value "<record id>:<answer>"
+SNOOZE = "urge_snooze"  # value record id
+NOTICE_ANSWER = "urge_notice_answer"  # value record id
+URGE_AGAIN = "urge_again"  # value item id
+OFFICE_EXTEND = "urge_office_extend"  # value item id
+COORDINATE = "urge_coordinate"  # value item id
+SILENT = "urge_silent"  # value item id
+LOG_CALL = "item_call"  # value item id
+EXT_APPROVE = "ext_approve"  # value request id
+EXT_REFUSE = "ext_refuse"  # value request id
+
+NOTICE_CALLBACK = "urge_notice_modal"
+CALL_CALLBACK = "urge_call_modal"
+EXTEND_CALLBACK = "extend_modal"
+OFFICE_EXTEND_CALLBACK = "office_extend_modal"
+ANSWERS = ("on_track", "at_risk", "blocked")
+
+
+def _title(item: Item) -> Mrkdwn:
+    return Mrkdwn(escape(item.title))
+
+
+def checkin(
+    item: Item, reader: Reader, record: UrgeRecord, *, days_left: int | None, repeat: bool = False
+) -> dict[str, Any]:
+    loc, number = reader.locale, str(item.number)
+    kind = "repeat" if repeat else "checkin"
+    head = tp(loc, f"urge.{kind}_header", number=number)
+    intro = t(
+        loc,
+        f"urge.{kind}_intro",
+        title=_title(item),
+        due=format_date(item.current_due, loc),
+        days_left=days_left,
+    )
+    return message(
+        t(loc, "urge.fallback", header=head, title=item.title),
+        [header(head), section(intro), _answer_row(item, loc, record)],
+    )
+
+
+def due_reminder(item: Item, reader: Reader, record: UrgeRecord) -> dict[str, Any]:
+    loc, number = reader.locale, str(item.number)
+    head = tp(loc, "urge.due_header", number=number)
+    intro = t(loc, "urge.due_intro", title=_title(item), due=format_date(item.current_due, loc))
+    return message(
+        t(loc, "urge.fallback", header=head, title=item.title),
+        [header(head), section(intro), _answer_row(item, loc, record)],
+    )
+
+
+def manual(item: Item, reader: Reader, record: UrgeRecord, *, by: str, note: str) -> dict[str, Any]:
+    loc, number = reader.locale, str(item.number)
+    head = tp(loc, "urge.manual_header", number=number, who=by)
+    intro = t(
+        loc,
+        "urge.manual_intro",
+        who=mention(record.actor_id or by),
+        title=_title(item),
+        due=format_date(item.current_due, loc),
+        note=note,
+    )
+    return message(
+        t(loc, "urge.fallback", header=head, title=item.title),
+        [header(head), section(intro), _answer_row(item, loc, record)],
+    )
+
+
+def written_notice(item: Item, reader: Reader, record: UrgeRecord, *, overdue_days: int) -> dict[str, Any]:
+    loc, number = reader.locale, str(item.number)
+    head = tp(loc, "urge.notice_header", number=number)
+    intro = t(
+        loc,
+        "urge.notice_intro",
+        title=_title(item),
+        due=format_date(item.current_due, loc),
+        days=overdue_days,
+    )
+    row = actions(
+        button(tp(loc, "urge_button.answer_notice"), NOTICE_ANSWER, str(record.id), style="primary"),
+        button(tp(loc, "button.extend"), EXTEND, str(item.id)),
+        button(tp(loc, "button.open"), OPEN, str(item.id)),
+        block_id=f"urge:{record.id}",
+    )
+    return message(
+        t(loc, "urge.fallback", header=head, title=item.title), [header(head), section(intro), row]
+    )
+
+
+def escalation(
+    item: Item,
+    reader: Reader,
+    record: UrgeRecord,
+    *,
+    overdue_days: int,
+    notice_sent: datetime | None,
+    history: list[UrgeRecord],
+) -> dict[str, Any]:
+    loc, number = reader.locale, str(item.number)
+    head = tp(loc, "urge.escalation_header", number=number)
+    sent = format_datetime(notice_sent, loc, reader.tz) if notice_sent else "-"
+    intro = t(
+        loc,
+        "urge.escalation_intro",
+        title=_title(item),
+        lead=mention(item.lead.user_id),
+        days=overdue_days,
+        sent=sent,
+    )
+    blocks: list[Any] = [header(head), section(intro)]
+    if history:
+        blocks.append(section(t(loc, "urge.history") + "\n" + history_lines(reader, history[-15:])))
+    blocks.append(
+        actions(
+            button(tp(loc, "urge_button.urge_again"), URGE_AGAIN, str(item.id), style="primary"),
+            button(tp(loc, "urge_button.extend"), OFFICE_EXTEND, str(item.id)),
+            button(tp(loc, "urge_button.coordinate"), COORDINATE, str(item.id)),
+            button(tp(loc, "button.open"), OPEN, str(item.id)),
+            block_id=f"urge:{record.id}",
+        )
+    )
+    return message(t(loc, "urge.fallback", header=head, title=item.title), blocks)
+
+
+def history_lines(reader: Reader, records: list[UrgeRecord]) -> str:
+    loc = reader.locale
+    lines = []
+    for record in records:
+        answer = t(loc, f"answer.{record.answer}") if record.answer else t(loc, "urge.no_answer")
+        lines.append(
+            t(
+                loc,
+                "urge.history_line",
+                at=format_datetime(record.sent_at or record.created_at, loc, reader.tz),
+                rung=t(loc, f"rung.{record.rung}"),
+                who=mention(record.recipient_id) if record.recipient_id else "-",
+                answer=Mrkdwn(answer),
+            )
+        )
+    return "\n".join(lines)
+
+
+def _answer_row(item: Item, loc: str, record: UrgeRecord) -> Any:
+    buttons = [
+        button(
+            tp(loc, f"urge_button.{answer}"),
+            ANSWER,
+            f"{record.id}:{answer}",
+            style="primary" if answer == "on_track" else None,
+        )
+        for answer in ANSWERS
+    ]
+    buttons += [
+        button(tp(loc, "button.report"), REPORT, str(item.id)),
+        button(tp(loc, "button.extend"), EXTEND, str(item.id)),
+        button(tp(loc, "urge_button.snooze"), SNOOZE, str(record.id)),
+    ]
+    return actions(*buttons, block_id=f"urge:{record.id}")
+
+
+def answered(body: dict[str, Any], reader: Reader, record: UrgeRecord) -> dict[str, Any]:
+    """The urging message again, its buttons replaced by who answered what, when."""
+    loc = reader.locale
+    stamp = context(
+        t(
+            loc,
+            "urge.answered_stamp",
+            who=mention(record.answered_by or reader.user_id),
+            answer=t(loc, f"answer.{record.answer}"),
+            at=format_datetime(record.answered_at or record.created_at, loc, reader.tz),
+        )
+    ).to_dict()
+    blocks = [b for b in body["blocks"] if b.get("type") != "actions"] + [stamp]
+    return {"text": body["text"], "blocks": blocks}
+
+
+def who_answered(reader: Reader, records: list[UrgeRecord]) -> str:
+    """DING-style: who has answered the latest urging round and who has not."""
+    loc = reader.locale
+    first = records[0]
+    lines = [
+        t(
+            loc,
+            "urge.silent_header",
+            rung=t(loc, f"rung.{first.rung}"),
+            at=format_datetime(first.sent_at or first.created_at, loc, reader.tz),
+        )
+    ]
+    for record in records:
+        who = mention(record.recipient_id) if record.recipient_id else "-"
+        if record.answered:
+            lines.append(t(loc, "urge.silent_answered", who=who, answer=t(loc, f"answer.{record.answer}")))
+        else:
+            lines.append(t(loc, "urge.silent_waiting", who=who))
+    return "\n".join(lines)
+
+
+def urging_buttons(loc: str, item: Item) -> Any:
+    return actions(
+        button(tp(loc, "urge_button.silent"), SILENT, str(item.id)),
+        button(tp(loc, "urge_button.log_call"), LOG_CALL, str(item.id)),
+        block_id=f"urging:{item.id}",
+    )
+
+
+def extension_for_office(
+    reader: Reader, item: Item, request_id: int, *, requester: str, new: Any, reason: str
+) -> dict[str, Any]:
+    loc = reader.locale
+    text = t(
+        loc,
+        "urge_reply.extension_for_office",
+        who=mention(requester),
+        number=str(item.number),
+        title=_title(item),
+        old=format_date(item.current_due, loc),
+        new=format_date(new, loc),
+        reason=reason,
+    )
+    row = actions(
+        button(tp(loc, "urge_reply.approve"), EXT_APPROVE, str(request_id), style="primary"),
+        button(tp(loc, "urge_reply.refuse"), EXT_REFUSE, str(request_id), style="danger"),
+        button(tp(loc, "button.open"), OPEN, str(item.id)),
+        block_id=f"extension:{request_id}",
+    )
+    return message(text, [section(text), row])
+
+
+def _text_input(
+    loc: str, block_id: str, label: str, *, optional: bool = False, multiline: bool = True
+) -> InputBlock:
+    return InputBlock(
+        block_id=block_id,
+        label=PlainTextObject(text=tp(loc, label)),
+        hint=PlainTextObject(text=tp(loc, "urge_modal.text_hint")),
+        optional=optional,
+        element=PlainTextInputElement(action_id=block_id, multiline=multiline, max_length=3000),
+    )
+
+
+def _date_input(loc: str, block_id: str, label: str, *, optional: bool = False) -> InputBlock:
+    return InputBlock(
+        block_id=block_id,
+        label=PlainTextObject(text=tp(loc, label)),
+        optional=optional,
+        element=DatePickerElement(action_id=block_id),
+    )
+
+
+def _modal(loc: str, callback: str, title_key: str, metadata: str, blocks: list[Any]) -> dict[str, Any]:
+    return View(
+        type="modal",
+        callback_id=callback,
+        title=PlainTextObject(text=tp(loc, title_key)[:24]),
+        submit=PlainTextObject(text=tp(loc, "urge_modal.submit")[:24]),
+        close=PlainTextObject(text=tp(loc, "urge_modal.cancel")[:24]),
+        private_metadata=metadata,
+        blocks=blocks,
+    ).to_dict()
+
+
+def notice_answer_modal(loc: str, record_id: int) -> dict[str, Any]:
+    return _modal(
+        loc,
+        NOTICE_CALLBACK,
+        "urge_modal.notice_title",
+        str(record_id),
+        [
+            _text_input(loc, "reason", "urge_modal.reason_label"),
+            _text_input(loc, "progress", "urge_modal.progress_label"),
+            _date_input(loc, "new_date", "urge_modal.new_date_label"),
+        ],
+    )
+
+
+def call_modal(loc: str, item: Item) -> dict[str, Any]:
+    return _modal(
+        loc,
+        CALL_CALLBACK,
+        "urge_modal.call_title",
+        str(item.id),
+        [
+            InputBlock(
+                block_id="callee",
+                label=PlainTextObject(text=tp(loc, "urge_modal.callee_label")),
+                element=UserSelectElement(action_id="callee", initial_user=item.lead.user_id),
+            ),
+            _date_input(loc, "call_date", "urge_modal.call_date_label"),
+            InputBlock(
+                block_id="call_time",
+                label=PlainTextObject(text=tp(loc, "urge_modal.call_time_label")),
+                element=PlainTextInputElement(action_id="call_time", max_length=5, placeholder="14:30"),
+            ),
+            InputBlock(
+                block_id="answered_by",
+                label=PlainTextObject(text=tp(loc, "urge_modal.answered_by_label")),
+                element=PlainTextInputElement(action_id="answered_by", max_length=200),
+            ),
+            _text_input(loc, "summary", "urge_modal.summary_label"),
+            _date_input(loc, "promised", "urge_modal.promised_label", optional=True),
+        ],
+    )
+
+
+def extend_modal(loc: str, item_id: int, *, office: bool = False) -> dict[str, Any]:
+    return _modal(
+        loc,
+        OFFICE_EXTEND_CALLBACK if office else EXTEND_CALLBACK,
+        "urge_modal.office_extend_title" if office else "urge_modal.extend_title",
+        str(item_id),
+        [
+            _date_input(loc, "new_date", "urge_modal.extend_date_label"),
+            _text_input(loc, "reason", "urge_modal.extend_reason_label"),
+        ],
+    )
+
+
+def status_blocks(
+    reader: Reader, item: Item, latest: list[UrgeRecord], *, overseer: bool
+) -> list[dict[str, Any]]:
+    """Under the item card: who answered the latest urging, and (for the office) what to do about it."""
+    blocks: list[Any] = []
+    if latest:
+        blocks.append(section(who_answered(reader, latest)))
+    if overseer:
+        blocks.append(urging_buttons(reader.locale, item))
+    return [b.to_dict() for b in blocks]
+
+
+def reply(loc: str, key: str, **params: Any) -> dict[str, Any]:
+    return {"text": t(loc, f"urge_reply.{key}", **params)}

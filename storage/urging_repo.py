@@ -1,0 +1,151 @@
+"""Urging records, the urging schedule and extension requests."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.records import ExtensionRequest, UrgeRecord
+from storage.db import is_postgres
+from storage.models import ExtensionRequestRow, ItemRow, UrgeRecordRow
+
+_RECORD_FIELDS = (
+    "item_id",
+    "rung",
+    "round",
+    "idem_key",
+    "recipient_id",
+    "sent_at",
+    "created_at",
+    "channel",
+    "actor_id",
+    "note",
+    "answer",
+    "answer_note",
+    "answered_at",
+    "answered_by",
+    "latency_seconds",
+    "scheduled_for",
+    "details",
+)
+
+
+def _record(row: UrgeRecordRow) -> UrgeRecord:
+    return UrgeRecord(id=row.id, **{name: getattr(row, name) for name in _RECORD_FIELDS})
+
+
+def _request(row: ExtensionRequestRow) -> ExtensionRequest:
+    return ExtensionRequest(
+        id=row.id,
+        item_id=row.item_id,
+        requester_id=row.requester_id,
+        requested_due=row.requested_due,
+        reason=row.reason,
+        created_at=row.created_at,
+        status=row.status,
+        decided_by=row.decided_by,
+        decided_at=row.decided_at,
+        decision_note=row.decision_note,
+    )
+
+
+class UrgingRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def claim_due_item(self, now: datetime, states: list[str]) -> int | None:
+        """The id of one item whose urging is due, locked for this transaction.
+
+        On PostgreSQL other replicas skip the locked row (SKIP LOCKED), so each due item is handled
+        by exactly one process; SQLite serialises writers with BEGIN IMMEDIATE instead.
+        """
+        stmt = (
+            select(ItemRow.id)
+            .where(ItemRow.next_urge_at <= now, ItemRow.state.in_(states))
+            .order_by(ItemRow.next_urge_at, ItemRow.id)
+            .limit(1)
+        )
+        if is_postgres(self.session):
+            stmt = stmt.with_for_update(skip_locked=True)
+        return await self.session.scalar(stmt)
+
+    async def add(self, record: UrgeRecord) -> UrgeRecord | None:
+        """Insert; None when a record with the same idempotency key exists (it was already done)."""
+        existing = await self.session.scalar(
+            select(UrgeRecordRow.id).where(UrgeRecordRow.idem_key == record.idem_key)
+        )
+        if existing is not None:
+            return None
+        row = UrgeRecordRow(**{name: getattr(record, name) for name in _RECORD_FIELDS})
+        self.session.add(row)
+        await self.session.flush()
+        record.id = row.id
+        return record
+
+    async def get(self, record_id: int, *, for_update: bool = False) -> UrgeRecord | None:
+        stmt = select(UrgeRecordRow).where(UrgeRecordRow.id == record_id)
+        if for_update:
+            stmt = stmt.with_for_update()
+        row = await self.session.scalar(stmt)
+        return _record(row) if row else None
+
+    async def for_item(self, item_id: int) -> list[UrgeRecord]:
+        rows = await self.session.scalars(
+            select(UrgeRecordRow).where(UrgeRecordRow.item_id == item_id).order_by(UrgeRecordRow.id)
+        )
+        return [_record(r) for r in rows]
+
+    async def save_answer(self, record: UrgeRecord) -> None:
+        row = await self.session.get(UrgeRecordRow, record.id)
+        assert row is not None
+        row.answer, row.answer_note = record.answer, record.answer_note
+        row.answered_at, row.answered_by = record.answered_at, record.answered_by
+        row.latency_seconds = record.latency_seconds
+        row.sent_at = record.sent_at
+        await self.session.flush()
+
+    async def add_extension(
+        self, request: ExtensionRequest, *, request_key: str | None
+    ) -> ExtensionRequest | None:
+        if request_key and await self.session.scalar(
+            select(ExtensionRequestRow.id).where(ExtensionRequestRow.request_key == request_key)
+        ):
+            return None
+        row = ExtensionRequestRow(
+            item_id=request.item_id,
+            requester_id=request.requester_id,
+            requested_due=request.requested_due,
+            reason=request.reason,
+            status=request.status,
+            created_at=request.created_at,
+            decision_note="",
+            request_key=request_key,
+        )
+        self.session.add(row)
+        await self.session.flush()
+        request.id = row.id
+        return request
+
+    async def extension(self, request_id: int, *, for_update: bool = False) -> ExtensionRequest | None:
+        stmt = select(ExtensionRequestRow).where(ExtensionRequestRow.id == request_id)
+        if for_update:
+            stmt = stmt.with_for_update()
+        row = await self.session.scalar(stmt)
+        return _request(row) if row else None
+
+    async def pending_extensions(self, item_id: int) -> list[ExtensionRequest]:
+        rows = await self.session.scalars(
+            select(ExtensionRequestRow)
+            .where(ExtensionRequestRow.item_id == item_id, ExtensionRequestRow.status == "pending")
+            .order_by(ExtensionRequestRow.id)
+        )
+        return [_request(r) for r in rows]
+
+    async def decide_extension(self, request: ExtensionRequest) -> None:
+        row = await self.session.get(ExtensionRequestRow, request.id)
+        assert row is not None
+        row.status, row.decided_by, row.decided_at = request.status, request.decided_by, request.decided_at
+        row.decision_note = request.decision_note
+        await self.session.flush()

@@ -1,0 +1,110 @@
+"""通报: scheduled bulletins exactly once (replicas, restarts), previews, manual posting, the chart."""
+
+from __future__ import annotations
+
+import asyncio
+import struct
+
+from sqlalchemy import func, select
+
+from bot.app import build_runtime
+from bot.emulator.seed import DEMO_BULLETIN_CHANNEL
+from storage.models import BulletinRow
+from tests.e2e.conftest import World, e2e_settings
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+async def _activity(world: World) -> None:
+    await world.command("U0LEADER", "交办 <@U0HEADA> 修订防汛应急预案 截止 11月27日")
+    await world.command("U0LEADER", "assign <@U0HEADB> Secret staffing plan due 12-20 confidential")
+
+
+def _bulletins(world: World) -> list:  # type: ignore[type-arg]
+    return [m for m in world.slack.channel_messages(DEMO_BULLETIN_CHANNEL) if not m.files]
+
+
+async def _bulletin_rows(world: World) -> int:
+    return int(await world.scalar(select(func.count()).select_from(BulletinRow)))
+
+
+async def test_monday_morning_posts_the_weekly_bulletin_once_with_its_chart(world: World) -> None:
+    await _activity(world)
+    world.advance(days=3, hours=22, minutes=59)  # Monday 30 November, 08:59
+    await world.runtime.tick()
+    assert _bulletins(world) == []
+
+    world.advance(minutes=1)  # 09:00
+    await world.runtime.tick()
+    [bulletin] = _bulletins(world)
+    text = bulletin.all_text()
+    assert "督办周通报" in text and "2026年第48周" in text
+    assert "DB-2026-0001" in text and "修订防汛应急预案" in text
+    assert "保密事项 DB-2026-0002" in text and "Secret staffing plan" not in text
+    [chart] = [f for f in world.slack.files if f.completed]
+    assert chart.content.startswith(PNG_SIGNATURE) and chart.filename.endswith(".png")
+    width, height = struct.unpack(">II", chart.content[16:24])
+    assert width > 300 and height > 200
+    assert DEMO_BULLETIN_CHANNEL in chart.channels
+
+    world.advance(minutes=5)
+    await world.runtime.tick()
+    assert len(_bulletins(world)) == 1 and len(world.slack.files) == 1
+    row = await world.scalar(select(BulletinRow))
+    assert (row.kind, row.period_key, row.status) == ("week", "2026-W48", "queued")
+
+
+async def test_downtime_posts_only_the_latest_missed_period(world: World) -> None:
+    await _activity(world)
+    world.advance(days=19)  # Monday 14 December: weeks 48, 49 and 50 went by unposted
+    await world.runtime.tick()
+    keys = {r.period_key for r in await world.rows(select(BulletinRow))}
+    assert keys == {"2026-W50", "2026-11"}  # the latest week, and November (due on 1 December)
+    world.advance(seconds=5)  # one message per second per channel
+    await world.deliver()
+    assert len(_bulletins(world)) == 2
+
+
+async def test_two_replicas_and_a_restart_post_once(world: World) -> None:
+    await _activity(world)
+    world.advance(days=3, hours=23)  # Monday 09:00
+    settings = e2e_settings(world.runtime.settings.database_url, world.slack.api_url)
+    second = await build_runtime(settings, clock=world.clock, migrate=False)
+    try:
+        counts = await asyncio.gather(
+            world.runtime.services.records.sweep(), second.services.records.sweep()
+        )
+        assert sorted(counts) == [0, 1]
+        await asyncio.gather(world.runtime.dispatcher.drain(), second.dispatcher.drain())
+    finally:
+        await second.close()
+    # A restart at the same minute: a fresh process on the same database.
+    restarted = await build_runtime(settings, clock=world.clock, migrate=False)
+    try:
+        assert await restarted.services.records.sweep() == 0
+        await restarted.dispatcher.drain()
+    finally:
+        await restarted.close()
+    assert len(_bulletins(world)) == 1 and await _bulletin_rows(world) == 1
+
+
+async def test_preview_is_private_and_post_is_once_per_period(world: World) -> None:
+    await _activity(world)
+    preview = await world.command("U0SUPER2", "bulletin")
+    text = preview.message.all_text()
+    assert "Supervision weekly bulletin" in text and "Preview" in text
+    assert ":lock: Secret staffing plan" in text  # supervisors may see confidential titles
+    staff = await world.command("U0STAFFA", "通报 月")
+    assert "保密事项 DB-2026-0002" in staff.message.all_text()
+    assert "Secret staffing plan" not in staff.message.all_text()
+    assert _bulletins(world) == []
+
+    refused = await world.command("U0STAFFA", "通报 发布")
+    assert refused.text.startswith(":warning:") and _bulletins(world) == []
+
+    posted = await world.command("U0SUPER", "通报 周 发布")
+    assert "已发布到" in posted.text
+    assert len(_bulletins(world)) == 1
+    again = await world.command("U0DEPUTY", "bulletin week post")
+    assert "already posted" in again.text
+    assert len(_bulletins(world)) == 1 and await _bulletin_rows(world) == 1

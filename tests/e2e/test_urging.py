@@ -1,0 +1,291 @@
+"""催办 end to end: the ladder on the fake clock, answers, notices, escalation, manual urging, calls,
+extensions, catch-up after downtime — through signed requests and the emulated Web API."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from messages import urging as msg
+from storage.models import ExtensionRequestRow, UrgeRecordRow
+from tests.e2e.conftest import World
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def texts(world: World, user: str) -> list[str]:
+    return [m.all_text() for m in world.slack.dm(user)]
+
+
+def with_text(world: World, user: str, needle: str) -> list:
+    return [m for m in world.slack.dm(user) if needle in m.all_text()]
+
+
+async def records(world: World) -> list[UrgeRecordRow]:
+    return await world.rows(select(UrgeRecordRow).order_by(UrgeRecordRow.id))
+
+
+async def assign_overdue_candidate(world: World) -> None:
+    """刘洋 (office staff, head 张伟) leads an item due Tuesday 15 December."""
+    reply = await world.command("U0LEADER", "交办 <@U0STAFFA> 修订防汛应急预案 截止 2026-12-15")
+    assert "DB-2026-0001" in reply.text
+
+
+async def test_the_ladder_checkin_answer_due_notice_escalation(world: World) -> None:
+    await assign_overdue_candidate(world)
+    await world.tick()
+    assert len(world.slack.dm("U0STAFFA")) == 1  # just the notice: nothing due yet
+
+    # A routine check-in comes on a working day in working hours, with one-click answers.
+    await world.run_until(lambda: with_text(world, "U0STAFFA", "电话催办"))
+    [checkin] = with_text(world, "U0STAFFA", "电话催办")
+    local = world.local_now()
+    assert local.weekday() < 5 and 9 <= local.hour < 18
+    assert [b.action_id for b in checkin.buttons()][:3] == [msg.ANSWER] * 3
+    await world.click("U0STAFFA", checkin, msg.ANSWER)  # the first button: on track
+    [answered] = [r for r in await records(world) if r.rung == "checkin"]
+    assert (answered.answer, answered.answered_by) == ("on_track", "U0STAFFA")
+    assert answered.latency_seconds is not None and answered.latency_seconds >= 0
+    assert "已于" in world.slack.dm("U0STAFFA")[1].all_text()  # buttons replaced by the answer stamp
+    assert (await world.item("DB-2026-0001")).health == "on_track"
+
+    # Due reminder on the deadline's working day, to every owner.
+    await world.run_until(lambda: with_text(world, "U0STAFFA", "今日到期"))
+    assert world.local_now().date().isoformat() == "2026-12-15"
+
+    # Overdue: the written urging notice goes to the lead and the head of the lead's department.
+    await world.run_until(lambda: with_text(world, "U0STAFFA", "催办通知"))
+    assert world.local_now().date().isoformat() == "2026-12-16"
+    assert with_text(world, "U0HEADA", "催办通知")
+    [notice] = with_text(world, "U0STAFFA", "催办通知")
+    assert msg.NOTICE_ANSWER in [b.action_id for b in notice.buttons()]
+
+    # Unanswered: escalation to the responsible leader and the office, once.
+    await world.run_until(lambda: with_text(world, "U0LEADER", "升级督办"))
+    assert with_text(world, "U0SUPER", "升级督办") and with_text(world, "U0SUPER2", "Escalation")
+    item = await world.item("DB-2026-0001")
+    assert item.escalated_at is not None and item.urge_stage == "escalation"
+    for _ in range(5):
+        world.advance(days=1)
+        await world.tick()
+    assert len(with_text(world, "U0LEADER", "升级督办")) == 1
+
+    # Every rung is in the dossier, and each urging key was used once.
+    kinds = await world.events("DB-2026-0001")
+    assert "urged" in kinds and "urge_answered" in kinds and "escalated" in kinds
+    keys = [r.idem_key for r in await records(world)]
+    assert len(keys) == len(set(keys))
+    shown = await world.command("U0SUPER", "查看 1")
+    assert "催办" in shown.message.all_text()
+
+
+async def test_unanswered_checkin_is_repeated_in_working_hours_only(world: World) -> None:
+    await assign_overdue_candidate(world)
+    await world.run_until(lambda: with_text(world, "U0STAFFA", "电话催办"))
+    await world.run_until(lambda: with_text(world, "U0STAFFA", "请尽快答复"))
+    for record in await records(world):
+        local = record.sent_at.astimezone(SHANGHAI)
+        assert local.weekday() < 5 and 9 <= local.hour < 18, record
+
+
+async def test_nothing_is_sent_at_night_or_at_the_weekend(world: World) -> None:
+    await world.command("U0LEADER", "assign <@U0HEADB> Weekend test due 2026-11-30")
+    # Friday 27 November 20:00 through Monday 08:00 local: not a single urging.
+    world.clock.set(world.clock.now().replace(day=27, hour=12))
+    before = len(world.slack.dm("U0HEADB"))
+    for _ in range(60):
+        world.advance(hours=1)
+        await world.tick()
+    assert world.local_now().weekday() == 0 and world.local_now().hour < 9
+    assert len(world.slack.dm("U0HEADB")) == before
+
+
+async def test_restart_after_downtime_catches_up_once(world: World) -> None:
+    await assign_overdue_candidate(world)
+    await world.tick()
+    world.advance(days=22)  # the bot was down from 26 November to 18 December
+    world.clock.set(world.clock.now().replace(hour=2))  # 10:00 in Shanghai
+    await world.tick()
+    await world.tick()
+    sent = [r.rung for r in await records(world)]
+    assert sent.count("notice") == 2  # the lead and the department head: one notice each
+    assert "checkin" not in sent and "due" not in sent  # missed routine rungs are not replayed
+    assert len(with_text(world, "U0STAFFA", "催办通知")) == 1
+
+
+async def test_notice_answered_with_a_new_date_becomes_an_extension_request(world: World) -> None:
+    await assign_overdue_candidate(world)
+    await world.run_until(lambda: with_text(world, "U0STAFFA", "催办通知"))
+    [notice] = with_text(world, "U0STAFFA", "催办通知")
+    await world.click("U0STAFFA", notice, msg.NOTICE_ANSWER)
+    view = world.slack.open_view("U0STAFFA")
+    assert view is not None
+    await world.slack.submit(
+        "U0STAFFA", view, {"reason": "等待上级批复", "progress": "初稿已完成", "new_date": "2026-12-31"}
+    )
+    await world.deliver()
+    [request] = await world.rows(select(ExtensionRequestRow))
+    assert (request.status, request.requested_due.isoformat()) == ("pending", "2026-12-31")
+    assert with_text(world, "U0SUPER", "2026年12月31日")
+    # The office approves from its DM: the current deadline moves, the original stays.
+    [ask] = with_text(world, "U0SUPER", "申请将")
+    await world.click("U0SUPER", ask, msg.EXT_APPROVE)
+    item = await world.item("DB-2026-0001")
+    assert (item.original_due.isoformat(), item.current_due.isoformat()) == ("2026-12-15", "2026-12-31")
+    assert with_text(world, "U0STAFFA", "时限已调整为")
+    # No escalation for an item whose deadline was extended and re-planned.
+    world.advance(days=3)
+    await world.tick()
+    assert not with_text(world, "U0LEADER", "升级督办")
+
+
+async def test_extension_by_command_refused(world: World) -> None:
+    await world.command("U0LEADER", "assign <@U0HEADB> Budget review due 2026-12-10")
+    reply = await world.command("U0HEADB", "extend 1 2026-12-20 waiting for the audit")
+    assert "went to the supervision office" in reply.text
+    again = await world.command("U0HEADB", "extend 1 2026-12-22 once more")
+    assert "already waiting" in again.text
+    [ask] = with_text(world, "U0SUPER2", "asks to move")
+    await world.click("U0SUPER2", ask, msg.EXT_REFUSE)
+    item = await world.item("DB-2026-0001")
+    assert item.current_due.isoformat() == "2026-12-10"
+    assert with_text(world, "U0HEADB", "was refused")
+    # A second click on the stale button says it was already decided.
+    await world.click("U0SUPER", with_text(world, "U0SUPER", "申请将")[0], msg.EXT_APPROVE)
+    assert "已驳回" in world.slack.ephemerals("U0SUPER")[-1].all_text()
+    assert (await world.item("DB-2026-0001")).current_due.isoformat() == "2026-12-10"
+
+
+async def test_extension_must_be_later_and_only_owners_ask(world: World) -> None:
+    await world.command("U0LEADER", "assign <@U0HEADB> Budget review due 2026-12-10")
+    assert "must be after" in (await world.command("U0HEADB", "extend 1 2026-12-05 oops")).text
+    assert "只有" in (await world.command("U0STAFFA", "延期 1 2026-12-20 我不是责任人")).text
+    assert await world.rows(select(ExtensionRequestRow)) == []
+
+
+async def test_manual_urging_is_rate_limited(world: World) -> None:
+    await world.command("U0LEADER", "assign <@U0HEADA> Check the budget due 12-20")
+    reply = await world.command("U0SUPER", "催办 1 请今天下班前答复")
+    assert "已向" in reply.text
+    [urged] = with_text(world, "U0HEADA", "请今天下班前答复")
+    assert msg.ANSWER in [b.action_id for b in urged.buttons()]
+    again = await world.command("U0SUPER", "催办 1")
+    assert "分钟前刚催办过" in again.text
+    assert len(with_text(world, "U0HEADA", "催办")) == 1
+    refused = await world.command("U0STAFFB", "urge 1")
+    assert "只有" in refused.text
+    world.advance(minutes=61)
+    assert "已向" in (await world.command("U0SUPER", "催办 1")).text
+
+
+async def test_call_log_form_goes_into_the_dossier(world: World) -> None:
+    await world.command("U0LEADER", "assign <@U0HEADA> Check the budget due 12-20")
+    await world.command("U0SUPER", "电话 1")
+    view = world.slack.open_view("U0SUPER")
+    assert view is not None and view.callback_id == msg.CALL_CALLBACK
+    await world.slack.submit(
+        "U0SUPER",
+        view,
+        {
+            "callee": "U0HEADA",
+            "call_date": "2026-11-26",
+            "call_time": "15:10",
+            "answered_by": "张伟本人",
+            "summary": "已布置，周五前报初稿",
+            "promised": "2026-12-04",
+        },
+    )
+    await world.deliver()
+    [call] = [r for r in await records(world) if r.rung == "call"]
+    assert (call.channel, call.note, call.details["promised"]) == (
+        "phone",
+        "已布置，周五前报初稿",
+        "2026-12-04",
+    )
+    assert call.sent_at.astimezone(SHANGHAI).strftime("%H:%M") == "15:10"
+    assert (await world.item("DB-2026-0001")).urge_round == 1
+    assert "call_logged" in await world.events("DB-2026-0001")
+    # A bad time is a field error, nothing saved.
+    await world.command("U0SUPER", "电话 1")
+    view = world.slack.open_view("U0SUPER")
+    await world.slack.submit(
+        "U0SUPER",
+        view,
+        {
+            "callee": "U0HEADA",
+            "call_date": "2026-11-26",
+            "call_time": "25h",
+            "answered_by": "x",
+            "summary": "y",
+        },
+    )
+    assert "call_time" in world.slack.last_view_errors("U0SUPER")
+    assert len([r for r in await records(world) if r.rung == "call"]) == 1
+
+
+async def test_urge_the_silent_ones_again(world: World) -> None:
+    await assign_overdue_candidate(world)
+    await world.run_until(lambda: with_text(world, "U0STAFFA", "催办通知"))
+    # The department head answers; the lead stays silent.
+    [head_notice] = with_text(world, "U0HEADA", "催办通知")
+    await world.click("U0HEADA", head_notice, msg.NOTICE_ANSWER)
+    view = world.slack.open_view("U0HEADA")
+    await world.slack.submit(
+        "U0HEADA", view, {"reason": "人手不足", "progress": "进行中", "new_date": "2026-12-16"}
+    )
+    await world.deliver()
+    card = await world.command("U0SUPER", "查看 1")
+    assert "尚未答复" in card.message.all_text()
+    lead_before, head_before = (len(with_text(world, u, "请尽快答复")) for u in ("U0STAFFA", "U0HEADA"))
+    await world.click("U0SUPER", card.message, msg.SILENT)
+    assert "U0STAFFA" in world.slack.ephemerals("U0SUPER")[-1].all_text()
+    assert len(with_text(world, "U0STAFFA", "请尽快答复")) == lead_before + 1
+    assert len(with_text(world, "U0HEADA", "请尽快答复")) == head_before
+    card = await world.command("U0SUPER", "查看 1")
+    await world.click("U0SUPER", card.message, msg.SILENT)
+    assert "分钟内已催办过" in world.slack.ephemerals("U0SUPER")[-1].all_text()
+
+
+async def test_snooze_postpones_checkins_boundedly(world: World) -> None:
+    await assign_overdue_candidate(world)
+    await world.run_until(lambda: with_text(world, "U0STAFFA", "电话催办"))
+    [checkin] = with_text(world, "U0STAFFA", "电话催办")
+    snoozed_at = world.clock.now()
+    await world.click("U0STAFFA", checkin, msg.SNOOZE)
+    assert "之后再提醒您" in world.slack.ephemerals("U0STAFFA")[-1].all_text()
+    await world.run_until(
+        lambda: (
+            len(with_text(world, "U0STAFFA", "电话催办")) + len(with_text(world, "U0STAFFA", "请尽快答复"))
+            > 1
+        )
+    )
+    later = [r for r in await records(world) if r.sent_at and r.sent_at > snoozed_at]
+    assert later and min(r.sent_at for r in later) >= snoozed_at + timedelta(hours=24)
+
+
+async def test_two_replicas_urge_each_item_exactly_once(world: World) -> None:
+    from bot.app import build_runtime
+    from tests.e2e.conftest import e2e_settings
+
+    for n in range(8):
+        await world.command("U0LEADER", f"assign <@U0HEADA> Task {n} due 2026-12-01")
+    other = await build_runtime(
+        e2e_settings(world.runtime.settings.database_url, world.slack.api_url),
+        clock=world.clock,
+        migrate=False,
+    )
+    try:
+        world.advance(days=6)  # Wednesday 2 December: every item is overdue
+        import asyncio
+
+        await asyncio.gather(
+            world.runtime.services.sweep(), other.services.sweep(), world.runtime.services.sweep()
+        )
+        await world.deliver()
+    finally:
+        await other.close()
+    notices = [r for r in await records(world) if r.rung == "notice"]
+    assert len(notices) == 8 and len({r.item_id for r in notices}) == 8
+    assert len(with_text(world, "U0HEADA", "催办通知")) == 8
