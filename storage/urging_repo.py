@@ -106,6 +106,24 @@ class UrgingRepository:
         row.sent_at = record.sent_at
         await self.session.flush()
 
+    async def answer_open(self, item_id: int, user_id: str, *, answer: str, now: datetime) -> int:
+        """Mark this person's unanswered urgings of the item as answered (e.g. by a report)."""
+        rows = list(
+            await self.session.scalars(
+                select(UrgeRecordRow).where(
+                    UrgeRecordRow.item_id == item_id,
+                    UrgeRecordRow.recipient_id == user_id,
+                    UrgeRecordRow.answered_at.is_(None),
+                )
+            )
+        )
+        for row in rows:
+            row.answer, row.answered_at, row.answered_by = answer, now, user_id
+            if row.sent_at is not None:
+                row.latency_seconds = int((now - row.sent_at).total_seconds())
+        await self.session.flush()
+        return len(rows)
+
     async def add_extension(
         self, request: ExtensionRequest, *, request_key: str | None
     ) -> ExtensionRequest | None:

@@ -146,6 +146,8 @@ class ReportService:
                 ),
             )
             await issuing.state_event(uow, item, previous, actor_id, now)
+            # A report answers whatever urging was waiting for this owner (no more repeats of it).
+            await uow.urging.answer_open(item.id, actor_id, answer="reported", now=now)
             await self._after_report(
                 uow, item, actor, report, co_owner=co_owner, lead_final=lead_final, now=now
             )

@@ -94,3 +94,18 @@ async def test_next_page_republishes(world: World) -> None:
     assert second is not None
     assert "第 2 / 2 页" in text_of_blocks(second.blocks)
     assert "Task 51" in text_of_blocks(second.blocks)
+
+
+async def test_buttons_on_the_home_tab_answer_by_dm(world: World) -> None:
+    """App Home clicks carry no response_url: the answer comes as a DM instead of being lost."""
+    await world.command("U0LEADER", "assign <@U0HEADA> 年度预算 due 12-20")
+    await world.slack.open_home("U0HEADA")
+    await world.slack.settle()
+    view = world.slack.home("U0HEADA")
+    assert view is not None
+    before = len(world.slack.dm("U0HEADA"))
+    await world.slack.click_in_view("U0HEADA", view, OPEN)
+    await world.slack.settle()
+    await world.deliver()
+    dms = world.slack.dm("U0HEADA")
+    assert len(dms) == before + 1 and "DB-2026-0001" in dms[-1].all_text()

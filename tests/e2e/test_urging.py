@@ -289,3 +289,23 @@ async def test_two_replicas_urge_each_item_exactly_once(world: World) -> None:
     notices = [r for r in await records(world) if r.rung == "notice"]
     assert len(notices) == 8 and len({r.item_id for r in notices}) == 8
     assert len(with_text(world, "U0HEADA", "催办通知")) == 8
+
+
+async def test_a_progress_report_answers_the_waiting_checkin(world: World) -> None:
+    from messages.notices import REPORT
+
+    await assign_overdue_candidate(world)
+    await world.run_until(lambda: with_text(world, "U0STAFFA", "电话催办"))
+    [checkin] = with_text(world, "U0STAFFA", "电话催办")
+    await world.click("U0STAFFA", checkin, REPORT)
+    view = world.slack.open_view("U0STAFFA")
+    assert view is not None
+    await world.slack.submit(
+        "U0STAFFA",
+        view,
+        {"kind": "progress", "percent": "40", "status": "on_track", "done": "完成调研", "next_steps": "起草"},
+        enforce_required=False,
+    )
+    await world.deliver()
+    [record] = [r for r in await records(world) if r.rung == "checkin"]
+    assert (record.answer, record.answered_by) == ("reported", "U0STAFFA")
