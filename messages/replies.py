@@ -153,6 +153,14 @@ def timeline(reader: Reader, events: list[ItemEvent]) -> str:
     return clip(text, 2800)
 
 
+def _detail(loc: str, payload: dict[str, Any]) -> str:
+    """An urging's rung in the reader's language (the payload stores the rung's code)."""
+    rung = payload.get("rung")
+    if rung and has(loc, f"rung.{rung}"):
+        return Mrkdwn(t(loc, f"rung.{rung}"))
+    return str(payload.get("detail", ""))
+
+
 def event_line(reader: Reader, event: ItemEvent) -> str:
     loc = reader.locale
     payload = event.payload
@@ -162,7 +170,7 @@ def event_line(reader: Reader, event: ItemEvent) -> str:
         "who": mention(payload["user"]) if payload.get("user") else "",
         "old": Mrkdwn(t(loc, f"state.{payload['old']}")) if payload.get("old") else "",
         "new": Mrkdwn(t(loc, f"state.{payload['new']}")) if payload.get("new") else "",
-        "detail": payload.get("detail", ""),
+        "detail": _detail(loc, payload),
         "error": payload.get("error", ""),
     }
     text = t(loc, f"event.{event.kind.value}", **params)

@@ -395,8 +395,9 @@ class UrgeActionService:
 
 
 def latest_round(records: list[UrgeRecord]) -> list[UrgeRecord]:
-    """The records of the most recent urging sent to people (not phone calls)."""
-    sent = [r for r in records if r.rung != Rung.CALL.value and r.sent_at is not None]
+    """The records of the most recent urging sent to the owners (not calls, not escalations)."""
+    owner_facing = (Rung.CALL.value, Rung.ESCALATION.value)  # escalations go to leaders, calls are logs
+    sent = [r for r in records if r.rung not in owner_facing and r.sent_at is not None]
     if not sent:
         return []
     last = max(sent, key=lambda r: (r.created_at, r.id or 0))
