@@ -36,6 +36,9 @@ class Settings:
     sweep_seconds: int = 60
     work_start: time = time(9, 0)
     work_end: time = time(18, 0)
+    urge_repeat_hours: int = 4  # ask again after this many working hours without an answer
+    urge_max_repeats: int = 2
+    escalate_after_workdays: int = 2  # escalate a written notice unanswered this long
     escalation_webhook_url: str | None = None  # an SMS / voice gateway reached on escalation
     webhook_secret: str | None = None
     # Source kinds (bot.domain.items.SourceKind values) whose items need a leader's approval first (拟办呈批)
@@ -165,6 +168,9 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True) 
         sweep_seconds=_int(env, "DUBAN_SWEEP_SECONDS", 60, 1, 86400),
         work_start=work_start,
         work_end=work_end,
+        urge_repeat_hours=_int(env, "DUBAN_URGE_REPEAT_HOURS", 4, 1, 72),
+        urge_max_repeats=_int(env, "DUBAN_URGE_MAX_REPEATS", 2, 0, 10),
+        escalate_after_workdays=_int(env, "DUBAN_ESCALATE_AFTER_WORKDAYS", 2, 1, 30),
         escalation_webhook_url=webhook_url,
         webhook_secret=env.get("DUBAN_WEBHOOK_SECRET", "").strip() or None,
         approval_sources=_approval_sources(env),

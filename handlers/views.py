@@ -15,6 +15,7 @@ from bot.services.assign import AssignRequest
 from messages import replies
 from messages.modals import (
     ASSIGN_CALLBACK,
+    CADENCE,
     CO,
     DUE,
     FLAGS,
@@ -26,7 +27,7 @@ from messages.modals import (
 )
 
 # Errors about something other than a field are shown on the title field, the top of the form.
-_FIELDS = {TITLE, REQUIREMENTS, LEAD, CO, DUE, SOURCE, FLAGS}
+_FIELDS = {TITLE, REQUIREMENTS, LEAD, CO, DUE, CADENCE, SOURCE, FLAGS}
 
 
 def register(app: AsyncApp, services: Services) -> None:
@@ -47,6 +48,7 @@ def register(app: AsyncApp, services: Services) -> None:
                 confidential="confidential" in values[FLAGS],
                 fyi="fyi" in values[FLAGS],
                 urgent="urgent" in values[FLAGS],
+                cadence=values[CADENCE],
                 confirm_to_assigner=True,
             )
             # The view id is stable across a double submit of the same modal: one item, not two.

@@ -31,6 +31,7 @@ TITLE, REQUIREMENTS, LEAD, CO, DUE, SOURCE, FLAGS = (
     "source",
     "flags",
 )
+CADENCE = "cadence"
 FLAG_VALUES = ("confidential", "fyi", "urgent")
 
 
@@ -74,6 +75,13 @@ def assign_modal(loc: str, *, private_metadata: str = "") -> dict[str, Any]:
             element=DatePickerElement(action_id=DUE),
         ),
         InputBlock(
+            block_id=CADENCE,
+            label=_label(loc, "modal.cadence_label"),
+            hint=_label(loc, "modal.cadence_hint"),
+            optional=True,
+            element=PlainTextInputElement(action_id=CADENCE, max_length=64),
+        ),
+        InputBlock(
             block_id=SOURCE,
             label=_label(loc, "modal.source_label"),
             element=StaticSelectElement(action_id=SOURCE, options=sources, initial_option=sources[0]),
@@ -111,6 +119,7 @@ def read_assign_state(values: dict[str, dict[str, dict[str, Any]]]) -> dict[str,
         LEAD: element(LEAD).get("selected_user"),
         CO: list(element(CO).get("selected_users") or []),
         DUE: element(DUE).get("selected_date"),
+        CADENCE: (element(CADENCE).get("value") or "").strip() or None,
         SOURCE: source,
         FLAGS: flags,
     }

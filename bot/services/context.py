@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.domain.calendar import ChineseHolidayProvider, WorkCalendar
 from bot.domain.clock import Clock
 from bot.domain.ports import UserDirectory
+from bot.domain.urging import UrgePolicy
 from bot.settings import Settings
 from storage.uow import UnitOfWork, unit_of_work
 
@@ -35,6 +36,17 @@ class ServiceContext:
 
     def uow(self) -> AbstractAsyncContextManager[UnitOfWork]:
         return unit_of_work(self.sessions)
+
+    def urge_policy(self) -> UrgePolicy:
+        """The organisation's urging policy (items add their own cadence and urgency)."""
+        settings = self.settings
+        return UrgePolicy(
+            work_start=settings.work_start,
+            work_end=settings.work_end,
+            repeat_after_work_hours=settings.urge_repeat_hours,
+            max_repeats=settings.urge_max_repeats,
+            notice_answer_workdays=settings.escalate_after_workdays,
+        )
 
     async def calendar(self, uow: UnitOfWork) -> WorkCalendar:
         """The Chinese holiday calendar plus the organisation's own overrides from the database."""

@@ -11,7 +11,7 @@ from bot.domain.events import EventKind, ItemEvent
 from bot.domain.items import Item, ItemRef, Role
 from bot.domain.lifecycle import OWNER_WORKING_STATES, State
 from bot.domain.records import UrgeRecord
-from bot.domain.urging import Answer, Rung, UrgePolicy
+from bot.domain.urging import Answer, Rung
 from bot.services.context import ServiceContext
 from bot.services.extensions import ExtensionService
 from bot.services.people import PeopleService
@@ -43,7 +43,7 @@ class UrgeActionService:
         self.ctx = ctx
         self.people = people
         self.extensions = extensions
-        self.policy = UrgePolicy(work_start=ctx.settings.work_start, work_end=ctx.settings.work_end)
+        self.policy = ctx.urge_policy()
 
     def _reader(self, user_id: str, stored: object) -> Reader:
         person = stored[0] if stored else None  # type: ignore[index]

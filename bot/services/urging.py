@@ -49,8 +49,7 @@ class UrgingService:
         self.people = people
 
     def policy(self) -> UrgePolicy:
-        settings = self.ctx.settings
-        return UrgePolicy(work_start=settings.work_start, work_end=settings.work_end)
+        return self.ctx.urge_policy()
 
     async def sweep(self) -> int:
         """Send every urging that is due now; returns how many urgings were sent."""

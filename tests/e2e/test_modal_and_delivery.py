@@ -121,3 +121,14 @@ async def test_a_permanent_slack_error_goes_to_the_dossier_and_the_office(world:
         assert "user_not_found" in world.slack.dm(supervisor)[-1].all_text()
     failed = await world.rows(select(OutboxRow).where(OutboxRow.status == "failed"))
     assert [r.purpose for r in failed] == ["notice"]
+
+
+async def test_the_form_takes_a_checkin_rhythm_and_refuses_a_bad_one(world: World) -> None:
+    await world.command("U0LEADER", "new")
+    view = world.slack.open_view("U0LEADER")
+    assert view is not None
+    await world.slack.submit("U0LEADER", view, {**VALID, "cadence": "每小时"})
+    assert "cadence" in world.slack.last_view_errors("U0LEADER")
+    await world.slack.submit("U0LEADER", view, {**VALID, "cadence": "每周一 10:00"})
+    await world.deliver()
+    assert (await world.item("DB-2026-0001")).cadence == "每周一 10:00"

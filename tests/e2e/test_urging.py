@@ -309,3 +309,49 @@ async def test_a_progress_report_answers_the_waiting_checkin(world: World) -> No
     await world.deliver()
     [record] = [r for r in await records(world) if r.rung == "checkin"]
     assert (record.answer, record.answered_by) == ("reported", "U0STAFFA")
+
+
+async def test_escalation_posts_a_signed_webhook_through_the_outbox(world: World) -> None:
+    import hashlib
+    import hmac
+    import json
+    from dataclasses import replace
+
+    from aiohttp import web
+
+    received: list[tuple[bytes, str]] = []
+    attempts = 0
+
+    async def gateway(request: web.Request) -> web.Response:
+        nonlocal attempts
+        attempts += 1
+        if attempts == 1:
+            return web.Response(status=503)  # the gateway hiccups once: retried like any send
+        received.append((await request.read(), request.headers["X-Duban-Signature"]))
+        return web.json_response({"queued": True})
+
+    app = web.Application()
+    app.router.add_post("/sms", gateway)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    try:
+        ctx = world.runtime.services.ctx
+        ctx.settings = replace(
+            ctx.settings, escalation_webhook_url=f"http://127.0.0.1:{port}/sms", webhook_secret="s3cret"
+        )
+        await assign_overdue_candidate(world)
+        await world.run_until(lambda: bool(received), step=timedelta(hours=3))
+    finally:
+        await runner.cleanup()
+    [(body, signature)] = received
+    assert signature == "sha256=" + hmac.new(b"s3cret", body, hashlib.sha256).hexdigest()
+    payload = json.loads(body)
+    assert (payload["event"], payload["item"], payload["deadline"]) == (
+        "escalation",
+        "DB-2026-0001",
+        "2026-12-15",
+    )
+    assert attempts == 2
