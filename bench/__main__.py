@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import os
 import platform
@@ -62,6 +63,7 @@ async def main(argv: list[str]) -> int:
         run, uses_db = BENCHMARKS[name]
         for db in databases if uses_db else ("-",):
             print(f"{name} [{db}] …", flush=True)
+            gc.collect()  # start each benchmark without the previous one's garbage
             watch = Stopwatch()
             try:
                 await run(db, args.quick, table)

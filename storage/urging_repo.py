@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.records import ExtensionRequest, UrgeRecord
+from bot.domain.urging import NOTICE_REPEAT_BASE
 from storage.db import is_postgres
 from storage.models import ExtensionRequestRow, ItemRow, UrgeRecordRow
 
@@ -107,13 +108,16 @@ class UrgingRepository:
         await self.session.flush()
 
     async def answer_open(self, item_id: int, user_id: str, *, answer: str, now: datetime) -> int:
-        """Mark this person's unanswered urgings of the item as answered (e.g. by a report)."""
+        """Mark this person's unanswered check-ins of the item as answered (by a report, an extension
+        request). The written urging notice is answered only through its own form, so it stays open."""
         rows = list(
             await self.session.scalars(
                 select(UrgeRecordRow).where(
                     UrgeRecordRow.item_id == item_id,
                     UrgeRecordRow.recipient_id == user_id,
                     UrgeRecordRow.answered_at.is_(None),
+                    UrgeRecordRow.rung.in_(("checkin", "repeat", "due", "manual")),
+                    UrgeRecordRow.round < NOTICE_REPEAT_BASE,
                 )
             )
         )

@@ -85,6 +85,7 @@ class ExtensionService:
                 [existing] = (await uow.urging.pending_extensions(item.id)) or [request]
                 return ExtensionResult(item, existing, created=False)
             assert stored.id is not None
+            await uow.urging.answer_open(item.id, actor_id, answer="extension", now=now)
             await uow.events.append(
                 item.id,
                 ItemEvent(

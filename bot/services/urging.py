@@ -34,6 +34,8 @@ from bot.services.context import ServiceContext
 from bot.services.people import PeopleService
 from bot.services.webhook import webhook_payload
 from messages import urging as urge_messages
+from messages.i18n import t
+from messages.replies import plain_reply
 from messages.views import Reader
 from storage.uow import UnitOfWork
 
@@ -87,7 +89,10 @@ class UrgingService:
             replanned_at=_instant(plan.get("replanned_at")),
         )
         calendar = await self.ctx.calendar(uow)
+        known_guesses = set(plan.get("guessed_years", []))
         decision = self._decide(subject, now, calendar, plan)
+        if new_guesses := set(plan.get("guessed_years", [])) - known_guesses:
+            await self._warn_missing_calendar(uow, sorted(new_guesses), now)
         sent = 0
         if decision.send is not None:
             sent = await self._send(uow, item, decision.send, now, calendar, records)
@@ -107,6 +112,25 @@ class UrgingService:
             plan["guessed_years"] = sorted({*plan.get("guessed_years", []), *guessing.guessed_years})
             log.warning("no holiday data for %s: urging on Monday-Friday", missing.params.get("year"))
             return decision
+
+    async def _warn_missing_calendar(self, uow: UnitOfWork, years: list[int], now: datetime) -> None:
+        """Never a silent guess: admins and the office hear (once per year) that a year lacks holiday data."""
+        people = {
+            *await uow.people.users_with_role(Role.ADMIN),
+            *await uow.people.users_with_role(Role.SUPERVISOR),
+        }
+        for user_id in sorted(people):
+            stored = await uow.people.get(user_id)
+            locale = self.people.locale_of(stored[0] if stored else None)
+            text = t(locale, "reply.calendar_guess", years=", ".join(str(y) for y in years))
+            await uow.send(
+                f"calendar-guess:{'-'.join(map(str, years))}:{user_id}",
+                "chat.postMessage",
+                {"channel": user_id, **plain_reply(text)},
+                now=now,
+                purpose="calendar_guess",
+                recipient_id=user_id,
+            )
 
     async def _send(
         self,

@@ -355,3 +355,24 @@ async def test_escalation_posts_a_signed_webhook_through_the_outbox(world: World
         "2026-12-15",
     )
     assert attempts == 2
+
+
+async def test_a_year_without_holiday_data_is_urged_on_weekdays_and_the_office_is_told(world: World) -> None:
+    # Due in 2027, for which the holiday package has no data yet.
+    await world.command("U0LEADER", "assign <@U0HEADA> Long task due 2027-01-20")
+    await world.run_until(lambda: bool(with_text(world, "U0SUPER", "2027")), step=timedelta(hours=6))
+    assert with_text(world, "U0SUPER", "节假日")
+    assert with_text(world, "U0SUPER2", "No holiday data for 2027")
+    assert len(with_text(world, "U0SUPER", "2027")) == 1
+    world.advance(days=10)
+    await world.tick()
+    await world.deliver()
+    assert len(with_text(world, "U0SUPER", "尚无 2027")) == 1  # once per year, not per sweep
+
+
+async def test_an_extension_request_answers_the_waiting_checkin(world: World) -> None:
+    await assign_overdue_candidate(world)
+    await world.run_until(lambda: with_text(world, "U0STAFFA", "电话催办"))
+    await world.command("U0STAFFA", "延期 1 2026-12-31 等待省厅批复")
+    [record] = [r for r in await records(world) if r.rung == "checkin"]
+    assert (record.answer, record.answered_by) == ("extension", "U0STAFFA")
