@@ -1,7 +1,8 @@
-"""Shared answers for buttons whose feature is not built yet."""
+"""What every button handler needs: the item a button is about, and a private answer to the clicker."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncRespond
@@ -9,6 +10,7 @@ from slack_bolt.async_app import AsyncRespond
 from bot.domain.errors import DomainError
 from bot.services import Services
 from messages import replies
+from messages.views import Reader
 
 
 def item_id_of(body: dict[str, Any]) -> int | None:
@@ -16,20 +18,6 @@ def item_id_of(body: dict[str, Any]) -> int | None:
         return int(body["actions"][0]["value"])
     except (KeyError, IndexError, TypeError, ValueError):
         return None
-
-
-async def form_not_ready(services: Services, form: str, body: dict[str, Any], respond: AsyncRespond) -> None:
-    user_id = body["user"]["id"]
-    reader = await services.reader(user_id)
-    try:
-        item_id = item_id_of(body)
-        if item_id is None:
-            raise DomainError("stale_action", number="?")
-        detail = await services.items.detail(user_id, item_id)
-        reply = replies.form_not_ready(reader, form, str(detail.item.number))
-    except DomainError as error:
-        reply = replies.plain_reply(replies.error_text(reader.locale, error))
-    await respond(response_type="ephemeral", replace_original=False, **reply)
 
 
 class DirectMessageRespond:
@@ -55,3 +43,27 @@ def respond_by_dm_without_response_url(services: Services) -> Any:
         return await next()
 
     return middleware
+
+
+ClickWork = Callable[[str, Reader, str], Awaitable[dict[str, Any]]]
+
+
+async def answer_click(
+    services: Services, body: dict[str, Any], respond: AsyncRespond, work: ClickWork
+) -> None:
+    """Run one button's work as the clicking user and answer them privately.
+
+    A refusal becomes its localised sentence; a malformed value (an old or tampered button) is a
+    stale action. ``work`` gets (user id, reader, the button's value) and returns the reply.
+    """
+    user_id = body["user"]["id"]
+    reader = await services.reader(user_id)
+    try:
+        reply = await work(user_id, reader, str((body.get("actions") or [{}])[0].get("value") or ""))
+    except DomainError as error:
+        reply = replies.plain_reply(replies.error_text(reader.locale, error))
+    except ValueError:
+        reply = replies.plain_reply(
+            replies.error_text(reader.locale, DomainError("stale_action", number="?"))
+        )
+    await respond(response_type="ephemeral", replace_original=False, **reply)

@@ -12,7 +12,7 @@ from bot.domain import commands as grammar
 from bot.domain.errors import DomainError
 from bot.domain.urging import Answer
 from bot.services import Services
-from handlers.feedback import item_id_of
+from handlers.feedback import answer_click, item_id_of
 from handlers.routing import Reply, route
 from messages import replies
 from messages import urging as msg
@@ -70,37 +70,27 @@ def register(app: AsyncApp, services: Services) -> None:
     @app.action(msg.ANSWER)
     async def check_in_answer(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
         await ack()
-        user_id = body["user"]["id"]
-        reader = await services.reader(user_id)
-        try:
-            record_id, _, value = _value(body).partition(":")
-            result = await services.urge_actions.answer(user_id, int(record_id), Answer(value))
-            reply = _answered(reader, result)
-        except (ValueError, DomainError) as error:
-            reply = _error(
-                reader, error if isinstance(error, DomainError) else DomainError("stale_action", number="?")
+
+        async def work(user_id: str, reader: Reader, value: str) -> Reply:
+            record_id, _, answer = value.partition(":")
+            return _answered(
+                reader, await services.urge_actions.answer(user_id, int(record_id), Answer(answer))
             )
-        await answer(respond, reply)
+
+        await answer_click(services, body, respond, work)
 
     @app.action(msg.SNOOZE)
     async def snooze(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
         await ack()
-        user_id = body["user"]["id"]
-        reader = await services.reader(user_id)
-        try:
-            result = await services.urge_actions.answer(user_id, int(_value(body)), Answer.SNOOZED)
+
+        async def work(user_id: str, reader: Reader, value: str) -> Reply:
+            result = await services.urge_actions.answer(user_id, int(value), Answer.SNOOZED)
             if result.already:
-                reply = _answered(reader, result)
-            else:
-                until = datetime.fromisoformat(result.item.urge_plan["snoozed_until"])
-                reply = msg.reply(
-                    reader.locale, "snoozed", until=format_datetime(until, reader.locale, reader.tz)
-                )
-        except (ValueError, DomainError) as error:
-            reply = _error(
-                reader, error if isinstance(error, DomainError) else DomainError("stale_action", number="?")
-            )
-        await answer(respond, reply)
+                return _answered(reader, result)
+            until = datetime.fromisoformat(result.item.urge_plan["snoozed_until"])
+            return msg.reply(reader.locale, "snoozed", until=format_datetime(until, reader.locale, reader.tz))
+
+        await answer_click(services, body, respond, work)
 
     @app.action(msg.NOTICE_ANSWER)
     async def open_notice_form(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
@@ -182,19 +172,14 @@ def register(app: AsyncApp, services: Services) -> None:
         )
 
     async def decide_extension(body: dict[str, Any], respond: AsyncRespond, approve: bool) -> None:
-        user_id = body["user"]["id"]
-        reader = await services.reader(user_id)
-        try:
-            result = await services.extensions.decide(user_id, int(_value(body)), approve=approve)
+        async def work(user_id: str, reader: Reader, value: str) -> Reply:
+            result = await services.extensions.decide(user_id, int(value), approve=approve)
             word = t(reader.locale, "urge_reply.approved_word" if approve else "urge_reply.refused_word")
-            reply = msg.reply(
+            return msg.reply(
                 reader.locale, "extension_decided", decision=word, number=str(result.item.number)
             )
-        except (ValueError, DomainError) as error:
-            reply = _error(
-                reader, error if isinstance(error, DomainError) else DomainError("stale_action", number="?")
-            )
-        await answer(respond, reply)
+
+        await answer_click(services, body, respond, work)
 
     @app.action(msg.EXT_APPROVE)
     async def approve_extension(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
@@ -209,53 +194,36 @@ def register(app: AsyncApp, services: Services) -> None:
     @app.action(msg.URGE_AGAIN)
     async def urge_again(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
         await ack()
-        user_id = body["user"]["id"]
-        reader = await services.reader(user_id)
-        try:
-            result = await services.urge_actions.manual(user_id, int(_value(body)), None)
-            reply = msg.reply(
-                reader.locale,
-                "manual_sent",
-                who=mention(result.recipients[0]),
-                number=str(result.item.number),
-            )
-        except (ValueError, DomainError) as error:
-            reply = _error(
-                reader, error if isinstance(error, DomainError) else DomainError("stale_action", number="?")
-            )
-        await answer(respond, reply)
+
+        async def work(user_id: str, reader: Reader, value: str) -> Reply:
+            result = await services.urge_actions.manual(user_id, int(value), None)
+            who = mention(result.recipients[0])
+            return msg.reply(reader.locale, "manual_sent", who=who, number=str(result.item.number))
+
+        await answer_click(services, body, respond, work)
 
     @app.action(msg.SILENT)
     async def urge_silent(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
         await ack()
-        user_id = body["user"]["id"]
-        reader = await services.reader(user_id)
-        try:
-            result = await services.urge_actions.urge_silent(user_id, int(_value(body)))
-            if result.recipients:
-                who = ", ".join(mention(u) for u in result.recipients)
-                reply = msg.reply(reader.locale, "silent_sent", who=Mrkdwn(who))
-            else:
-                reply = msg.reply(reader.locale, "silent_none", number=str(result.item.number))
-        except (ValueError, DomainError) as error:
-            reply = _error(
-                reader, error if isinstance(error, DomainError) else DomainError("stale_action", number="?")
-            )
-        await answer(respond, reply)
+
+        async def work(user_id: str, reader: Reader, value: str) -> Reply:
+            result = await services.urge_actions.urge_silent(user_id, int(value))
+            if not result.recipients:
+                return msg.reply(reader.locale, "silent_none", number=str(result.item.number))
+            who = Mrkdwn(", ".join(mention(u) for u in result.recipients))
+            return msg.reply(reader.locale, "silent_sent", who=who)
+
+        await answer_click(services, body, respond, work)
 
     @app.action(msg.COORDINATE)
     async def coordinate(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
         await ack()
-        user_id = body["user"]["id"]
-        reader = await services.reader(user_id)
-        try:
-            result = await services.urge_actions.coordinate(user_id, int(_value(body)))
-            reply = msg.reply(reader.locale, "coordination_done", number=str(result.item.number))
-        except (ValueError, DomainError) as error:
-            reply = _error(
-                reader, error if isinstance(error, DomainError) else DomainError("stale_action", number="?")
-            )
-        await answer(respond, reply)
+
+        async def work(user_id: str, reader: Reader, value: str) -> Reply:
+            result = await services.urge_actions.coordinate(user_id, int(value))
+            return msg.reply(reader.locale, "coordination_done", number=str(result.item.number))
+
+        await answer_click(services, body, respond, work)
 
     @app.action(msg.OFFICE_EXTEND)
     async def open_office_extension(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:

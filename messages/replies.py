@@ -212,12 +212,6 @@ def acknowledged(reader: Reader, result: Any) -> dict[str, Any]:
     return plain_reply(text)
 
 
-def form_not_ready(reader: Reader, form: str, number: str) -> dict[str, Any]:
-    return plain_reply(
-        t(reader.locale, "reply.form_not_ready", form=t(reader.locale, f"form.{form}"), number=number)
-    )
-
-
 def holiday(reader: Reader, result: Any) -> dict[str, Any]:
     """Answer to /duban holiday (result: bot.services.calendar_admin.HolidayResult)."""
     loc = reader.locale
