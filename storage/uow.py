@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 from datetime import datetime
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -60,8 +62,22 @@ class UnitOfWork:
         )
 
 
+# SQLite has one writer at a time and its busy handler polls rather than queues, so a burst of
+# concurrent actions can starve one of them for seconds. One process owns a SQLite database (several
+# replicas need PostgreSQL), so an in-process FIFO lock makes transactions take turns fairly instead.
+_SQLITE_TURNS: WeakKeyDictionary[async_sessionmaker[AsyncSession], asyncio.Lock] = WeakKeyDictionary()
+
+
+def _sqlite_turn(sessions: async_sessionmaker[AsyncSession]) -> asyncio.Lock | None:
+    bind = sessions.kw.get("bind")
+    if bind is None or bind.dialect.name != "sqlite":
+        return None
+    return _SQLITE_TURNS.setdefault(sessions, asyncio.Lock())
+
+
 @asynccontextmanager
 async def unit_of_work(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[UnitOfWork]:
     """Commit on success, roll back on any exception (so nothing is half-written)."""
-    async with sessions() as session, session.begin():
+    turn = _sqlite_turn(sessions)
+    async with turn or nullcontext(), sessions() as session, session.begin():
         yield UnitOfWork(session)

@@ -175,12 +175,7 @@ class AssignService:
         return result
 
     def reader(self, person: Person) -> Reader:
-        return Reader(
-            user_id=person.user_id,
-            locale=self.people.locale_of(person),
-            tz=person.tz or self.ctx.settings.timezone,
-            can_see_confidential=True,
-        )
+        return self.people.reader(person)
 
     @staticmethod
     def _cadence(text: str | None) -> str | None:

@@ -38,14 +38,7 @@ class ExtensionService:
         self.people = people
 
     async def _reader(self, uow: UnitOfWork, user_id: str) -> Reader:
-        stored = await uow.people.get(user_id)
-        person = stored[0] if stored else None
-        return Reader(
-            user_id,
-            self.people.locale_of(person),
-            (person.tz if person else None) or self.ctx.settings.timezone,
-            True,
-        )
+        return await self.people.stored_reader(uow, user_id)
 
     async def parse_date(self, text: str) -> date:
         """A date typed by a user (``12-20``, ``5wd``, ``下周五`` …), against today's working-day calendar."""

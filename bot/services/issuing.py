@@ -22,12 +22,7 @@ from storage.uow import UnitOfWork
 
 def reader_for(ctx: ServiceContext, people: PeopleService, person: Person) -> Reader:
     """How to write to someone who takes part in the item (so may see it even when confidential)."""
-    return Reader(
-        user_id=person.user_id,
-        locale=people.locale_of(person),
-        tz=person.tz or ctx.settings.timezone,
-        can_see_confidential=True,
-    )
+    return people.reader(person)
 
 
 async def stored_person(uow: UnitOfWork, user_id: str) -> Person:

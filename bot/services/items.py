@@ -49,12 +49,7 @@ class ItemService:
         self.people = people
 
     def reader(self, person: Person) -> Reader:
-        return Reader(
-            user_id=person.user_id,
-            locale=self.people.locale_of(person),
-            tz=person.tz or self.ctx.settings.timezone,
-            can_see_confidential=person.has_any(*OVERSEER_ROLES),
-        )
+        return self.people.reader(person, cleared=person.has_any(*OVERSEER_ROLES))
 
     async def acknowledge(self, actor_id: str, item_id: int) -> AckResult:
         actor = await self.people.actor(actor_id)

@@ -9,6 +9,8 @@ from bot.domain.errors import DomainError
 from bot.domain.items import Role
 from bot.domain.people import Department, Person, normalise_locale
 from bot.services.context import ServiceContext
+from messages.views import Reader
+from storage.uow import UnitOfWork
 
 PROFILE_MAX_AGE = timedelta(hours=24)
 
@@ -19,6 +21,21 @@ class PeopleService:
 
     def locale_of(self, person: Person | None) -> str:
         return normalise_locale(person.locale if person else None, self.ctx.settings.locale)
+
+    def reader(self, person: Person, *, cleared: bool = True) -> Reader:
+        """How to write to someone: their language and timezone. ``cleared``: may see confidential titles
+        (true for anyone taking part in the item the message is about)."""
+        return Reader(
+            user_id=person.user_id,
+            locale=self.locale_of(person),
+            tz=person.tz or self.ctx.settings.timezone,
+            can_see_confidential=cleared,
+        )
+
+    async def stored_reader(self, uow: UnitOfWork, user_id: str) -> Reader:
+        """``reader`` from the cached profile, inside a transaction (no Slack call)."""
+        stored = await uow.people.get(user_id)
+        return self.reader(stored[0] if stored else Person(user_id=user_id, name=user_id, locale=""))
 
     async def person(self, user_id: str, *, refresh: bool = True) -> Person | None:
         """The cached person, refreshed from Slack when unknown or stale (outside any write transaction)."""

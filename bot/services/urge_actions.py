@@ -19,7 +19,6 @@ from messages import urging as urge_messages
 from messages.i18n import t
 from messages.replies import plain_reply
 from messages.text import escape, mention
-from messages.views import Reader
 from storage.uow import UnitOfWork
 
 OVERSEERS = (Role.LEADER, Role.SUPERVISOR)
@@ -44,15 +43,6 @@ class UrgeActionService:
         self.people = people
         self.extensions = extensions
         self.policy = ctx.urge_policy()
-
-    def _reader(self, user_id: str, stored: object) -> Reader:
-        person = stored[0] if stored else None  # type: ignore[index]
-        return Reader(
-            user_id=user_id,
-            locale=self.people.locale_of(person),
-            tz=(person.tz if person else None) or self.ctx.settings.timezone,
-            can_see_confidential=True,
-        )
 
     async def answer(self, actor_id: str, record_id: int, answer: Answer, note: str = "") -> AnswerResult:
         now = self.ctx.now()
@@ -98,7 +88,7 @@ class UrgeActionService:
         ref = await uow.messages.find(item.id, f"urge:{record.id}")
         if ref is None:
             return
-        reader = self._reader(actor := record.answered_by or "", await uow.people.get(actor))
+        reader = await self.people.stored_reader(uow, record.answered_by or "")
         base = urge_messages.checkin(item, reader, record, days_left=None)
         if record.rung == Rung.NOTICE.value:
             base = urge_messages.written_notice(item, reader, record, overdue_days=0)
@@ -115,7 +105,7 @@ class UrgeActionService:
     async def _alert_blocked(self, uow: UnitOfWork, item: Item, owner_id: str, now: datetime) -> None:
         assert item.id is not None
         for user_id in {item.assigner_id, *await uow.people.users_with_role(Role.SUPERVISOR)}:
-            reader = self._reader(user_id, await uow.people.get(user_id))
+            reader = await self.people.stored_reader(uow, user_id)
             text = t(
                 reader.locale,
                 "urge_reply.blocked_alert",
@@ -173,7 +163,7 @@ class UrgeActionService:
             record = await self._record(
                 uow, item, Rung.MANUAL, len(manual) + 1, lead, now, actor_id, note or ""
             )
-            reader = self._reader(lead, await uow.people.get(lead))
+            reader = await self.people.stored_reader(uow, lead)
             body = urge_messages.manual(item, reader, record, by=actor.name, note=note or "")
             await self._deliver(uow, item, record, body, now)
             await self._count(uow, item, Rung.MANUAL, [lead], now, actor_id, note or "")
@@ -208,7 +198,7 @@ class UrgeActionService:
                 record = await self._record(
                     uow, item, Rung.REPEAT, latest[0].round, user_id, now, actor_id, ""
                 )
-                reader = self._reader(user_id, await uow.people.get(user_id))
+                reader = await self.people.stored_reader(uow, user_id)
                 body = urge_messages.checkin(item, reader, record, days_left=None, repeat=True)
                 await self._deliver(uow, item, record, body, now)
             if silent:
@@ -279,7 +269,7 @@ class UrgeActionService:
             assert item.id is not None
             owners = [o.user_id for o in item.owners]
             for user_id in owners:
-                reader = self._reader(user_id, await uow.people.get(user_id))
+                reader = await self.people.stored_reader(uow, user_id)
                 text = t(
                     reader.locale,
                     "urge_reply.coordination_called",

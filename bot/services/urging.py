@@ -278,12 +278,7 @@ class UrgingService:
         )
 
     def reader(self, person: Person) -> Reader:
-        return Reader(
-            user_id=person.user_id,
-            locale=self.people.locale_of(person),
-            tz=person.tz or self.ctx.settings.timezone,
-            can_see_confidential=True,
-        )
+        return self.people.reader(person)
 
 
 def _instant(value: str | None) -> datetime | None:
