@@ -44,6 +44,13 @@ class Settings:
     # Source kinds (bot.domain.items.SourceKind values) whose items need a leader's approval first (拟办呈批)
     approval_sources: tuple[str, ...] = ()
     extra: Mapping[str, str] = field(default_factory=dict)
+    # Bulletin department score (单位得分) weights and thresholds (bot.domain.statistics.StatsConfig);
+    # None: StatsConfig's own default.
+    score_on_time: int = 1
+    score_late: int = -1
+    score_return: int = -2
+    yellow_workdays: int | None = None
+    criticise_overdue_days: int | None = None
 
     @property
     def zone(self) -> ZoneInfo:
@@ -174,4 +181,20 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True) 
         escalation_webhook_url=webhook_url,
         webhook_secret=env.get("DUBAN_WEBHOOK_SECRET", "").strip() or None,
         approval_sources=_approval_sources(env),
+        **_stats_settings(env),
     )
+
+
+def _stats_settings(env: Mapping[str, str]) -> dict[str, int]:
+    from bot.domain.statistics import StatsConfig
+
+    defaults = StatsConfig()
+    return {
+        "score_on_time": _int(env, "DUBAN_SCORE_ON_TIME", 1, -100, 100),
+        "score_late": _int(env, "DUBAN_SCORE_LATE", -1, -100, 100),
+        "score_return": _int(env, "DUBAN_SCORE_RETURN", -2, -100, 100),
+        "yellow_workdays": _int(env, "DUBAN_YELLOW_WORKDAYS", defaults.yellow_workdays, 0, 60),
+        "criticise_overdue_days": _int(
+            env, "DUBAN_CRITICISE_OVERDUE_DAYS", defaults.criticism_overdue_days, 0, 3650
+        ),
+    }

@@ -272,7 +272,8 @@ def register(app: AsyncApp, services: Services) -> None:
     async def thread_reply(event: dict[str, Any], body: dict[str, Any]) -> None:
         thread_ts = event.get("thread_ts")
         if (
-            event.get("subtype")  # edits, deletions, bot messages, joins …
+            # edits, deletions, bot messages, joins … but a reply also sent to the channel is still a reply
+            event.get("subtype") not in (None, "thread_broadcast")
             or event.get("bot_id")
             or not event.get("user")
             or not thread_ts

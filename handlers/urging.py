@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
@@ -118,15 +119,20 @@ def register(app: AsyncApp, services: Services) -> None:
             await ack(response_action="errors", errors={error.field or "reason": _short(reader, error)})
             return
         await ack()
-        await services.notify(
-            user_id,
-            msg.reply(
+        reply = (
+            _answered(reader, result)  # answered before (another copy, or a report): nothing new saved
+            if result.already
+            else msg.reply(
                 reader.locale,
                 "notice_answered",
                 number=str(result.item.number),
                 extension=extension,
                 date=format_date(date.fromisoformat(values["new_date"]), reader.locale),
-            ),
+            )
+        )
+        await services.notify(
+            user_id,
+            reply,
             key=f"notice-answered:{view['id']}",
         )
 
@@ -221,7 +227,8 @@ def register(app: AsyncApp, services: Services) -> None:
 
         async def work(user_id: str, reader: Reader, value: str) -> Reply:
             result = await services.urge_actions.coordinate(user_id, int(value))
-            return msg.reply(reader.locale, "coordination_done", number=str(result.item.number))
+            key = "coordination_done" if result.recipients else "coordination_already"
+            return msg.reply(reader.locale, key, number=str(result.item.number))
 
         await answer_click(services, body, respond, work)
 
@@ -277,7 +284,7 @@ def register(app: AsyncApp, services: Services) -> None:
         reader = await services.reader(user_id)
         values = _values(view)
         try:
-            called_at = _instant(services, values["call_date"], values["call_time"])
+            called_at = _instant(reader, values["call_date"], values["call_time"])
             promised = date.fromisoformat(values["promised"]) if values.get("promised") else None
             result = await services.urge_actions.log_call(
                 user_id,
@@ -287,6 +294,7 @@ def register(app: AsyncApp, services: Services) -> None:
                 answered_by=values["answered_by"] or "",
                 summary=values["summary"] or "",
                 promised=promised,
+                request_key=f"view:{view['id']}",
             )
         except DomainError as error:
             await ack(response_action="errors", errors={error.field or "summary": _short(reader, error)})
@@ -324,12 +332,11 @@ def _values(view: dict[str, Any]) -> dict[str, Any]:
     return flat
 
 
-def _instant(services: Services, day: str, clock_time: str | None) -> datetime:
+def _instant(reader: Reader, day: str, clock_time: str | None) -> datetime:
+    """A date and HH:MM typed by someone, in their own timezone."""
     try:
         hours, minutes = (int(part) for part in (clock_time or "").strip().split(":"))
-        local = datetime.combine(
-            date.fromisoformat(day), time(hours, minutes), tzinfo=services.ctx.settings.zone
-        )
+        local = datetime.combine(date.fromisoformat(day), time(hours, minutes), tzinfo=ZoneInfo(reader.tz))
     except ValueError:
         raise DomainError("bad_time", field="call_time") from None
     return local

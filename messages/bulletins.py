@@ -401,6 +401,7 @@ def summary_content(view: BulletinView) -> dict[str, Any]:
         "overdue": f.overdue,
         "on_time_rate": f.on_time_rate,
         "on_time_rate_original": f.on_time_rate_original,
+        "returns": f.returns,
         "score": f.score,
     }
 

@@ -26,6 +26,8 @@ COLUMNS = (
     "on_time",
 )
 WIDTHS = {"title": 48, "owners": 28, "department": 20}
+# A text starting with one of these would be taken for a formula by spreadsheet programs.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def on_time_flag(snap: ItemSnapshot, today: date, zone: tzinfo, locale: str) -> str:
@@ -46,7 +48,11 @@ def ledger_xlsx(
     zone: tzinfo,
     today: date,
 ) -> bytes:
-    """rows: (snapshot, may the requester see the title, owner user ids lead first, source kind)."""
+    """rows: (snapshot, may the requester see the title, owner names lead first, source kind).
+
+    Every text cell is stored as text (never a formula), so a title such as ``=HYPERLINK(…)``
+    stays the words that were typed; those starting like a formula also get Excel's quote prefix.
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
@@ -80,6 +86,12 @@ def ledger_xlsx(
                 on_time_flag(snap, today, zone, locale),
             ]
         )
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # openpyxl makes any "=…" string a formula
+                if cell.value.startswith(FORMULA_PREFIXES):
+                    cell.quotePrefix = True
     for index, column in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = WIDTHS.get(column, 14)
         for cell in sheet[get_column_letter(index)][1:]:

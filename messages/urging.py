@@ -16,6 +16,7 @@ from slack_sdk.models.views import View
 
 from bot.domain.items import Item
 from bot.domain.records import UrgeRecord
+from bot.domain.urging import is_notice_repeat
 from messages.blocks import actions, button, context, header, message, section
 from messages.i18n import format_date, format_datetime, t, tp
 from messages.notices import EXTEND, OPEN, REPORT
@@ -353,3 +354,22 @@ def status_blocks(
 
 def reply(loc: str, key: str, **params: Any) -> dict[str, Any]:
     return {"text": t(loc, f"urge_reply.{key}", **params)}
+
+
+def for_record(
+    item: Item,
+    reader: Reader,
+    record: UrgeRecord,
+    *,
+    overdue_days: int = 0,
+    by: str = "",
+    days_left: int | None = None,
+) -> dict[str, Any]:
+    """The urging message a record stands for (to re-send it, or to stamp it once answered)."""
+    if record.rung == "notice" or is_notice_repeat(record.round):
+        return written_notice(item, reader, record, overdue_days=overdue_days)
+    if record.rung == "due":
+        return due_reminder(item, reader, record)
+    if record.rung == "manual":
+        return manual(item, reader, record, by=by or (record.actor_id or ""), note=record.note)
+    return checkin(item, reader, record, days_left=days_left, repeat=record.rung == "repeat")

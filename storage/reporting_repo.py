@@ -14,7 +14,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.statistics import NO_DEPARTMENT, ItemSnapshot, OfficeTimeline
+from bot.domain.statistics import EXCLUDED_STATES, NO_DEPARTMENT, ItemSnapshot, OfficeTimeline
 from storage.db import is_postgres, to_db_utc
 from storage.models import (
     BulletinRow,
@@ -27,6 +27,7 @@ from storage.models import (
     ReportRow,
     ReviewRow,
     UrgeRecordRow,
+    UserRow,
 )
 
 NOTICE_RUNG = "notice"  # the written urging notice (催办通知)
@@ -117,6 +118,16 @@ class ReportingRepository:
                 .distinct()
             )
         )
+        returns_stmt = (
+            select(ItemEventRow.item_id, ItemEventRow.at)
+            .where(ItemEventRow.kind == "returned")
+            .order_by(ItemEventRow.item_id, ItemEventRow.seq)
+        )
+        if item_ids is not None:
+            returns_stmt = returns_stmt.where(ItemEventRow.item_id.in_(item_ids))
+        returned_at: dict[int, list[datetime]] = {}
+        for item_id, at in await self.session.execute(returns_stmt):
+            returned_at.setdefault(item_id, []).append(at)
         result = []
         for row in items:
             lead = leads.get(row.id)
@@ -135,6 +146,7 @@ class ReportingRepository:
                     completed_at=row.completed_at,
                     confidential=row.confidential,
                     return_count=row.return_count or 0,
+                    returned_at=tuple(returned_at.get(row.id, ())),
                     urge_round=row.urge_round or 0,
                     escalated_at=row.escalated_at,
                     health=row.health,
@@ -152,23 +164,32 @@ class ReportingRepository:
         return found is not None
 
     async def office_timelines(self, since: datetime) -> list[OfficeTimeline]:
-        """Registration, issue and review times of items with office work on or after ``since``."""
+        """Registration, issue and review times of items with office work on or after ``since``.
+
+        Only the lead's final report waits for the office's review: a co-owner's part
+        (``part == "co"``) goes to the lead, not to review. Rejected proposals are left out.
+        """
         rows = await self.session.execute(
-            select(ItemEventRow.item_id, ItemEventRow.kind, ItemEventRow.at)
+            select(ItemEventRow.item_id, ItemEventRow.kind, ItemEventRow.at, ItemEventRow.payload)
             .where(
                 ItemEventRow.item_id.in_(
                     select(ItemEventRow.item_id).where(ItemEventRow.at >= to_db_utc(since)).distinct()
+                ),
+                ItemEventRow.item_id.not_in(
+                    select(ItemRow.id).where(ItemRow.state.in_(sorted(EXCLUDED_STATES)))
                 ),
                 ItemEventRow.kind.in_(("registered", "issued", "final_reported", *_DECISIONS)),
             )
             .order_by(ItemEventRow.item_id, ItemEventRow.seq)
         )
         timelines: dict[int, dict[str, Any]] = {}
-        for item_id, kind, at in rows:
+        for item_id, kind, at, payload in rows:
             entry = timelines.setdefault(item_id, {"registered": None, "issued": None, "reviews": []})
             if kind in ("registered", "issued"):
                 entry[kind] = entry[kind] or at
             elif kind == "final_reported":
+                if (payload or {}).get("part") == "co":
+                    continue  # a co-owner's part: nothing for the office to review
                 entry["reviews"].append([at, None])
             elif entry["reviews"] and entry["reviews"][-1][1] is None:
                 entry["reviews"][-1][1] = at
@@ -243,14 +264,15 @@ class ReportingRepository:
         )
 
     async def owners(self) -> dict[int, list[str]]:
+        """Item id -> its owners' names (lead first; the user id when no name is known)."""
         rows = await self.session.execute(
-            select(ItemOwnerRow.item_id, ItemOwnerRow.user_id).order_by(
-                ItemOwnerRow.item_id, ItemOwnerRow.role != "lead", ItemOwnerRow.position
-            )
+            select(ItemOwnerRow.item_id, ItemOwnerRow.user_id, UserRow.name)
+            .outerjoin(UserRow, UserRow.user_id == ItemOwnerRow.user_id)
+            .order_by(ItemOwnerRow.item_id, ItemOwnerRow.role != "lead", ItemOwnerRow.position)
         )
         result: dict[int, list[str]] = {}
-        for item_id, user_id in rows:
-            result.setdefault(item_id, []).append(user_id)
+        for item_id, user_id, name in rows:
+            result.setdefault(item_id, []).append(name or user_id)
         return result
 
     # -- the dossier (一事一卷) ------------------------------------------------------------------

@@ -72,6 +72,11 @@ class UrgingRepository:
             stmt = stmt.with_for_update(skip_locked=True)
         return await self.session.scalar(stmt)
 
+    async def postpone(self, item_id: int, until: datetime) -> None:
+        row = await self.session.get(ItemRow, item_id)
+        if row is not None:
+            row.next_urge_at = until
+
     async def add(self, record: UrgeRecord) -> UrgeRecord | None:
         """Insert; None when a record with the same idempotency key exists (it was already done)."""
         existing = await self.session.scalar(
@@ -123,6 +128,25 @@ class UrgingRepository:
         )
         for row in rows:
             row.answer, row.answered_at, row.answered_by = answer, now, user_id
+            if row.sent_at is not None:
+                row.latency_seconds = int((now - row.sent_at).total_seconds())
+        await self.session.flush()
+        return len(rows)
+
+    async def answer_open_notices(self, item_id: int, user_id: str, *, now: datetime) -> int:
+        """The written notice and every copy of it (repeats, re-sends) to this person count as answered."""
+        rows = list(
+            await self.session.scalars(
+                select(UrgeRecordRow).where(
+                    UrgeRecordRow.item_id == item_id,
+                    UrgeRecordRow.recipient_id == user_id,
+                    UrgeRecordRow.answered_at.is_(None),
+                    (UrgeRecordRow.rung == "notice") | (UrgeRecordRow.round >= NOTICE_REPEAT_BASE),
+                )
+            )
+        )
+        for row in rows:
+            row.answer, row.answered_at, row.answered_by = "notice_answered", now, user_id
             if row.sent_at is not None:
                 row.latency_seconds = int((now - row.sent_at).total_seconds())
         await self.session.flush()

@@ -24,6 +24,7 @@ class State(StrEnum):
     RETURNED = "returned"  # 退回重办
     COMPLETED = "completed"  # 已办结
     ARCHIVED = "archived"  # 已归档
+    REJECTED = "rejected"  # 拟办未获批准（终止）
     ACKNOWLEDGED = "acknowledged"  # 转办单：已签收（部分）
     CLOSED = "closed"  # 转办单：已关闭
 
@@ -65,7 +66,7 @@ TRANSITIONS: tuple[Transition, ...] = tuple(
             (_S.REGISTERED, _A.SUBMIT_FOR_APPROVAL, _S.PENDING_APPROVAL),
             (_S.REGISTERED, _A.ISSUE, _S.ISSUED),
             (_S.PENDING_APPROVAL, _A.APPROVE_PROPOSAL, _S.ISSUED),
-            (_S.PENDING_APPROVAL, _A.REJECT_PROPOSAL, _S.REGISTERED),
+            (_S.PENDING_APPROVAL, _A.REJECT_PROPOSAL, _S.REJECTED),
             (_S.ISSUED, _A.ACKNOWLEDGE, _S.IN_PROGRESS),
             (_S.ISSUED, _A.REPORT_PROGRESS, _S.IN_PROGRESS),
             (_S.IN_PROGRESS, _A.ACKNOWLEDGE, _S.IN_PROGRESS),
@@ -113,7 +114,7 @@ OPEN_STATES: frozenset[State] = frozenset(
 )
 # States in which the owners still have work to do (urging applies to these).
 OWNER_WORKING_STATES: frozenset[State] = frozenset({State.ISSUED, State.IN_PROGRESS, State.RETURNED})
-FINAL_STATES: frozenset[State] = frozenset({State.COMPLETED, State.ARCHIVED, State.CLOSED})
+FINAL_STATES: frozenset[State] = frozenset({State.COMPLETED, State.ARCHIVED, State.CLOSED, State.REJECTED})
 
 
 def flow_of(item: Item) -> Flow:

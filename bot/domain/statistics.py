@@ -17,15 +17,18 @@ Formulas (the bulletin footer and ``docs/bulletins.md`` repeat them):
 * *five-way split* of the active items: completed on time, completed late (current deadline),
   open and not yet due, open and overdue, no deadline (FYI transfers need no report); new and
   carried-over items are counted apart.
-* *returns*: 退回重办 count of the active items; *average urging rounds*: mean urge round of the
-  active items.
+* *completion rate* (办结率) = active items finished by ``as_of`` (FYI transfers closed included)
+  ÷ active items.
+* *returns*: 退回重办 of the active items that happened in the period (by the date of each
+  return); *average urging rounds*: mean urge round of the active items.
 * *traffic light* of an open item: red when overdue or reported blocked; yellow when the deadline is
   at most ``yellow_workdays`` working days away or it is reported at risk; green otherwise.
 * *praise*: completed in the period on or before the deadline, never returned; *criticism*: overdue
   by more than ``criticism_overdue_days`` days, an unanswered written urging notice, or returned at
   least ``criticism_returns`` times.
 * *department score* = on-time completions × ``score_on_time`` + late completions × ``score_late``
-  + returns × ``score_return`` (defaults +1, −1, −2).
+  + returns in the period × ``score_return`` (defaults +1, −1, −2).
+* Items whose approval was refused (state ``rejected``) are not counted anywhere.
 """
 
 from __future__ import annotations
@@ -37,10 +40,13 @@ from enum import StrEnum
 
 from bot.domain.calendar import WorkCalendar
 from bot.domain.errors import DomainError
+from bot.domain.lifecycle import State
 
 NO_DEPARTMENT = ""  # the bucket of items whose lead owner belongs to no department
 
 _FINISHED = frozenset({"completed", "archived", "closed"})
+# Proposals the leaders refused: finished, but never counted in any figure.
+EXCLUDED_STATES = frozenset({State.REJECTED.value})
 
 
 class PeriodKind(StrEnum):
@@ -120,7 +126,8 @@ class ItemSnapshot:
     created_at: datetime
     completed_at: datetime | None = None
     confidential: bool = False
-    return_count: int = 0
+    return_count: int = 0  # lifetime 退回重办 count
+    returned_at: tuple[datetime, ...] = ()  # when each return happened (dossier ``returned`` events)
     urge_round: int = 0
     escalated_at: datetime | None = None
     health: str | None = None  # on_track | at_risk | blocked
@@ -170,6 +177,7 @@ class Figures:
     completed: int = 0
     completed_on_time: int = 0  # completed in the period on or before the current deadline
     completed_late: int = 0
+    finished: int = 0  # finished (completed, closed, archived) by the day of the figures
     open: int = 0
     overdue: int = 0
     overdue_days: int = 0
@@ -178,7 +186,7 @@ class Figures:
     due_current_on_time: int = 0
     due_original: int = 0  # 应办结 against the original deadline
     due_original_on_time: int = 0
-    returns: int = 0
+    returns: int = 0  # returns that happened in the period
     urge_rounds: int = 0
     escalated: int = 0
     score: int = 0
@@ -197,10 +205,8 @@ class Figures:
 
     @property
     def completion_rate(self) -> float | None:
-        """办结率 = items finished by ``as_of`` ÷ active items."""
-        finished = self.split_new[Split.ON_TIME] + self.split_new[Split.LATE]
-        finished += self.split_carried[Split.ON_TIME] + self.split_carried[Split.LATE]
-        return finished / self.active if self.active else None
+        """办结率 = items finished by ``as_of`` (no-deadline ones included) ÷ active items."""
+        return self.finished / self.active if self.active else None
 
     @property
     def average_urge_rounds(self) -> float:
@@ -288,17 +294,35 @@ def compute(
     escalated: list[ItemSnapshot] = []
 
     for item in items:
+        if item.state in EXCLUDED_STATES:
+            continue
         created = local_day(item.created_at, tz)
         if created > as_of:
             continue
         done_day = local_day(item.completed_at, tz) if item.completed_at is not None else None
         if done_day is None and item.state in _FINISHED:
             done_day = created  # finished without a stamp (old data): count it as finished at once
-        if done_day is not None and done_day < period.start:
-            continue  # finished before the period: not part of it
         finished = done_day is not None and done_day <= as_of
-        scopes = (total, departments.setdefault(item.department, Figures()))
         due, original = item.current_due, item.original_due
+        due_current = due is not None and period.start <= due <= as_of
+        due_original = original is not None and period.start <= original <= as_of
+        before = done_day is not None and done_day < period.start
+        if before and not (due_current or due_original):
+            continue  # finished before the period: not part of it
+        scopes = (total, departments.setdefault(item.department, Figures()))
+        # 应办结 first: an item due in the period but finished before it began was still due here
+        # (and met its deadline), even though it is not otherwise part of the period.
+        for scope in scopes:
+            if due_current:
+                assert due is not None
+                scope.due_current += 1
+                scope.due_current_on_time += finished and done_day is not None and done_day <= due
+            if due_original:
+                assert original is not None
+                scope.due_original += 1
+                scope.due_original_on_time += finished and done_day is not None and done_day <= original
+        if before:
+            continue  # finished before the period: due above, otherwise not part of it
         is_new = created >= period.start
 
         if due is None:
@@ -313,6 +337,7 @@ def compute(
         on_time_here = completed_here and due is not None and done_day is not None and done_day <= due
         late_here = completed_here and due is not None and done_day is not None and done_day > due
         was_escalated = item.escalated_at is not None and local_day(item.escalated_at, tz) <= as_of
+        returns_here = sum(period.start <= local_day(r, tz) <= as_of for r in item.returned_at)
 
         for scope in scopes:
             scope.active += 1
@@ -322,26 +347,18 @@ def compute(
             scope.completed += completed_here
             scope.completed_on_time += on_time_here
             scope.completed_late += late_here
+            scope.finished += finished
             scope.open += not finished
             scope.overdue += split is Split.OPEN_OVERDUE
             scope.overdue_days += overdue_days
             scope.max_overdue_days = max(scope.max_overdue_days, overdue_days)
-            for deadline, counts in ((due, "current"), (original, "original")):
-                if deadline is not None and period.start <= deadline <= as_of:
-                    punctual = finished and done_day is not None and done_day <= deadline
-                    if counts == "current":
-                        scope.due_current += 1
-                        scope.due_current_on_time += punctual
-                    else:
-                        scope.due_original += 1
-                        scope.due_original_on_time += punctual
-            scope.returns += item.return_count
+            scope.returns += returns_here
             scope.urge_rounds += item.urge_round
             scope.escalated += was_escalated
             scope.score += (
                 on_time_here * config.score_on_time
                 + late_here * config.score_late
-                + item.return_count * config.score_return
+                + returns_here * config.score_return
             )
 
         if not finished:

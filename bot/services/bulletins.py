@@ -4,6 +4,9 @@ Exactly once: the bulletin row (unique kind + period) is inserted in the same tr
 the Slack sends. A second replica, or a restarted process at the same minute, finds the row (or
 waits for the first transaction and then finds it) and queues nothing. The outbox idempotency keys
 are a second fence. After downtime the start-up sweep posts only the latest missed period per kind.
+
+A manual ``/duban bulletin … post`` claims its own row, ``<period>:manual:<local date>`` (once per kind
+and day), so it never takes the scheduled bulletin's plain ``<period>`` row.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import logging
 import os
 import socket
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
 from bot.domain.calendar import WorkCalendar
@@ -25,6 +28,7 @@ from bot.domain.statistics import (
     OfficeLimits,
     Period,
     PeriodKind,
+    StatsConfig,
     compute,
     due_period,
     office_limits,
@@ -33,6 +37,7 @@ from bot.domain.statistics import (
 )
 from bot.services.context import ServiceContext
 from bot.services.people import PeopleService
+from bot.settings import Settings
 from messages import bulletins as render
 from messages.bulletins import BulletinView, DepartmentName
 from messages.charts import bulletin_chart
@@ -47,6 +52,29 @@ TREND_PERIODS = 6
 POSTER_ROLES = (Role.LEADER, Role.SUPERVISOR)
 # The office's own time limits are measured in the monthly and longer bulletins.
 OFFICE_LIMIT_KINDS = frozenset({PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR})
+
+
+def stats_config(settings: Settings) -> StatsConfig:
+    """The score weights and thresholds of the figures, from the settings (DUBAN_SCORE_*, …)."""
+    defaults = StatsConfig()
+    return StatsConfig(
+        yellow_workdays=(
+            defaults.yellow_workdays if settings.yellow_workdays is None else settings.yellow_workdays
+        ),
+        criticism_overdue_days=(
+            defaults.criticism_overdue_days
+            if settings.criticise_overdue_days is None
+            else settings.criticise_overdue_days
+        ),
+        score_on_time=settings.score_on_time,
+        score_late=settings.score_late,
+        score_return=settings.score_return,
+    )
+
+
+def manual_key(period: Period, day: date) -> str:
+    """The bulletin row of a manual post: its own, once per kind and local day."""
+    return f"{period.key}:manual:{day.isoformat()}"
 
 
 @dataclass(slots=True)
@@ -71,6 +99,7 @@ class BulletinService:
         self.ctx = ctx
         self.people = people
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}"
+        self.config = stats_config(ctx.settings)
         self._warned_no_channel = False
 
     # -- schedule -------------------------------------------------------------------------------
@@ -111,7 +140,10 @@ class BulletinService:
         return built.view, actor.has_any(Role.LEADER, Role.SUPERVISOR, Role.ADMIN)
 
     async def post(self, actor_id: str, kind: str) -> PostOutcome:
-        """Publish the current period's bulletin now (still at most once per period)."""
+        """Publish the current period's bulletin now (at most once per kind and day).
+
+        It has its own row, so the scheduled bulletin of the period still goes out after it ends.
+        """
         actor = await self.people.actor(actor_id)
         if not actor.has_any(*POSTER_ROLES):
             raise PermissionDenied("not_allowed", roles=POSTER_ROLES, action="bulletin_post")
@@ -119,14 +151,20 @@ class BulletinService:
         channel = self.ctx.settings.bulletin_channel
         if not channel:
             return PostOutcome(kind, period, posted=False, channel=None)
-        return await self.publish(period, channel=channel, actor_id=actor_id)
+        return await self.publish(
+            period, channel=channel, actor_id=actor_id, key=manual_key(period, self.ctx.today())
+        )
 
     # -- the work ---------------------------------------------------------------------------------
 
-    async def publish(self, period: Period, *, channel: str, actor_id: str | None = None) -> PostOutcome:
+    async def publish(
+        self, period: Period, *, channel: str, actor_id: str | None = None, key: str | None = None
+    ) -> PostOutcome:
+        """Post the bulletin of ``period`` under the row ``key`` (default: the scheduled one)."""
         kind = period.kind.value
+        key = key or period.key
         async with self.ctx.uow() as uow:
-            existing = await uow.reporting.bulletin(kind, period.key)
+            existing = await uow.reporting.bulletin(kind, key)
         if existing is not None:
             return PostOutcome(kind, period, posted=False, channel=channel, already=existing)
         # Figures, text and chart are made outside the claiming transaction (no lock held meanwhile).
@@ -137,27 +175,28 @@ class BulletinService:
         now = self.ctx.now()
         async with self.ctx.uow() as uow:
             claimed = await uow.reporting.claim_bulletin(
-                kind, period.key, claimed_by=actor_id or self.worker_id, channel=channel, now=now
+                kind, key, claimed_by=actor_id or self.worker_id, channel=channel, now=now
             )
             if not claimed:
-                existing = await uow.reporting.bulletin(kind, period.key)
+                existing = await uow.reporting.bulletin(kind, key)
                 return PostOutcome(kind, period, posted=False, channel=channel, already=existing)
-            await self._queue(uow, period, channel, body, chart, now)
+            await self._queue(uow, period, key, channel, body, chart, now)
             content = render.summary_content(built.view) | {"by": actor_id}
-            await uow.reporting.mark_bulletin_queued(kind, period.key, content=content, now=now)
-        log.info("bulletin %s %s queued for %s", kind, period.key, channel)
+            await uow.reporting.mark_bulletin_queued(kind, key, content=content, now=now)
+        log.info("bulletin %s %s queued for %s", kind, key, channel)
         return PostOutcome(kind, period, posted=True, channel=channel)
 
     async def _queue(
         self,
         uow: UnitOfWork,
         period: Period,
+        key: str,
         channel: str,
         body: dict[str, Any],
         chart: bytes | None,
         now: datetime,
     ) -> None:
-        kind, key = period.kind.value, period.key
+        kind = period.kind.value
         await uow.send(
             f"bulletin:{kind}:{key}",
             "chat.postMessage",
@@ -203,7 +242,9 @@ class BulletinService:
             if period.kind in OFFICE_LIMIT_KINDS:
                 since = datetime.combine(period.start, time.min, tzinfo=zone)
                 timelines = await uow.reporting.office_timelines(since)
-        stats: BulletinStats = compute(snapshots, period, today=today, tz=zone, calendar=calendar)
+        stats: BulletinStats = compute(
+            snapshots, period, today=today, tz=zone, calendar=calendar, config=self.config
+        )
         office: OfficeLimits | None = None
         if timelines is not None:
             office = office_limits(timelines, period, today=today, tz=zone, calendar=calendar)

@@ -15,6 +15,7 @@ from bot.domain.statistics import (
     period_containing,
     traffic_light,
 )
+from bot.services.bulletins import stats_config
 from bot.services.context import ServiceContext
 from bot.services.people import PeopleService
 
@@ -65,6 +66,7 @@ class DashboardService:
     def __init__(self, ctx: ServiceContext, people: PeopleService) -> None:
         self.ctx = ctx
         self.people = people
+        self.config = stats_config(ctx.settings)
 
     async def home(self, user_id: str) -> HomeData:
         actor = await self.people.actor(user_id)
@@ -80,7 +82,7 @@ class DashboardService:
                 data.department_names = await uow.reporting.departments()
 
         def entry(item: ItemSnapshot) -> HomeEntry:
-            light, left = traffic_light(item, today, calendar)
+            light, left = traffic_light(item, today, calendar, self.config.yellow_workdays)
             due = item.current_due
             overdue = (today - due).days if due is not None and today > due else 0
             return HomeEntry(item, light, overdue, left)
@@ -113,7 +115,9 @@ class DashboardService:
             )
         if data.is_leader:
             period = period_containing("month", today)
-            data.departments = compute(snapshots, period, today=today, tz=zone, calendar=calendar).departments
+            data.departments = compute(
+                snapshots, period, today=today, tz=zone, calendar=calendar, config=self.config
+            ).departments
             data.awaiting_approval = urgent_first(
                 [entry(s) for s in open_items if s.state == "pending_approval"]
             )

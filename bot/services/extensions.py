@@ -55,58 +55,74 @@ class ExtensionService:
         reason = reason.strip()
         if not reason:
             raise DomainError("missing_value", option="reason", command="extend", field="reason")
-        now = self.ctx.now()
         async with self.ctx.uow() as uow:
             item = await _item(uow, ref, self.ctx.today().year)
-            assert item.id is not None
-            if item.owner(actor_id) is None:
-                raise DomainError("not_owner", number=str(item.number))
-            if not lifecycle.is_open(item):
-                raise DomainError("not_urgeable", number=str(item.number), state=item.state)
-            if new_due <= item.current_due:
-                raise DomainError(
-                    "extension_not_later",
-                    date=new_due.isoformat(),
-                    current=item.current_due.isoformat(),
-                    field="new_date",
-                )
-            if await uow.urging.pending_extensions(item.id):
-                raise DomainError("extension_pending", number=str(item.number))
-            request = ExtensionRequest(None, item.id, actor_id, new_due, reason, now)
-            stored = await uow.urging.add_extension(request, request_key=request_key)
-            if stored is None:
-                [existing] = (await uow.urging.pending_extensions(item.id)) or [request]
-                return ExtensionResult(item, existing, created=False)
-            assert stored.id is not None
-            await uow.urging.answer_open(item.id, actor_id, answer="extension", now=now)
-            await uow.events.append(
-                item.id,
-                ItemEvent(
-                    EventKind.EXTENSION_REQUESTED,
-                    now,
-                    actor_id,
-                    {
-                        "request": stored.id,
-                        "from": item.current_due.isoformat(),
-                        "to": new_due.isoformat(),
-                        "reason": reason,
-                    },
-                ),
+            result = await self.request_in(uow, actor_id, item, new_due, reason, request_key=request_key)
+        return result
+
+    async def request_in(
+        self,
+        uow: UnitOfWork,
+        actor_id: str,
+        item: Item,
+        new_due: date,
+        reason: str,
+        *,
+        request_key: str | None,
+        owners_only: bool = True,
+    ) -> ExtensionResult:
+        """The request inside the caller's transaction (the written notice's answer uses it too, for the
+        department head it was sent to, who is not always an owner)."""
+        now = self.ctx.now()
+        assert item.id is not None
+        if owners_only and item.owner(actor_id) is None:
+            raise DomainError("not_owner", number=str(item.number))
+        if not lifecycle.is_open(item):
+            raise DomainError("not_urgeable", number=str(item.number), state=item.state)
+        if new_due <= item.current_due:
+            raise DomainError(
+                "extension_not_later",
+                date=new_due.isoformat(),
+                current=item.current_due.isoformat(),
+                field="new_date",
             )
-            for user_id in await uow.people.users_with_role(Role.SUPERVISOR):
-                reader = await self._reader(uow, user_id)
-                body = urge_messages.extension_for_office(
-                    reader, item, stored.id, requester=actor_id, new=new_due, reason=reason
-                )
-                await uow.send(
-                    f"extension:{stored.id}:{user_id}",
-                    "chat.postMessage",
-                    {"channel": user_id, **body},
-                    now=now,
-                    item_id=item.id,
-                    purpose="extension",
-                    recipient_id=user_id,
-                )
+        if await uow.urging.pending_extensions(item.id):
+            raise DomainError("extension_pending", number=str(item.number))
+        request = ExtensionRequest(None, item.id, actor_id, new_due, reason, now)
+        stored = await uow.urging.add_extension(request, request_key=request_key)
+        if stored is None:
+            [existing] = (await uow.urging.pending_extensions(item.id)) or [request]
+            return ExtensionResult(item, existing, created=False)
+        assert stored.id is not None
+        await uow.urging.answer_open(item.id, actor_id, answer="extension", now=now)
+        await uow.events.append(
+            item.id,
+            ItemEvent(
+                EventKind.EXTENSION_REQUESTED,
+                now,
+                actor_id,
+                {
+                    "request": stored.id,
+                    "from": item.current_due.isoformat(),
+                    "to": new_due.isoformat(),
+                    "reason": reason,
+                },
+            ),
+        )
+        for user_id in await uow.people.users_with_role(Role.SUPERVISOR):
+            reader = await self._reader(uow, user_id)
+            body = urge_messages.extension_for_office(
+                reader, item, stored.id, requester=actor_id, new=new_due, reason=reason
+            )
+            await uow.send(
+                f"extension:{stored.id}:{user_id}",
+                "chat.postMessage",
+                {"channel": user_id, **body},
+                now=now,
+                item_id=item.id,
+                purpose="extension",
+                recipient_id=user_id,
+            )
         return ExtensionResult(item, stored)
 
     async def decide(
@@ -124,6 +140,8 @@ class ExtensionService:
             assert item is not None and item.id is not None
             if request.requester_id == actor_id:
                 raise PermissionDenied("own_extension")
+            if not lifecycle.is_open(item):
+                raise DomainError("not_urgeable", number=str(item.number), state=item.state)
             if request.status != "pending":
                 reader = await self._reader(uow, actor_id)
                 raise DomainError(
@@ -164,6 +182,8 @@ class ExtensionService:
         async with self.ctx.uow() as uow:
             item = await _item(uow, item_id, self.ctx.today().year)
             assert item.id is not None
+            if not lifecycle.is_open(item):
+                raise DomainError("not_urgeable", number=str(item.number), state=item.state)
             if new_due <= max(item.current_due, self.ctx.today()):
                 raise DomainError(
                     "extension_not_later",

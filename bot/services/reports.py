@@ -213,6 +213,8 @@ class ReportService:
             item = await uow.items.get(parent[0], for_update=True)
             if item is None or item.id is None or item.owner(user_id) is None:
                 return False
+            if item.state == State.ARCHIVED.value:
+                return False  # an archived dossier is closed: nothing more is added to it
             key = f"event:{event_id}"
             if await uow.reports.report_by_key(key):
                 return False
@@ -250,6 +252,12 @@ class ReportService:
         today, now = self.ctx.today(), self.ctx.now()
         flagged = 0
         async with self.ctx.uow() as uow:
+            # Office reminders obey the same rule as urging: working hours of working days only.
+            calendar = (await self.ctx.calendar(uow)).with_guessing()
+            local = self.ctx.local_now()
+            settings = self.ctx.settings
+            if not calendar.is_working_time(local, settings.work_start, settings.work_end):
+                return 0
             waiting = await uow.reports.waiting_for_review(due_before=today)
             if not waiting:
                 return 0

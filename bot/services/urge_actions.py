@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.domain.errors import DomainError, NotFound, PermissionDenied
 from bot.domain.events import EventKind, ItemEvent
-from bot.domain.items import Item, ItemRef, Role
+from bot.domain.items import Item, ItemRef, Role, overdue_days
 from bot.domain.lifecycle import OWNER_WORKING_STATES, State
 from bot.domain.records import UrgeRecord
 from bot.domain.urging import Answer, Rung
@@ -18,7 +19,7 @@ from bot.services.people import PeopleService
 from messages import urging as urge_messages
 from messages.i18n import t
 from messages.replies import plain_reply
-from messages.text import escape, mention
+from messages.text import mention
 from storage.uow import UnitOfWork
 
 OVERSEERS = (Role.LEADER, Role.SUPERVISOR)
@@ -45,41 +46,49 @@ class UrgeActionService:
         self.policy = ctx.urge_policy()
 
     async def answer(self, actor_id: str, record_id: int, answer: Answer, note: str = "") -> AnswerResult:
-        now = self.ctx.now()
         async with self.ctx.uow() as uow:
-            record = await uow.urging.get(record_id, for_update=True)
-            if record is None:
-                raise NotFound("item_not_found", ref=str(record_id))
-            item = await uow.items.get(record.item_id, for_update=True)
-            assert item is not None and item.id is not None
-            if record.recipient_id != actor_id:
-                raise PermissionDenied("not_recipient")
-            if record.answered:
-                return AnswerResult(item, record, already=True)
-            record.answer, record.answer_note = answer.value, note
-            record.answered_at, record.answered_by = now, actor_id
-            if record.sent_at is not None:
-                record.latency_seconds = int((now - record.sent_at).total_seconds())
-            await uow.urging.save_answer(record)
-            if answer.value in ("on_track", "at_risk", "blocked"):
-                item.health = answer.value
-            if answer is Answer.SNOOZED:
-                until = now + timedelta(hours=self.policy.max_snooze_hours)
-                item.urge_plan = {**item.urge_plan, "snoozed_until": until.isoformat()}
-                item.next_urge_at = now  # re-plan on the next sweep
-            await uow.items.save(item, now=now)
-            await uow.events.append(
-                item.id,
-                ItemEvent(
-                    EventKind.URGE_ANSWERED,
-                    now,
-                    actor_id,
-                    {"rung": record.rung, "round": record.round, "answer": answer.value, "note": note},
-                ),
-            )
-            await self._restamp(uow, item, record, now)
-            if answer is Answer.BLOCKED:
-                await self._alert_blocked(uow, item, actor_id, now)
+            return await self._answer_in(uow, actor_id, record_id, answer, note)
+
+    async def _answer_in(
+        self, uow: UnitOfWork, actor_id: str, record_id: int, answer: Answer, note: str
+    ) -> AnswerResult:
+        now = self.ctx.now()
+        record = await uow.urging.get(record_id, for_update=True)
+        if record is None:
+            raise NotFound("item_not_found", ref=str(record_id))
+        item = await uow.items.get(record.item_id, for_update=True)
+        assert item is not None and item.id is not None
+        if record.recipient_id != actor_id:
+            raise PermissionDenied("not_recipient")
+        if record.answered:
+            return AnswerResult(item, record, already=True)
+        record.answer, record.answer_note = answer.value, note
+        record.answered_at, record.answered_by = now, actor_id
+        if record.sent_at is not None:
+            record.latency_seconds = int((now - record.sent_at).total_seconds())
+        await uow.urging.save_answer(record)
+        if answer is Answer.NOTICE_ANSWERED:
+            # Any copy of the written notice this person got (re-sent or repeated) is answered now.
+            await uow.urging.answer_open_notices(item.id, actor_id, now=now)
+        if answer.value in ("on_track", "at_risk", "blocked"):
+            item.health = answer.value
+        if answer is Answer.SNOOZED:
+            until = now + timedelta(hours=self.policy.max_snooze_hours)
+            item.urge_plan = {**item.urge_plan, "snoozed_until": until.isoformat()}
+            item.next_urge_at = now  # re-plan on the next sweep
+        await uow.items.save(item, now=now)
+        await uow.events.append(
+            item.id,
+            ItemEvent(
+                EventKind.URGE_ANSWERED,
+                now,
+                actor_id,
+                {"rung": record.rung, "round": record.round, "answer": answer.value, "note": note},
+            ),
+        )
+        await self._restamp(uow, item, record, now)
+        if answer is Answer.BLOCKED:
+            await self._alert_blocked(uow, item, actor_id, now)
         return AnswerResult(item, record)
 
     async def _restamp(self, uow: UnitOfWork, item: Item, record: UrgeRecord, now: datetime) -> None:
@@ -89,9 +98,13 @@ class UrgeActionService:
         if ref is None:
             return
         reader = await self.people.stored_reader(uow, record.answered_by or "")
-        base = urge_messages.checkin(item, reader, record, days_left=None)
-        if record.rung == Rung.NOTICE.value:
-            base = urge_messages.written_notice(item, reader, record, overdue_days=0)
+        base = urge_messages.for_record(
+            item,
+            reader,
+            record,
+            overdue_days=overdue_days(item, self.ctx.today()),
+            by=await self._name(uow, record.actor_id),
+        )
         body = urge_messages.answered(base, reader, record)
         channel, ts = ref
         await uow.send(
@@ -111,7 +124,7 @@ class UrgeActionService:
                 "urge_reply.blocked_alert",
                 who=mention(owner_id),
                 number=str(item.number),
-                title=escape(item.title),
+                title=item.title,
             )
             await uow.send(
                 f"blocked:{item.id}:{now.isoformat()}:{user_id}",
@@ -126,16 +139,19 @@ class UrgeActionService:
     async def answer_notice(
         self, actor_id: str, record_id: int, *, reason: str, progress: str, new_date: date, request_key: str
     ) -> tuple[AnswerResult, bool]:
-        """The written notice's form: stored as the answer; a later date becomes an extension request."""
+        """The written notice's form, in one transaction: the answer, and a later date becomes an
+        extension request (so a refused request leaves no half-saved answer behind)."""
         note = f"{reason}\n---\n{progress}"
-        result = await self.answer(actor_id, record_id, Answer.NOTICE_ANSWERED, note)
-        if result.already:
-            return result, False
-        assert result.item.id is not None
-        requested = False
-        if new_date > result.item.current_due:
-            await self.extensions.request(actor_id, result.item.id, new_date, reason, request_key=request_key)
-            requested = True
+        async with self.ctx.uow() as uow:
+            result = await self._answer_in(uow, actor_id, record_id, Answer.NOTICE_ANSWERED, note)
+            if result.already:
+                return result, False
+            requested = False
+            if new_date > result.item.current_due:
+                await self.extensions.request_in(
+                    uow, actor_id, result.item, new_date, reason, request_key=request_key, owners_only=False
+                )
+                requested = True
         return result, requested
 
     async def manual(self, actor_id: str, ref: ItemRef | int, note: str | None) -> UrgeResult:
@@ -157,7 +173,7 @@ class UrgeActionService:
                         "urge_too_soon",
                         number=str(item.number),
                         minutes=int((now - manual[-1].created_at).total_seconds() // 60),
-                        at=self._local(wait_until),
+                        at=self._local(wait_until, actor.tz),
                     )
             lead = item.lead.user_id
             record = await self._record(
@@ -189,17 +205,27 @@ class UrgeActionService:
                         "silent_too_soon",
                         number=str(item.number),
                         minutes=self.policy.silent_reurge_minutes,
-                        at=self._local(wait_until),
+                        at=self._local(wait_until, actor.tz),
                     )
             latest = latest_round(await uow.urging.for_item(item.id))
             silent = [r.recipient_id for r in latest if not r.answered and r.recipient_id]
             count = int(item.urge_plan.get("silent_count", 0)) + 1
+            original = latest[0] if latest else None
             for user_id in silent:
+                assert original is not None
+                # The same kind of urging again (a notice stays a notice), marked as re-sent by a person.
+                rung = Rung.REPEAT if original.rung == Rung.CHECKIN.value else Rung(original.rung)
                 record = await self._record(
-                    uow, item, Rung.REPEAT, latest[0].round, user_id, now, actor_id, ""
+                    uow, item, rung, original.round, user_id, now, actor_id, original.note
                 )
                 reader = await self.people.stored_reader(uow, user_id)
-                body = urge_messages.checkin(item, reader, record, days_left=None, repeat=True)
+                body = urge_messages.for_record(
+                    item,
+                    reader,
+                    record,
+                    overdue_days=overdue_days(item, self.ctx.today()),
+                    by=await self._name(uow, original.actor_id),
+                )
                 await self._deliver(uow, item, record, body, now)
             if silent:
                 item.urge_plan = {**item.urge_plan, "silent_at": now.isoformat(), "silent_count": count}
@@ -220,8 +246,10 @@ class UrgeActionService:
         answered_by: str,
         summary: str,
         promised: date | None,
+        request_key: str | None = None,
     ) -> UrgeResult:
-        """电话记录: a phone urging, recorded like the regulations ask; it counts as an urging round."""
+        """电话记录: a phone urging, recorded like the regulations ask; it counts as an urging round.
+        ``request_key`` (the form's view id) makes a double submit one record."""
         actor = await self.people.actor(actor_id)
         if not actor.has_any(*OVERSEERS):
             raise PermissionDenied("not_allowed", roles=OVERSEERS, action="urge")
@@ -236,7 +264,7 @@ class UrgeActionService:
                     item_id=item.id,
                     rung=Rung.CALL.value,
                     round=len(calls) + 1,
-                    idem_key=f"{item.id}:call:{len(calls) + 1}:{now.isoformat()}",
+                    idem_key=f"{item.id}:call:{request_key or now.isoformat()}",
                     recipient_id=callee_id,
                     sent_at=called_at,
                     created_at=now,
@@ -252,7 +280,8 @@ class UrgeActionService:
                     },
                 )
             )
-            assert record is not None
+            if record is None:
+                return UrgeResult(item, [callee_id])  # the same form submitted twice: logged once
             await self._count(
                 uow, item, Rung.CALL, [callee_id], now, actor_id, summary, event=EventKind.CALL_LOGGED
             )
@@ -268,6 +297,12 @@ class UrgeActionService:
             item = await self._item(uow, item_id)
             assert item.id is not None
             owners = [o.user_id for o in item.owners]
+            # One coordination per escalation: a second click (or a second leader) changes nothing.
+            occasion = (item.escalated_at or item.created_at).isoformat()
+            if item.urge_plan.get("coordination_for") == occasion:
+                return UrgeResult(item, [])
+            item.urge_plan = {**item.urge_plan, "coordination_for": occasion}
+            await uow.items.save(item, now=now)
             for user_id in owners:
                 reader = await self.people.stored_reader(uow, user_id)
                 text = t(
@@ -275,10 +310,10 @@ class UrgeActionService:
                     "urge_reply.coordination_called",
                     who=mention(actor_id),
                     number=str(item.number),
-                    title=escape(item.title),
+                    title=item.title,
                 )
                 await uow.send(
-                    f"coordination:{item.id}:{now.isoformat()}:{user_id}",
+                    f"coordination:{item.id}:{occasion}:{user_id}",
                     "chat.postMessage",
                     {"channel": user_id, **plain_reply(text)},
                     now=now,
@@ -380,8 +415,16 @@ class UrgeActionService:
             ),
         )
 
-    def _local(self, instant: datetime) -> str:
-        return instant.astimezone(self.ctx.settings.zone).strftime("%H:%M")
+    async def _name(self, uow: UnitOfWork, user_id: str | None) -> str:
+        if not user_id:
+            return ""
+        stored = await uow.people.get(user_id)
+        return stored[0].name if stored else user_id
+
+    def _local(self, instant: datetime, tz: str | None) -> str:
+        """A time as the person reading the refusal sees it (their Slack timezone)."""
+        zone = ZoneInfo(tz) if tz else self.ctx.settings.zone
+        return instant.astimezone(zone).strftime("%H:%M")
 
 
 def latest_round(records: list[UrgeRecord]) -> list[UrgeRecord]:

@@ -10,7 +10,7 @@ date): whatever happens — a crash, a restart, a second replica — one urging 
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.domain import lifecycle
 from bot.domain.calendar import UnknownCalendarYear, WorkCalendar
@@ -42,6 +42,7 @@ from storage.uow import UnitOfWork
 log = logging.getLogger("duban.urging")
 AUTOMATIC = frozenset({Rung.CHECKIN, Rung.REPEAT, Rung.DUE, Rung.NOTICE, Rung.ESCALATION})
 URGED_STATES = sorted(s.value for s in OWNER_WORKING_STATES)
+RETRY_BROKEN_ITEM = timedelta(minutes=15)
 SWEEP_LIMIT = 500  # items per sweep; the rest waits for the next beat (they stay due)
 
 
@@ -58,11 +59,20 @@ class UrgingService:
         sent = 0
         for _ in range(SWEEP_LIMIT):
             now = self.ctx.now()
-            async with self.ctx.uow() as uow:
-                item_id = await uow.urging.claim_due_item(now, URGED_STATES)
+            item_id: int | None = None
+            try:
+                async with self.ctx.uow() as uow:
+                    item_id = await uow.urging.claim_due_item(now, URGED_STATES)
+                    if item_id is None:
+                        break
+                    sent += await self._urge_one(uow, item_id, now)
+            except Exception:
                 if item_id is None:
-                    break
-                sent += await self._urge_one(uow, item_id, now)
+                    raise
+                # One broken item must not stall everyone else's urging: log it, look again later.
+                log.exception("urging item %s failed; retrying in %s", item_id, RETRY_BROKEN_ITEM)
+                async with self.ctx.uow() as uow:
+                    await uow.urging.postpone(item_id, now + RETRY_BROKEN_ITEM)
         return sent
 
     async def _urge_one(self, uow: UnitOfWork, item_id: int, now: datetime) -> int:
@@ -256,9 +266,10 @@ class UrgingService:
             ids = list(dict.fromkeys([*leaders, *await uow.people.users_with_role(Role.SUPERVISOR)]))
         people = []
         for user_id in ids:
+            # A deactivated person is still urged: Slack refuses, the outbox records the permanent
+            # failure in the dossier and tells the office, and the ladder goes on to escalation.
             stored = await uow.people.get(user_id)
-            if stored and not stored[0].deleted:
-                people.append(stored[0])
+            people.append(stored[0] if stored else Person(user_id=user_id, name=user_id, locale=""))
         return people
 
     async def _webhook(self, uow: UnitOfWork, item: Item, planned: PlannedUrge, now: datetime) -> None:

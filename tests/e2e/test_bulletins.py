@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import struct
+from dataclasses import replace
 
 from sqlalchemy import func, select
 
@@ -108,3 +109,131 @@ async def test_preview_is_private_and_post_is_once_per_period(world: World) -> N
     again = await world.command("U0DEPUTY", "bulletin week post")
     assert "already posted" in again.text
     assert len(_bulletins(world)) == 1 and await _bulletin_rows(world) == 1
+
+
+# -- manual posts have their own row ------------------------------------------------------------
+
+
+async def _keys(world: World) -> set[str]:
+    return {r.period_key for r in await world.rows(select(BulletinRow))}
+
+
+async def test_a_manual_post_does_not_take_the_scheduled_bulletin_of_its_period(world: World) -> None:
+    await _activity(world)
+    posted = await world.command("U0SUPER", "通报 周 发布")  # Thursday 26 November, week 48
+    assert "已发布到" in posted.text
+    again = await world.command("U0DEPUTY", "bulletin week post")  # once per kind and day
+    assert "already posted" in again.text
+    assert len(_bulletins(world)) == 1
+    world.advance(days=1)  # Friday: another day, another manual post
+    assert "已发布到" in (await world.command("U0SUPER", "通报 周 发布")).text
+    assert len(_bulletins(world)) == 2
+
+    world.advance(days=2, hours=23)  # Monday 30 November, 09:00: week 48's scheduled bulletin
+    await world.tick()
+    await world.deliver()
+    assert len(_bulletins(world)) == 3
+    assert await _keys(world) == {
+        "2026-W48:manual:2026-11-26",
+        "2026-W48:manual:2026-11-27",
+        "2026-W48",
+    }
+    scheduled = await world.scalar(select(BulletinRow).where(BulletinRow.period_key == "2026-W48"))
+    assert scheduled.status == "queued" and scheduled.content["by"] is None
+    assert "2026年第48周" in _bulletins(world)[-1].all_text()
+
+
+async def test_the_scheduled_bulletin_first_then_manual_posts(world: World) -> None:
+    await _activity(world)
+    world.advance(days=3, hours=23)  # Monday 30 November, 09:00
+    await world.tick()
+    await world.deliver()
+    assert await _keys(world) == {"2026-W48"} and len(_bulletins(world)) == 1
+
+    # The same day, by hand: week 49 and November (both still running) go out, once each.
+    assert "posted" in (await world.command("U0DEPUTY", "bulletin week post")).text
+    assert "posted" in (await world.command("U0DEPUTY", "bulletin month post")).text
+    assert "already posted" in (await world.command("U0DEPUTY", "bulletin month post")).text
+    assert len(_bulletins(world)) == 3
+
+    # November's scheduled bulletin still goes out on its first working day of December.
+    world.advance(days=1)
+    await world.tick()
+    await world.deliver()
+    assert await _keys(world) == {
+        "2026-W48",
+        "2026-W49:manual:2026-11-30",
+        "2026-11:manual:2026-11-30",
+        "2026-11",
+    }
+    assert len(_bulletins(world)) == 4
+
+
+# -- returns count once, in the period they happened; the score weights come from the settings ----
+
+
+async def _final_report_and_return(world: World) -> None:
+    from tests.e2e.test_reports import FINAL, report, review
+
+    await world.command("U0LEADER", "assign <@U0HEADA> 修订防汛应急预案 due 12-15")
+    await report(world, "U0HEADA", FINAL)
+    returned = {"decision": "return", "reasons": "数据不全", "new_due": "2026-12-20"}
+    assert await review(world, "U0SUPER", "1", returned) == {}  # Thursday 26 November, week 48
+
+
+async def test_a_return_costs_its_points_once_in_the_period_it_happened(world: World) -> None:
+    await _final_report_and_return(world)
+    world.advance(days=3, hours=23)  # Monday 30 November, 09:00: week 48
+    await world.tick()
+    world.advance(days=7)  # Monday 7 December, 09:00: week 49 (and November, on the 1st)
+    await world.tick()
+    rows = {r.period_key: r.content for r in await world.rows(select(BulletinRow))}
+    assert set(rows) == {"2026-W48", "2026-W49", "2026-11"}
+    assert (rows["2026-W48"]["returns"], rows["2026-W48"]["score"]) == (1, -2)
+    assert (rows["2026-11"]["returns"], rows["2026-11"]["score"]) == (1, -2)
+    assert (rows["2026-W49"]["returns"], rows["2026-W49"]["score"]) == (0, 0)  # not again
+
+
+async def test_a_changed_score_weight_changes_the_bulletin_and_home_scores(world: World) -> None:
+    await _final_report_and_return(world)
+    settings = replace(
+        e2e_settings(world.runtime.settings.database_url, world.slack.api_url), score_return=-5
+    )
+    other = await build_runtime(settings, clock=world.clock, migrate=False)
+    try:
+        outcome = await other.services.records.bulletins.post("U0SUPER", "week")
+        assert outcome.posted
+        home = await other.services.records.dashboard.home("U0LEADER")
+        assert sum(f.score for f in home.departments.values()) == -5
+        default_home = await world.runtime.services.records.dashboard.home("U0LEADER")
+        assert sum(f.score for f in default_home.departments.values()) == -2
+    finally:
+        await other.close()
+    row = await world.scalar(select(BulletinRow))
+    assert (row.content["returns"], row.content["score"]) == (1, -5)
+
+
+# -- the office's time limits -------------------------------------------------------------------
+
+
+async def test_a_co_owners_final_report_is_not_waiting_for_review(world: World) -> None:
+    from tests.e2e.test_reports import FINAL, report
+
+    await world.command("U0LEADER", "assign <@U0HEADA> <@U0STAFFA> 修订防汛应急预案 due 12-15")
+    await report(world, "U0STAFFA", FINAL)  # the co-owner's part: it goes to the lead, not the office
+    world.advance(days=4)  # Monday 30 November: Friday's review limit has passed
+    view, _ = await world.runtime.services.records.bulletins.preview("U0SUPER", "month")
+    assert view.office is not None
+    assert (view.office.reviews_checked, view.office.reviews_waiting_late) == (0, 0)
+
+
+async def test_only_the_leads_final_report_waits_for_review(world: World) -> None:
+    from tests.e2e.test_reports import FINAL, report
+
+    await world.command("U0LEADER", "assign <@U0HEADA> <@U0STAFFA> 修订防汛应急预案 due 12-15")
+    await report(world, "U0STAFFA", FINAL)
+    await report(world, "U0HEADA", FINAL, world.slack.dm("U0HEADA")[0])  # this one waits for the office
+    world.advance(days=4)  # Monday 30 November: the review was due on Friday
+    view, _ = await world.runtime.services.records.bulletins.preview("U0SUPER", "month")
+    assert view.office is not None
+    assert (view.office.reviews_checked, view.office.reviews_waiting_late) == (0, 1)

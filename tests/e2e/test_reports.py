@@ -171,6 +171,12 @@ async def test_a_thread_reply_is_one_note_despite_a_retried_event(world: World) 
     await world.deliver()
     assert await count(world, ReportRow, item) == 1
 
+    # A reply also sent to the channel ("thread_broadcast") is still a reply in the thread.
+    broadcast = {**event, "subtype": "thread_broadcast", "ts": "1.3", "text": "补充：附件已上传"}
+    await world.slack.send_event(broadcast, event_id="Ev0NOTE2")
+    await world.deliver()
+    assert await count(world, ReportRow, item) == 2
+
 
 # -- 反馈 → 审核 → 退回重办 → 办结 → 批示 ----------------------------------------------------------
 
@@ -318,10 +324,10 @@ async def test_proposals_go_to_the_leaders_who_approve_change_or_reject(world: W
     assert await world.events("DB-2026-0001") == ["registered", "state_changed", "state_changed", "issued"]
     assert len(world.slack.dm("U0HEADA")) == 1
 
-    # Rejected: back to registered, the supervisor is told, nobody gets a notice.
+    # Rejected: the proposal ends there (a terminal state), the supervisor is told, nobody gets a notice.
     await world.command("U0SUPER", "assign <@U0HEADB> 第二项 due 12-16 source meeting")
     await world.click("U0DEPUTY", dm_with(world, "U0DEPUTY", PROPOSAL_REJECT), PROPOSAL_REJECT)
-    assert (await world.item("DB-2026-0002")).state == "registered"
+    assert (await world.item("DB-2026-0002")).state == "rejected"
     assert "不同意" in last_dm(world, "U0SUPER").all_text() and world.slack.dm("U0HEADB") == []
 
     # Changed: another lead and deadline, then issued.
@@ -415,7 +421,13 @@ async def test_a_report_waiting_past_the_review_limit_is_flagged_once_a_day(worl
     await world.tick()
     sends = await world.outbox()
     assert overdue_sends() == []
-    world.advance(days=3)  # Monday
+    world.advance(days=1)  # Saturday 10:00: late, but nobody is pinged at the weekend
+    await world.tick()
+    world.clock.set(world.clock.now().replace(day=29, hour=17))  # Monday 01:00 in Shanghai: not at night
+    await world.tick()
+    sends = await world.outbox()
+    assert overdue_sends() == []
+    world.clock.set(world.clock.now().replace(day=30, hour=2))  # Monday 10:00
     await world.tick()
     await world.tick()
     sends = await world.outbox()

@@ -238,14 +238,27 @@ async def test_urge_the_silent_ones_again(world: World) -> None:
     await world.deliver()
     card = await world.command("U0SUPER", "查看 1")
     assert "尚未答复" in card.message.all_text()
-    lead_before, head_before = (len(with_text(world, u, "请尽快答复")) for u in ("U0STAFFA", "U0HEADA"))
+    lead_before, head_before = (len(with_text(world, u, "催办通知")) for u in ("U0STAFFA", "U0HEADA"))
     await world.click("U0SUPER", card.message, msg.SILENT)
     assert "U0STAFFA" in world.slack.ephemerals("U0SUPER")[-1].all_text()
-    assert len(with_text(world, "U0STAFFA", "请尽快答复")) == lead_before + 1
-    assert len(with_text(world, "U0HEADA", "请尽快答复")) == head_before
-    card = await world.command("U0SUPER", "查看 1")
-    await world.click("U0SUPER", card.message, msg.SILENT)
+    # The silent one gets the written notice again (not a routine check-in); the head is left alone.
+    assert len(with_text(world, "U0STAFFA", "催办通知")) == lead_before + 1
+    assert len(with_text(world, "U0HEADA", "催办通知")) == head_before
+    again = await world.command("U0SUPER", "查看 1")
+    await world.click("U0SUPER", again.message, msg.SILENT)
     assert "分钟内已催办过" in world.slack.ephemerals("U0SUPER")[-1].all_text()
+    # Answering the re-sent notice answers the notice: no escalation follows.
+    resent = with_text(world, "U0STAFFA", "催办通知")[-1]
+    await world.click("U0STAFFA", resent, msg.NOTICE_ANSWER)
+    view = world.slack.open_view("U0STAFFA")
+    await world.slack.submit(
+        "U0STAFFA", view, {"reason": "材料不全", "progress": "补充中", "new_date": "2026-12-16"}
+    )
+    await world.deliver()
+    world.advance(days=4)
+    await world.tick()
+    await world.deliver()
+    assert not with_text(world, "U0LEADER", "升级督办")
 
 
 async def test_snooze_postpones_checkins_boundedly(world: World) -> None:
@@ -376,3 +389,100 @@ async def test_an_extension_request_answers_the_waiting_checkin(world: World) ->
     await world.command("U0STAFFA", "延期 1 2026-12-31 等待省厅批复")
     [record] = [r for r in await records(world) if r.rung == "checkin"]
     assert (record.answer, record.answered_by) == ("extension", "U0STAFFA")
+
+
+async def test_a_deactivated_lead_is_still_chased_to_escalation_and_the_office_is_told(world: World) -> None:
+    from sqlalchemy import update
+
+    from storage.models import ItemEventRow, UserRow
+
+    await world.command("U0LEADER", "assign <@U0HEADB> Left the company due 2026-12-15")
+    async with world.runtime.sessions.begin() as session:
+        await session.execute(update(UserRow).where(UserRow.user_id == "U0HEADB").values(deleted=True))
+    world.slack.state.users["U0HEADB"].deleted = True
+    await world.run_until(lambda: bool(with_text(world, "U0LEADER", "升级督办")), step=timedelta(hours=6))
+    item = await world.item("DB-2026-0001")
+    failures = await world.rows(
+        select(ItemEventRow).where(ItemEventRow.item_id == item.id, ItemEventRow.kind == "delivery_failed")
+    )
+    assert failures and "user_disabled" in str(failures[0].payload)
+    assert with_text(world, "U0SUPER", "user_disabled")
+
+
+async def test_a_pending_extension_makes_the_notice_answer_a_field_error_and_saves_nothing(
+    world: World,
+) -> None:
+    await assign_overdue_candidate(world)
+    await world.command("U0STAFFA", "延期 1 2026-12-20 先申请延期")
+    await world.run_until(lambda: bool(with_text(world, "U0STAFFA", "催办通知")))
+    [notice] = with_text(world, "U0STAFFA", "催办通知")
+    await world.click("U0STAFFA", notice, msg.NOTICE_ANSWER)
+    view = world.slack.open_view("U0STAFFA")
+    await world.slack.submit(
+        "U0STAFFA", view, {"reason": "原因", "progress": "进展", "new_date": "2026-12-31"}
+    )
+    assert "new_date" in world.slack.last_view_errors("U0STAFFA") or world.slack.last_view_errors("U0STAFFA")
+    [record] = [r for r in await records(world) if r.rung == "notice" and r.recipient_id == "U0STAFFA"]
+    assert record.answered_at is None
+
+
+async def test_the_department_head_may_answer_the_notice_with_a_new_date(world: World) -> None:
+    await assign_overdue_candidate(world)
+    await world.run_until(lambda: bool(with_text(world, "U0HEADA", "催办通知")))
+    [notice] = with_text(world, "U0HEADA", "催办通知")
+    await world.click("U0HEADA", notice, msg.NOTICE_ANSWER)
+    view = world.slack.open_view("U0HEADA")
+    await world.slack.submit(
+        "U0HEADA", view, {"reason": "人手不足", "progress": "过半", "new_date": "2026-12-22"}
+    )
+    await world.deliver()
+    [request] = await world.rows(select(ExtensionRequestRow))
+    assert (request.requester_id, request.requested_due.isoformat()) == ("U0HEADA", "2026-12-22")
+
+
+async def test_blocked_alert_escapes_the_title_once(world: World) -> None:
+    await world.command("U0SUPER", "assign <@U0HEADA> R&D <plan> review due 2026-12-15")
+    await world.run_until(lambda: bool(with_text(world, "U0HEADA", "电话催办")))
+    [checkin] = with_text(world, "U0HEADA", "电话催办")
+    blocked = next(b for b in checkin.buttons() if b.value and b.value.endswith(":blocked"))
+    await world.slack.click("U0HEADA", checkin, msg.ANSWER, button_value=blocked.value)
+    await world.deliver()
+    [alert] = [m for m in world.slack.dm("U0SUPER") if "受阻" in m.text]
+    assert "R&amp;D &lt;plan&gt;" in alert.text and "&amp;amp;" not in alert.text
+
+
+async def test_coordination_and_call_log_are_idempotent(world: World) -> None:
+    await assign_overdue_candidate(world)
+    await world.run_until(lambda: bool(with_text(world, "U0LEADER", "升级督办")))
+    [escalation] = with_text(world, "U0LEADER", "升级督办")
+    await world.click("U0LEADER", escalation, msg.COORDINATE)
+    await world.click("U0LEADER", escalation, msg.COORDINATE)
+    assert len(with_text(world, "U0STAFFA", "协调会")) == 1
+    assert "无需重复" in world.slack.ephemerals("U0LEADER")[-1].all_text()
+
+    await world.command("U0SUPER", "电话 1")
+    view = world.slack.open_view("U0SUPER")
+    values = {
+        "callee": "U0STAFFA",
+        "call_date": "2026-12-18",
+        "call_time": "10:00",
+        "answered_by": "本人",
+        "summary": "已催",
+    }
+    await world.slack.submit("U0SUPER", view, values)
+    from bot.emulator import payloads
+    from bot.emulator.transport import FORM, interactive_body
+
+    again = payloads.view_submission(
+        world.slack.state, user=world.slack.user("U0SUPER"), view=view, trigger_id="9.9.9", token="t"
+    )
+    await world.slack.post_signed(interactive_body(again), FORM)
+    assert len([r for r in await records(world) if r.rung == "call"]) == 1
+
+
+async def test_refusal_times_are_in_the_readers_timezone(world: World) -> None:
+    await world.command("U0LEADER", "assign <@U0HEADA> Check the budget due 12-20")
+    await world.command("U0SUPER2", "urge 1")
+    refused = await world.command("U0SUPER2", "urge 1")
+    # 02:00 UTC + 60 minutes is 03:00 in London (not 11:00 as in Shanghai).
+    assert "after 03:00" in refused.text

@@ -48,6 +48,9 @@ def snap(
 ) -> ItemSnapshot:
     completed = kw.pop("completed", None)
     state = kw.pop("state", "completed" if completed else "in_progress")
+    returned = tuple(at(str(day)) for day in kw.pop("returned", ()))  # type: ignore[attr-defined]
+    if returned:
+        kw.setdefault("return_count", len(returned))
     return ItemSnapshot(
         number=number,
         title=f"title {number}",
@@ -57,6 +60,7 @@ def snap(
         current_due=d(cur) if cur else None,
         created_at=at(created),
         completed_at=at(str(completed)) if completed else None,
+        returned_at=returned,
         **kw,  # type: ignore[arg-type]
     )
 
@@ -74,7 +78,7 @@ ITEMS = [
         "2026-11-20",
         "2026-11-27",
         completed="2026-11-27",
-        return_count=1,
+        returned=("2026-11-25",),
         urge_round=3,
     ),
     # D: confidential, new, open and at risk.
@@ -97,7 +101,15 @@ ITEMS = [
     # H: created after the period: not part of it.
     snap("H", "reform", "2026-11-30", "2026-12-20", "2026-12-20"),
     # I: returned twice and blocked.
-    snap("I", "reform", "2026-11-16", "2026-11-30", "2026-11-30", return_count=2, health="blocked"),
+    snap(
+        "I",
+        "reform",
+        "2026-11-16",
+        "2026-11-30",
+        "2026-11-30",
+        returned=("2026-11-24", "2026-11-26"),
+        health="blocked",
+    ),
     # J: due on Tuesday 1 December: two working days left.
     snap("J", "office", "2026-11-18", "2026-12-01", "2026-12-01"),
 ]
@@ -258,3 +270,100 @@ def test_office_time_limits() -> None:
 def test_due_period(kind: str, now: str, expected: str) -> None:
     local = datetime.fromisoformat(now).replace(tzinfo=TZ)
     assert due_period(kind, local, CAL, time(9)).key == expected
+
+
+# -- the reviewer's findings ----------------------------------------------------------------------
+
+
+def test_completion_rate_counts_finished_items_without_a_deadline() -> None:
+    items = [
+        snap("P", "office", "2026-11-23", "2026-11-25", "2026-11-25", completed="2026-11-24"),
+        # A closed FYI transfer (转办单): finished, but it has no deadline.
+        snap("Q", "office", "2026-11-23", None, None, state="closed", completed="2026-11-25"),
+        snap("R", "office", "2026-11-23", "2026-12-10", "2026-12-10"),
+    ]
+    total = compute(items, WEEK, today=TODAY, tz=TZ, calendar=CAL).total
+    assert total.completion_rate == pytest.approx(2 / 3)  # P and Q of P, Q, R
+    assert (total.active, total.finished, total.completed) == (3, 2, 2)
+    assert total.split(Split.NO_DEADLINE) == 1
+
+
+def test_items_due_in_the_period_but_finished_before_it_are_still_due() -> None:
+    items = [
+        # K: due Wednesday the 25th, finished the week before: due here, and on time.
+        snap("K", "office", "2026-11-10", "2026-11-25", "2026-11-25", completed="2026-11-20"),
+        # L: originally due the 24th, extended to 30 November, finished on the 21st: due here
+        # against the original deadline only, and on time.
+        snap("L", "office", "2026-11-10", "2026-11-24", "2026-11-30", completed="2026-11-21"),
+        # M: due the 26th, completed late on the 27th.
+        snap("M", "office", "2026-11-10", "2026-11-26", "2026-11-26", completed="2026-11-27"),
+        # N: due and finished before the week: no part of it at all.
+        snap("N", "reform", "2026-11-02", "2026-11-16", "2026-11-16", completed="2026-11-15"),
+    ]
+    stats = compute(items, WEEK, today=TODAY, tz=TZ, calendar=CAL)
+    total = stats.total
+    # Current deadlines in the week: K (on time), M (late).
+    assert (total.due_current, total.due_current_on_time) == (2, 1)
+    assert total.on_time_rate == pytest.approx(1 / 2)
+    # Original deadlines in the week: K, L (both on time), M (late).
+    assert (total.due_original, total.due_original_on_time) == (3, 2)
+    assert total.on_time_rate_original == pytest.approx(2 / 3)
+    # K and L count as due only: the items of the week are M alone.
+    assert (total.active, total.completed, total.completed_late) == (1, 1, 1)
+    assert list(stats.departments) == ["office"]
+    office = stats.departments["office"]
+    assert (office.due_current, office.due_current_on_time, office.due_original) == (2, 1, 3)
+
+
+def test_returns_and_score_count_each_return_in_the_period_it_happened() -> None:
+    # Returned on Wednesday 18 November (week 47) and on Wednesday 25 November (week 48); still open.
+    item = snap(
+        "R", "office", "2026-11-02", "2026-12-31", "2026-12-31", returned=("2026-11-18", "2026-11-25")
+    )
+    assert item.return_count == 2
+    by_week = {
+        key: compute([item], period_containing("week", d(day)), today=TODAY, tz=TZ, calendar=CAL).total
+        for key, day in (("W46", "2026-11-11"), ("W47", "2026-11-18"), ("W48", "2026-11-25"))
+    }
+    assert [(f.returns, f.score) for f in by_week.values()] == [(0, 0), (1, -2), (1, -2)]
+    # The month holds both returns, once each.
+    month = compute([item], period_containing("month", d("2026-11-25")), today=TODAY, tz=TZ, calendar=CAL)
+    assert (month.total.returns, month.total.score) == (2, -4)
+    # Criticism for repeated returns still looks at the item's whole life.
+    assert [m.reasons for m in month.criticism] == [("returns",)]
+
+
+def test_rejected_proposals_are_not_counted_anywhere() -> None:
+    rejected = snap("X", "office", "2026-11-24", "2026-11-27", "2026-11-27", state="rejected")
+    with_it = compute([*ITEMS, rejected], WEEK, today=TODAY, tz=TZ, calendar=CAL)
+    without = compute(ITEMS, WEEK, today=TODAY, tz=TZ, calendar=CAL)
+    assert with_it.total == without.total and with_it.departments == without.departments
+    assert "X" not in [o.item.number for o in with_it.open_items]
+
+
+def test_score_weights_and_thresholds_come_from_the_settings() -> None:
+    from bot.services.bulletins import stats_config
+    from bot.settings import SettingsError, load_settings
+
+    assert stats_config(load_settings({}, dotenv=False)) == StatsConfig()
+    settings = load_settings(
+        {
+            "DUBAN_SCORE_ON_TIME": "2",
+            "DUBAN_SCORE_LATE": "0",
+            "DUBAN_SCORE_RETURN": "-5",
+            "DUBAN_YELLOW_WORKDAYS": "10",
+            "DUBAN_CRITICISE_OVERDUE_DAYS": "20",
+        },
+        dotenv=False,
+    )
+    config = stats_config(settings)
+    assert (config.score_on_time, config.score_late, config.score_return) == (2, 0, -5)
+    assert (config.yellow_workdays, config.criticism_overdue_days) == (10, 20)
+    stats = compute(ITEMS, WEEK, today=TODAY, tz=TZ, calendar=CAL, config=config)
+    # Two on time (A, C), one late (B), three returns in the week (C once, I twice).
+    assert stats.total.score == 2 * 2 + 0 * 1 - 5 * 3  # the defaults give -5
+    assert stats.total.lights[Light.GREEN] == 1  # D (9 working days left) turns yellow at 10
+    assert "overdue" not in [r for m in stats.criticism for r in m.reasons]  # E is 9 days over
+    for name, raw in (("DUBAN_SCORE_RETURN", "lots"), ("DUBAN_YELLOW_WORKDAYS", "-1")):
+        with pytest.raises(SettingsError, match=name):
+            load_settings({name: raw}, dotenv=False)
