@@ -15,6 +15,7 @@ install: $(BIN)/.installed
 
 # The bot against a local emulated Slack workspace, on SQLite: no tokens needed.
 demo: install
+	-scripts/ensure-cjk-font
 	$(BIN)/duban demo
 
 # Everything CI runs: lint, architecture contracts, docs in sync, the whole suite on SQLite and PostgreSQL.

@@ -35,10 +35,22 @@ def cjk_font() -> str | None:
     """The family name of an installed CJK font, or None."""
     from matplotlib import font_manager
 
-    for entry in font_manager.fontManager.ttflist:
-        if any(hint.lower() in entry.name.lower() for hint in CJK_FONT_HINTS):
-            return str(entry.name)
-    return None
+    def known() -> str | None:
+        for entry in font_manager.fontManager.ttflist:
+            if any(hint.lower() in entry.name.lower() for hint in CJK_FONT_HINTS):
+                return str(entry.name)
+        return None
+
+    if found := known():
+        return found
+    # A font installed after matplotlib built its cache (e.g. by `make demo`) is not in the cache yet.
+    for path in font_manager.findSystemFonts():
+        if any(mark in path.lower() for mark in ("wqy", "cjk", "simhei", "droidsansfallback")):
+            try:
+                font_manager.fontManager.addfont(path)
+            except (OSError, RuntimeError, ValueError):
+                continue
+    return known()
 
 
 def chart_locale(locale: str) -> str:
