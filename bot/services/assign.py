@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from sqlalchemy.exc import IntegrityError
+
 from bot.domain import lifecycle
 from bot.domain.calendar import UnknownCalendarYear, WorkCalendar
 from bot.domain.commands import UserRef
@@ -87,91 +89,103 @@ class AssignService:
                 raise DomainError("duplicate_owner", name=person.name, field="co")
             owners.append(person)
 
-        async with self.ctx.uow() as uow:
-            if request_key and (existing := await uow.items.find_by_request_key(request_key)):
-                return AssignResult(existing, owners, created=False)
-            now, today = self.ctx.now(), self.ctx.today()
-            calendar = await self.ctx.calendar(uow)
-            due = self._due(request, today, calendar)
-            parent_id = None
-            if request.parent is not None:
-                parent = await uow.items.get_by_number(request.parent.resolve(today.year))
-                if parent is None or not lifecycle.is_open(parent):
-                    raise DomainError(
-                        "item_not_found", ref=str(request.parent.resolve(today.year)), field="parent"
-                    )
-                parent_id = parent.id
-            item = Item(
-                id=None,
-                number=await uow.items.next_number(today.year),
-                title=title,
-                requirements=request.requirements.strip(),
-                source=request.source or SourceKind.LEADER_INSTRUCTION,
-                state=State.REGISTERED.value,
-                assigner_id=actor.user_id,
-                owners=[
-                    Owner(p.user_id, OwnerRole.LEAD if i == 0 else OwnerRole.CO) for i, p in enumerate(owners)
-                ],
-                original_due=due,
-                current_due=due,
-                created_at=now,
-                confidential=request.confidential,
-                fyi=request.fyi,
-                urgent=request.urgent,
-                parent_id=parent_id,
-                kind="rectification" if request.source is SourceKind.INSPECTION else "regular",
-                cadence=self._cadence(request.cadence),
-                next_urge_at=now,  # the next urging sweep plans this item's ladder
-            )
-            proposing = issuing.needs_approval(self.ctx, actor, item)  # 拟办呈批 before 交办
-            lifecycle.apply(item, Action.SUBMIT_FOR_APPROVAL if proposing else Action.ISSUE)
-            await uow.items.add(item, request_key=request_key, now=now)
-            assert item.id is not None
-            await uow.events.append(
-                item.id,
-                ItemEvent(
-                    EventKind.REGISTERED,
-                    now,
-                    actor.user_id,
-                    {
-                        "number": str(item.number),
-                        "title": item.title,
-                        "due": due.isoformat(),
-                        "source": item.source.value,
-                        "confidential": item.confidential,
-                        "fyi": item.fyi,
-                        "urgent": item.urgent,
-                    },
-                ),
-            )
-            if proposing:
+        try:
+            async with self.ctx.uow() as uow:
+                if request_key and (existing := await uow.items.find_by_request_key(request_key)):
+                    return AssignResult(existing, owners, created=False)
+                now, today = self.ctx.now(), self.ctx.today()
+                calendar = await self.ctx.calendar(uow)
+                due = self._due(request, today, calendar)
+                parent_id = None
+                if request.parent is not None:
+                    parent = await uow.items.get_by_number(request.parent.resolve(today.year))
+                    if parent is None or not lifecycle.is_open(parent):
+                        raise DomainError(
+                            "item_not_found", ref=str(request.parent.resolve(today.year)), field="parent"
+                        )
+                    parent_id = parent.id
+                item = Item(
+                    id=None,
+                    number=await uow.items.next_number(today.year),
+                    title=title,
+                    requirements=request.requirements.strip(),
+                    source=request.source or SourceKind.LEADER_INSTRUCTION,
+                    state=State.REGISTERED.value,
+                    assigner_id=actor.user_id,
+                    owners=[
+                        Owner(p.user_id, OwnerRole.LEAD if i == 0 else OwnerRole.CO)
+                        for i, p in enumerate(owners)
+                    ],
+                    original_due=due,
+                    current_due=due,
+                    created_at=now,
+                    confidential=request.confidential,
+                    fyi=request.fyi,
+                    urgent=request.urgent,
+                    parent_id=parent_id,
+                    kind="rectification" if request.source is SourceKind.INSPECTION else "regular",
+                    cadence=self._cadence(request.cadence),
+                    next_urge_at=now,  # the next urging sweep plans this item's ladder
+                )
+                proposing = issuing.needs_approval(self.ctx, actor, item)  # 拟办呈批 before 交办
+                lifecycle.apply(item, Action.SUBMIT_FOR_APPROVAL if proposing else Action.ISSUE)
+                await uow.items.add(item, request_key=request_key, now=now)
+                assert item.id is not None
                 await uow.events.append(
                     item.id,
                     ItemEvent(
-                        EventKind.STATE_CHANGED,
+                        EventKind.REGISTERED,
                         now,
                         actor.user_id,
-                        {"old": State.REGISTERED.value, "new": item.state},
+                        {
+                            "number": str(item.number),
+                            "title": item.title,
+                            "due": due.isoformat(),
+                            "source": item.source.value,
+                            "confidential": item.confidential,
+                            "fyi": item.fyi,
+                            "urgent": item.urgent,
+                        },
                     ),
                 )
-                await issuing.send_proposal(self.ctx, self.people, uow, item, now)
-            else:
-                await uow.events.append(
-                    item.id,
-                    ItemEvent(EventKind.ISSUED, now, actor.user_id, {"owners": [p.user_id for p in owners]}),
-                )
-                await issuing.send_notices(self.ctx, self.people, uow, item, owners, now)
-            result = AssignResult(item, owners)
-            if request.confirm_to_assigner:
-                await uow.send(
-                    f"assigned:{item.id}",
-                    "chat.postMessage",
-                    {"channel": actor.user_id, **replies.assigned(self.reader(actor), result)},
-                    now=now,
-                    item_id=item.id,
-                    purpose="assigned",
-                    recipient_id=actor.user_id,
-                )
+                if proposing:
+                    await uow.events.append(
+                        item.id,
+                        ItemEvent(
+                            EventKind.STATE_CHANGED,
+                            now,
+                            actor.user_id,
+                            {"old": State.REGISTERED.value, "new": item.state},
+                        ),
+                    )
+                    await issuing.send_proposal(self.ctx, self.people, uow, item, now)
+                else:
+                    await uow.events.append(
+                        item.id,
+                        ItemEvent(
+                            EventKind.ISSUED, now, actor.user_id, {"owners": [p.user_id for p in owners]}
+                        ),
+                    )
+                    await issuing.send_notices(self.ctx, self.people, uow, item, owners, now)
+                result = AssignResult(item, owners)
+                if request.confirm_to_assigner:
+                    await uow.send(
+                        f"assigned:{item.id}",
+                        "chat.postMessage",
+                        {"channel": actor.user_id, **replies.assigned(self.reader(actor), result)},
+                        now=now,
+                        item_id=item.id,
+                        purpose="assigned",
+                        recipient_id=actor.user_id,
+                    )
+        except IntegrityError:
+            # The same request raced itself (a retried or replayed request on another replica): the
+            # unique request key stopped the second one; answer with the item the first one made.
+            if request_key:
+                async with self.ctx.uow() as uow:
+                    if existing := await uow.items.find_by_request_key(request_key):
+                        return AssignResult(existing, owners, created=False)
+            raise
         return result
 
     def reader(self, person: Person) -> Reader:

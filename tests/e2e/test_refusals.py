@@ -121,3 +121,14 @@ async def test_a_year_without_holiday_data_is_a_clear_warning(world: World) -> N
     world.advance(days=365 * 9)
     reply = await world.command("U0LEADER", "assign <@U0HEADA> Later task due 3wd")
     assert "2035" in reply.text and "节假日" in reply.text
+
+
+async def test_a_request_replayed_at_the_same_moment_still_creates_one_item(world: World) -> None:
+    import asyncio
+
+    now = int(time.time())
+    statuses = await asyncio.gather(*(_raw_slash(world, timestamp=now) for _ in range(4)))
+    assert statuses == [200, 200, 200, 200]
+    await world.deliver()
+    assert await world.item_count() == 1
+    assert len(world.slack.dm("U0HEADA")) == 1
