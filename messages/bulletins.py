@@ -306,6 +306,8 @@ def _office(office: OfficeLimits, locale: str) -> str:
             locale,
             "bulletin.office_line",
             registered=office.registered,
+            proposed=office.proposed_checked,
+            proposed_ok=office.proposed_checked - office.proposed_late,
             issued=office.issued_checked,
             issued_ok=office.issued_checked - office.issued_late,
             reviewed=office.reviews_checked,

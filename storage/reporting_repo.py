@@ -178,15 +178,22 @@ class ReportingRepository:
                 ItemEventRow.item_id.not_in(
                     select(ItemRow.id).where(ItemRow.state.in_(sorted(EXCLUDED_STATES)))
                 ),
-                ItemEventRow.kind.in_(("registered", "issued", "final_reported", *_DECISIONS)),
+                ItemEventRow.kind.in_(
+                    ("registered", "issued", "state_changed", "final_reported", *_DECISIONS)
+                ),
             )
             .order_by(ItemEventRow.item_id, ItemEventRow.seq)
         )
         timelines: dict[int, dict[str, Any]] = {}
         for item_id, kind, at, payload in rows:
-            entry = timelines.setdefault(item_id, {"registered": None, "issued": None, "reviews": []})
+            entry = timelines.setdefault(
+                item_id, {"registered": None, "issued": None, "proposed": None, "reviews": []}
+            )
             if kind in ("registered", "issued"):
                 entry[kind] = entry[kind] or at
+            elif kind == "state_changed":
+                if (payload or {}).get("new") == "pending_approval":
+                    entry["proposed"] = entry["proposed"] or at
             elif kind == "final_reported":
                 if (payload or {}).get("part") == "co":
                     continue  # a co-owner's part: nothing for the office to review
@@ -194,7 +201,9 @@ class ReportingRepository:
             elif entry["reviews"] and entry["reviews"][-1][1] is None:
                 entry["reviews"][-1][1] = at
         return [
-            OfficeTimeline(e["registered"], e["issued"], tuple((a, b) for a, b in e["reviews"]))
+            OfficeTimeline(
+                e["registered"], e["issued"], tuple((a, b) for a, b in e["reviews"]), e["proposed"]
+            )
             for e in timelines.values()
             if e["registered"] is not None
         ]

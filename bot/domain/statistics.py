@@ -448,6 +448,7 @@ class OfficeTimeline:
     registered_at: datetime
     issued_at: datetime | None = None
     reviews: tuple[tuple[datetime, datetime | None], ...] = ()  # (final report, review decision or None)
+    proposed_at: datetime | None = None  # handling proposed to the leader (拟办呈批), or issued directly
 
 
 @dataclass(slots=True)
@@ -455,6 +456,8 @@ class OfficeLimits:
     """Register the same day; issue within ``issue_days`` working days; review within ``review_days``."""
 
     registered: int = 0
+    proposed_checked: int = 0
+    proposed_late: int = 0
     issued_checked: int = 0
     issued_late: int = 0
     reviews_checked: int = 0
@@ -479,6 +482,7 @@ def office_limits(
     calendar: WorkCalendar,
     issue_days: int = 2,
     review_days: int = 1,
+    propose_days: int = 1,
 ) -> OfficeLimits:
     """How often the office kept its own time limits for work that fell in ``period``.
 
@@ -498,6 +502,10 @@ def office_limits(
         registered = local_day(timeline.registered_at, tz)
         if period.start <= registered <= as_of:
             result.registered += 1
+            # Proposing handling (or issuing straight away, which decides it) within one working day.
+            result.proposed_checked += 1
+            proposed = timeline.proposed_at or timeline.issued_at
+            result.proposed_late += late(timeline.registered_at, proposed, propose_days)
             result.issued_checked += 1
             result.issued_late += late(timeline.registered_at, timeline.issued_at, issue_days)
         for reported_at, decided_at in timeline.reviews:

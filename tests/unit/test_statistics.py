@@ -367,3 +367,18 @@ def test_score_weights_and_thresholds_come_from_the_settings() -> None:
     for name, raw in (("DUBAN_SCORE_RETURN", "lots"), ("DUBAN_YELLOW_WORKDAYS", "-1")):
         with pytest.raises(SettingsError, match=name):
             load_settings({name: raw}, dotenv=False)
+
+
+def test_office_proposes_handling_within_one_working_day() -> None:
+    timelines = [
+        # Proposed to the leader the next working day: in time.
+        OfficeTimeline(at("2026-11-23"), at("2026-11-25"), (), proposed_at=at("2026-11-24")),
+        # Proposed only on Thursday for a Monday registration: late.
+        OfficeTimeline(at("2026-11-23"), None, (), proposed_at=at("2026-11-26")),
+        # Issued straight away (no proposal step): the handling was decided the same day.
+        OfficeTimeline(at("2026-11-24"), at("2026-11-24"), ()),
+        # Nothing yet, two working days later: late.
+        OfficeTimeline(at("2026-11-24"), None, ()),
+    ]
+    limits = office_limits(timelines, WEEK, today=TODAY, tz=TZ, calendar=CAL)
+    assert (limits.proposed_checked, limits.proposed_late) == (4, 2)
