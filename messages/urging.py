@@ -373,3 +373,14 @@ def for_record(
     if record.rung == "manual":
         return manual(item, reader, record, by=by or (record.actor_id or ""), note=record.note)
     return checkin(item, reader, record, days_left=days_left, repeat=record.rung == "repeat")
+
+
+def tracker(reader: Reader, item: Item, records: list[UrgeRecord]) -> dict[str, Any]:
+    """For whoever sent an urging: who has answered it so far (updated in place as answers come)."""
+    loc = reader.locale
+    head = tp(loc, "urge.tracker_header", number=str(item.number))
+    intro = t(loc, "urge.tracker_intro", title=_title(item), rung=t(loc, f"rung.{records[0].rung}"))
+    blocks: list[Any] = [header(head), section(intro), section(who_answered(reader, records))]
+    if any(not r.answered for r in records):
+        blocks.append(urging_buttons(loc, item))
+    return message(t(loc, "urge.fallback", header=head, title=item.title), blocks)

@@ -13,6 +13,7 @@ from bot.domain.items import Item, ItemRef, Role, overdue_days
 from bot.domain.lifecycle import OWNER_WORKING_STATES, State
 from bot.domain.records import UrgeRecord
 from bot.domain.urging import Answer, Rung
+from bot.services import tracking
 from bot.services.context import ServiceContext
 from bot.services.extensions import ExtensionService
 from bot.services.people import PeopleService
@@ -87,6 +88,7 @@ class UrgeActionService:
             ),
         )
         await self._restamp(uow, item, record, now)
+        await tracking.refresh(uow, self.people, item, record, now)
         if answer is Answer.BLOCKED:
             await self._alert_blocked(uow, item, actor_id, now)
         return AnswerResult(item, record)
@@ -182,6 +184,7 @@ class UrgeActionService:
             reader = await self.people.stored_reader(uow, lead)
             body = urge_messages.manual(item, reader, record, by=actor.name, note=note or "")
             await self._deliver(uow, item, record, body, now)
+            await tracking.post(uow, self.people, item, [record], actor_id, now)
             await self._count(uow, item, Rung.MANUAL, [lead], now, actor_id, note or "")
         return UrgeResult(item, [lead])
 

@@ -30,6 +30,7 @@ from bot.domain.urging import (
     is_notice_repeat,
     parse_cadence,
 )
+from bot.services import tracking
 from bot.services.context import ServiceContext
 from bot.services.people import PeopleService
 from bot.services.webhook import webhook_payload
@@ -155,6 +156,7 @@ class UrgingService:
         recipients = await self._recipients(uow, item, planned.rung, planned.round)
         today = self.ctx.today()
         sent_to: list[str] = []
+        sent_records: list[UrgeRecord] = []
         for person in recipients:
             record = await uow.urging.add(
                 UrgeRecord(
@@ -183,8 +185,12 @@ class UrgingService:
                 recipient_id=person.user_id,
             )
             sent_to.append(person.user_id)
+            sent_records.append(record)
         if not sent_to:
             return 0
+        if planned.rung is Rung.NOTICE:
+            # The written notice is formal: the assigner watches who answers it (DING-style).
+            await tracking.post(uow, self.people, item, sent_records, item.assigner_id, now)
         item.urge_stage = planned.rung.value
         item.urge_round += 1
         item.last_urged_at = now

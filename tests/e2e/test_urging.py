@@ -486,3 +486,34 @@ async def test_refusal_times_are_in_the_readers_timezone(world: World) -> None:
     refused = await world.command("U0SUPER2", "urge 1")
     # 02:00 UTC + 60 minutes is 03:00 in London (not 11:00 as in Shanghai).
     assert "after 03:00" in refused.text
+
+
+async def test_the_sender_sees_who_has_answered_as_answers_come(world: World) -> None:
+    # An urging by hand: the supervisor who urged gets a tracker, updated when the owner answers.
+    await world.command("U0LEADER", "assign <@U0HEADA> Check the budget due 12-20")
+    await world.command("U0SUPER", "催办 1 请答复")
+    [tracker] = with_text(world, "U0SUPER", "催办已发出")
+    assert "尚未答复" in tracker.all_text() and msg.SILENT in [b.action_id for b in tracker.buttons()]
+    [urged] = with_text(world, "U0HEADA", "请答复")
+    await world.click("U0HEADA", urged, msg.ANSWER)
+    [tracker] = with_text(world, "U0SUPER", "催办已发出")
+    assert "进展顺利" in tracker.all_text() and "尚未答复" not in tracker.all_text()
+
+    # The written notice: the assigner watches the lead and the department head answer it.
+    await world.command("U0LEADER", "交办 <@U0STAFFA> 修订防汛应急预案 截止 2026-12-15")
+    await world.run_until(lambda: bool(with_text(world, "U0STAFFA", "催办通知")))
+    [notice_tracker] = [
+        m for m in with_text(world, "U0LEADER", "催办已发出") if "DB-2026-0002" in m.all_text()
+    ]
+    assert notice_tracker.all_text().count("尚未答复") == 2
+    [head_notice] = with_text(world, "U0HEADA", "催办通知")
+    await world.click("U0HEADA", head_notice, msg.NOTICE_ANSWER)
+    view = world.slack.open_view("U0HEADA")
+    await world.slack.submit(
+        "U0HEADA", view, {"reason": "人手不足", "progress": "过半", "new_date": "2026-12-15"}
+    )
+    await world.deliver()
+    [notice_tracker] = [
+        m for m in with_text(world, "U0LEADER", "催办已发出") if "DB-2026-0002" in m.all_text()
+    ]
+    assert notice_tracker.all_text().count("尚未答复") == 1

@@ -1,0 +1,70 @@
+"""DING-style read status: whoever sent an urging sees who has answered it, live.
+
+The sender gets one tracker message per urging round (a written notice: the item's assigner; an
+urging by hand: the person who urged). Each answer updates it in place through the outbox.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.domain.items import Item
+from bot.domain.records import UrgeRecord
+from bot.services.people import PeopleService
+from messages import urging as urge_messages
+from storage.uow import UnitOfWork
+
+
+def same_round(records: list[UrgeRecord], record: UrgeRecord) -> list[UrgeRecord]:
+    """The records sent together with ``record`` (one urging to several people)."""
+    return [
+        r
+        for r in records
+        if r.rung == record.rung and r.round == record.round and r.created_at == record.created_at
+    ]
+
+
+async def post(
+    uow: UnitOfWork,
+    people: PeopleService,
+    item: Item,
+    records: list[UrgeRecord],
+    sender_id: str,
+    now: datetime,
+) -> None:
+    first = min(records, key=lambda r: r.id or 0)
+    assert item.id is not None and first.id is not None
+    reader = await people.stored_reader(uow, sender_id)
+    await uow.send(
+        f"tracker:{first.id}:{sender_id}",
+        "chat.postMessage",
+        {"channel": sender_id, **urge_messages.tracker(reader, item, records)},
+        now=now,
+        item_id=item.id,
+        purpose=f"tracker:{first.id}",
+        recipient_id=sender_id,
+    )
+
+
+async def refresh(
+    uow: UnitOfWork, people: PeopleService, item: Item, answered: UrgeRecord, now: datetime
+) -> None:
+    """After an answer: update the sender's tracker of that round, if there is one."""
+    assert item.id is not None
+    records = same_round(await uow.urging.for_item(item.id), answered)
+    if not records:
+        return
+    first = min(records, key=lambda r: r.id or 0)
+    ref = await uow.messages.find(item.id, f"tracker:{first.id}")
+    if ref is None:
+        return
+    channel, ts = ref
+    sender_id = first.actor_id or item.assigner_id
+    reader = await people.stored_reader(uow, sender_id)
+    await uow.send(
+        f"tracker-update:{first.id}:{answered.id}:{now.isoformat()}",
+        "chat.update",
+        {"channel": channel, "ts": ts, **urge_messages.tracker(reader, item, records)},
+        now=now,
+        item_id=item.id,
+    )
