@@ -30,6 +30,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.WARNING if args.command == "demo" else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
     )
+    # The scheduler beats every second; its per-run INFO lines would drown everything else.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     try:
         settings = load_settings()
         if args.command == "serve":
