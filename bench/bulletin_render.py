@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 
 from bench.common import Result, Stopwatch, Table, median, ms, params
 from bot.domain.calendar import WorkCalendar
-from bot.domain.statistics import NO_DEPARTMENT, ItemSnapshot, OfficeLimits, compute, period_containing
+from bot.domain.periods import period_containing
+from bot.domain.statistics import NO_DEPARTMENT, ItemSnapshot, OfficeLimits, compute
 from messages.bulletins import BulletinView, DepartmentName, bulletin_message
 
 NAME = "bulletin_render"

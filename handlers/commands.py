@@ -7,7 +7,8 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.domain import commands as grammar
+from bot.domain import command_syntax as grammar
+from bot.domain.commands import parse_command
 from bot.domain.errors import DomainError
 from bot.services import Services
 from bot.services.assign import AssignRequest
@@ -24,7 +25,7 @@ def register(app: AsyncApp, services: Services) -> None:
         user_id = command["user_id"]
         reader = await services.reader(user_id)
         try:
-            parsed = grammar.parse_command(command.get("text") or "")
+            parsed = parse_command(command.get("text") or "")
             answer = ROUTES.get(type(parsed), _not_yet)
             reply = await answer(services, reader, parsed, command, client)
         except DomainError as error:

@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.domain import commands as grammar
+from bot.domain import command_syntax as grammar
 from bot.services import Services
 from handlers.routing import Reply, route
 from messages import bulletins, dossier, home, ledger

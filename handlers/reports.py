@@ -8,13 +8,14 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.domain import commands as grammar
+from bot.domain import command_syntax as grammar
 from bot.domain.errors import DomainError
 from bot.domain.reports import ReportInput, ReviewInput
 from bot.services import Services
 from handlers.feedback import item_id_of
 from handlers.routing import Reply, route
 from messages import replies
+from messages import report_forms as rf
 from messages import reports as rm
 from messages.notices import REPORT
 from messages.views import Reader
@@ -39,7 +40,7 @@ async def _open_report(
 ) -> None:
     form = await services.reports.report_form(user_id, ref)
     await client.views_open(
-        trigger_id=trigger, view=rm.report_modal(reader.locale, form.item, co_owner=form.co_owner)
+        trigger_id=trigger, view=rf.report_modal(reader.locale, form.item, co_owner=form.co_owner)
     )
 
 
@@ -47,21 +48,21 @@ async def _open_review(
     services: Services, reader: Reader, user_id: str, ref: Any, trigger: str, client: Any
 ) -> None:
     form = await services.reports.review.review_form(user_id, ref)
-    await client.views_open(trigger_id=trigger, view=rm.review_modal(reader, form.item, form.report))
+    await client.views_open(trigger_id=trigger, view=rf.review_modal(reader, form.item, form.report))
 
 
 async def _open_instruct(
     services: Services, reader: Reader, user_id: str, ref: Any, trigger: str, client: Any
 ) -> None:
     item = await services.reports.review.instruct_form(user_id, ref)
-    await client.views_open(trigger_id=trigger, view=rm.instruct_modal(reader.locale, item))
+    await client.views_open(trigger_id=trigger, view=rf.instruct_modal(reader.locale, item))
 
 
 async def _open_change(
     services: Services, reader: Reader, user_id: str, ref: Any, trigger: str, client: Any
 ) -> None:
     item = await services.reports.proposals.change_form(user_id, ref)
-    await client.views_open(trigger_id=trigger, view=rm.change_modal(reader.locale, item))
+    await client.views_open(trigger_id=trigger, view=rf.change_modal(reader.locale, item))
 
 
 # -- /duban report|review|instruct ----------------------------------------------------------------
@@ -177,91 +178,91 @@ def register(app: AsyncApp, services: Services) -> None:
 
     # -- modal submissions: field errors go back into the modal; the view id makes them idempotent --
 
-    @app.view(rm.REPORT_CALLBACK)
+    @app.view(rf.REPORT_CALLBACK)
     async def submit_report(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
         user_id = body["user"]["id"]
         reader = await services.reader(user_id)
-        values = rm.read_report_state(view["state"]["values"])
+        values = rf.read_report_state(view["state"]["values"])
         try:
             raw = ReportInput(
-                kind=values[rm.KIND],
-                percent=values[rm.PERCENT],
-                status=values[rm.STATUS],
-                done=values[rm.DONE],
-                problems=values[rm.PROBLEMS],
-                next_steps=values[rm.NEXT_STEPS],
-                expected=values[rm.EXPECTED],
-                links=values[rm.LINKS],
+                kind=values[rf.KIND],
+                percent=values[rf.PERCENT],
+                status=values[rf.STATUS],
+                done=values[rf.DONE],
+                problems=values[rf.PROBLEMS],
+                next_steps=values[rf.NEXT_STEPS],
+                expected=values[rf.EXPECTED],
+                links=values[rf.LINKS],
             )
             await services.reports.submit_report(
                 user_id, _view_item(view), raw, request_key=f"view:{view['id']}"
             )
         except DomainError as error:
             await ack(
-                response_action="errors", errors=_field_errors(reader, error, rm.REPORT_FIELDS, rm.KIND)
+                response_action="errors", errors=_field_errors(reader, error, rf.REPORT_FIELDS, rf.KIND)
             )
             return
         await ack()
 
-    @app.view(rm.REVIEW_CALLBACK)
+    @app.view(rf.REVIEW_CALLBACK)
     async def submit_review(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
         user_id = body["user"]["id"]
         reader = await services.reader(user_id)
-        values = rm.read_review_state(view["state"]["values"])
+        values = rf.read_review_state(view["state"]["values"])
         try:
             raw = ReviewInput(
-                decision=values[rm.DECISION],
-                checked=values[rm.CHECKLIST],
-                reasons=values[rm.REASONS],
-                new_due=values[rm.NEW_DUE],
+                decision=values[rf.DECISION],
+                checked=values[rf.CHECKLIST],
+                reasons=values[rf.REASONS],
+                new_due=values[rf.NEW_DUE],
             )
             await services.reports.review.submit(
                 user_id, _view_item(view), raw, request_key=f"view:{view['id']}"
             )
         except DomainError as error:
             await ack(
-                response_action="errors", errors=_field_errors(reader, error, rm.REVIEW_FIELDS, rm.DECISION)
+                response_action="errors", errors=_field_errors(reader, error, rf.REVIEW_FIELDS, rf.DECISION)
             )
             return
         await ack()
 
-    @app.view(rm.INSTRUCT_CALLBACK)
+    @app.view(rf.INSTRUCT_CALLBACK)
     async def submit_instruction(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
         user_id = body["user"]["id"]
         reader = await services.reader(user_id)
-        values = rm.read_instruct_state(view["state"]["values"])
+        values = rf.read_instruct_state(view["state"]["values"])
         try:
             await services.reports.review.instruct(
                 user_id,
                 _view_item(view),
-                values[rm.TEXT],
-                new_due=values[rm.NEW_DUE],
+                values[rf.TEXT],
+                new_due=values[rf.NEW_DUE],
                 request_key=f"instruct:view:{view['id']}",
             )
         except DomainError as error:
             await ack(
-                response_action="errors", errors=_field_errors(reader, error, (rm.TEXT, rm.NEW_DUE), rm.TEXT)
+                response_action="errors", errors=_field_errors(reader, error, (rf.TEXT, rf.NEW_DUE), rf.TEXT)
             )
             return
         await ack()
 
-    @app.view(rm.CHANGE_CALLBACK)
+    @app.view(rf.CHANGE_CALLBACK)
     async def submit_change(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
         user_id = body["user"]["id"]
         reader = await services.reader(user_id)
-        values = rm.read_change_state(view["state"]["values"])
+        values = rf.read_change_state(view["state"]["values"])
         try:
             await services.reports.proposals.decide(
                 user_id,
                 _view_item(view),
                 approve=True,
-                lead=values[rm.LEAD],
-                due=values[rm.DUE],
+                lead=values[rf.LEAD],
+                due=values[rf.DUE],
                 request_key=f"proposal:view:{view['id']}",
             )
         except DomainError as error:
             await ack(
-                response_action="errors", errors=_field_errors(reader, error, (rm.LEAD, rm.DUE), rm.DUE)
+                response_action="errors", errors=_field_errors(reader, error, (rf.LEAD, rf.DUE), rf.DUE)
             )
             return
         await ack()

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.domain import commands as grammar
+from bot.domain import command_syntax as grammar
 from bot.domain.errors import DomainError
 from bot.domain.urging import Answer
 from bot.services import Services

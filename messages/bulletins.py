@@ -14,6 +14,7 @@ from typing import Any
 
 from slack_sdk.models.blocks import Block
 
+from bot.domain.periods import Period, PeriodKind
 from bot.domain.statistics import (
     NO_DEPARTMENT,
     SPLIT_ORDER,
@@ -22,8 +23,6 @@ from bot.domain.statistics import (
     ItemSnapshot,
     Light,
     OfficeLimits,
-    Period,
-    PeriodKind,
 )
 from messages.blocks import MESSAGE_BLOCKS, context, divider, header, message, section
 from messages.i18n import format_date, format_datetime, render, t, tp

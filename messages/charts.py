@@ -11,7 +11,8 @@ import io
 from collections.abc import Mapping, Sequence
 from functools import cache
 
-from bot.domain.statistics import NO_DEPARTMENT, Figures, Period, TrendPoint
+from bot.domain.periods import Period
+from bot.domain.statistics import NO_DEPARTMENT, Figures, TrendPoint
 from messages.bulletins import kind_label, period_label
 from messages.i18n import tp
 

@@ -147,7 +147,7 @@ class Item:
     version: int = 0
     participants: list[str] = field(default_factory=list)
     kind: str = "regular"  # regular | rectification (整改)
-    cadence: str | None = None  # routine check-in rhythm as typed (bot.domain.urging.parse_cadence)
+    cadence: str | None = None  # routine check-in rhythm as typed (bot.domain.cadence.parse_cadence)
     next_urge_at: datetime | None = None  # when the urging sweep should look at the item again
     urge_plan: dict[str, Any] = field(default_factory=dict)  # policy overrides, snooze, etc.
     urge_stage: str | None = None

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.domain import lifecycle
-from bot.domain.commands import UserRef
+from bot.domain.command_syntax import UserRef
 from bot.domain.errors import DomainError, PermissionDenied
 from bot.domain.events import EventKind, ItemEvent
 from bot.domain.items import Item, Role

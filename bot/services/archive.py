@@ -11,7 +11,8 @@ from bot.domain.errors import NotFound, PermissionDenied
 from bot.domain.events import EventKind, ItemEvent
 from bot.domain.items import ItemRef, Role
 from bot.domain.lifecycle import Action, State
-from bot.domain.statistics import ItemSnapshot, Period, local_day, period_containing
+from bot.domain.periods import Period, period_containing
+from bot.domain.statistics import ItemSnapshot, local_day
 from bot.services.context import ServiceContext
 from bot.services.items import may_see
 from bot.services.people import PeopleService

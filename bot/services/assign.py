@@ -8,8 +8,9 @@ from datetime import date
 from sqlalchemy.exc import IntegrityError
 
 from bot.domain import lifecycle
+from bot.domain.cadence import parse_cadence
 from bot.domain.calendar import UnknownCalendarYear, WorkCalendar
-from bot.domain.commands import UserRef
+from bot.domain.command_syntax import UserRef
 from bot.domain.due_dates import default_due, parse_due
 from bot.domain.errors import DomainError, PermissionDenied
 from bot.domain.events import EventKind, ItemEvent
@@ -25,7 +26,6 @@ from bot.domain.items import (
 )
 from bot.domain.lifecycle import Action, State
 from bot.domain.people import Person
-from bot.domain.urging import parse_cadence
 from bot.services import issuing
 from bot.services.context import ServiceContext
 from bot.services.people import PeopleService

@@ -22,17 +22,14 @@ from typing import Any
 from bot.domain.calendar import WorkCalendar
 from bot.domain.errors import PermissionDenied
 from bot.domain.items import Role
+from bot.domain.periods import Period, PeriodKind, due_period, period_containing
 from bot.domain.statistics import (
     BulletinStats,
     ItemSnapshot,
     OfficeLimits,
-    Period,
-    PeriodKind,
     StatsConfig,
     compute,
-    due_period,
     office_limits,
-    period_containing,
     trend,
 )
 from bot.services.context import ServiceContext

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from bot.domain.commands import Holiday
+from bot.domain.command_syntax import Holiday
 from bot.domain.errors import DomainError, PermissionDenied
 from bot.domain.items import Role
 from bot.services.context import ServiceContext

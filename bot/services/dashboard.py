@@ -7,14 +7,8 @@ from datetime import timedelta
 
 from bot.domain.items import Role
 from bot.domain.lifecycle import OPEN_STATES
-from bot.domain.statistics import (
-    Figures,
-    ItemSnapshot,
-    Light,
-    compute,
-    period_containing,
-    traffic_light,
-)
+from bot.domain.periods import period_containing
+from bot.domain.statistics import Figures, ItemSnapshot, Light, compute, traffic_light
 from bot.services.bulletins import stats_config
 from bot.services.context import ServiceContext
 from bot.services.people import PeopleService

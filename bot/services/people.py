@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.domain.commands import UserRef
+from bot.domain.command_syntax import UserRef
 from bot.domain.errors import DomainError
 from bot.domain.items import Role
 from bot.domain.people import Department, Person, normalise_locale

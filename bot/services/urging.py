@@ -13,6 +13,7 @@ import logging
 from datetime import datetime, timedelta
 
 from bot.domain import lifecycle
+from bot.domain.cadence import parse_cadence
 from bot.domain.calendar import UnknownCalendarYear, WorkCalendar
 from bot.domain.events import EventKind, ItemEvent
 from bot.domain.items import Item, Role, overdue_days
@@ -28,7 +29,6 @@ from bot.domain.urging import (
     UrgeSubject,
     decide,
     is_notice_repeat,
-    parse_cadence,
 )
 from bot.services import tracking
 from bot.services.context import ServiceContext

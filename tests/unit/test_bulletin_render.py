@@ -13,13 +13,8 @@ import pytest
 from slack_sdk.models.blocks import Block
 
 from bot.domain.calendar import WorkCalendar
-from bot.domain.statistics import (
-    NO_DEPARTMENT,
-    ItemSnapshot,
-    OfficeLimits,
-    compute,
-    period_containing,
-)
+from bot.domain.periods import period_containing
+from bot.domain.statistics import NO_DEPARTMENT, ItemSnapshot, OfficeLimits, compute
 from messages.bulletins import BulletinView, DepartmentName, bulletin_message
 
 TZ = ZoneInfo("Asia/Shanghai")

@@ -11,7 +11,8 @@ from slack_sdk.models.blocks import Block
 
 from bot.domain.calendar import WorkCalendar
 from bot.domain.items import Role
-from bot.domain.statistics import ItemSnapshot, Light, compute, period_containing, trend
+from bot.domain.periods import period_containing
+from bot.domain.statistics import ItemSnapshot, Light, compute, trend
 from bot.services.dashboard import HomeData, HomeEntry
 from messages import charts
 from messages.home import HOME_PAGE_NEXT, HOME_PAGE_PREV, home_view

@@ -13,9 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.domain.calendar import UnknownCalendarYear, WorkCalendar
-from bot.domain.commands import (
-    CADENCE_TOKEN_RE,
-    OPTION_KEYWORDS,
+from bot.domain.command_syntax import (
     Archive,
     Assign,
     Bulletin,
@@ -33,8 +31,8 @@ from bot.domain.commands import (
     Show,
     Urge,
     UserRef,
-    parse_command,
 )
+from bot.domain.commands import CADENCE_TOKEN_RE, OPTION_KEYWORDS, parse_command
 from bot.domain.due_dates import normalise, parse_due
 from bot.domain.errors import DomainError, ParseError
 from bot.domain.items import REQUIREMENTS_MAX, TITLE_MAX, ItemRef, SourceKind
@@ -761,7 +759,10 @@ def test_catalogues_have_the_same_keys() -> None:
 
 def test_every_raised_code_has_a_message() -> None:
     keys = _load("en").keys()
-    sources = [ROOT / "bot" / "domain" / name for name in ("calendar.py", "due_dates.py", "commands.py")]
+    sources = [
+        ROOT / "bot" / "domain" / name
+        for name in ("calendar.py", "due_dates.py", "command_syntax.py", "commands.py")
+    ]
     raised = {
         code
         for path in sources

@@ -12,19 +12,16 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.domain.calendar import WorkCalendar
+from bot.domain.periods import Period, PeriodKind, due_period, period_containing
 from bot.domain.statistics import (
     NO_DEPARTMENT,
     ItemSnapshot,
     Light,
     OfficeTimeline,
-    Period,
-    PeriodKind,
     Split,
     StatsConfig,
     compute,
-    due_period,
     office_limits,
-    period_containing,
     traffic_light,
     trend,
 )

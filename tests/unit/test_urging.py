@@ -9,11 +9,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.domain.cadence import Cadence, parse_cadence
 from bot.domain.calendar import UnknownCalendarYear, WorkCalendar
 from bot.domain.errors import DomainError, ParseError
 from bot.domain.urging import (
     NOTICE_REPEAT_ROUND,
-    Cadence,
     Decision,
     PlannedUrge,
     Rung,
@@ -22,7 +22,6 @@ from bot.domain.urging import (
     UrgeSubject,
     decide,
     is_notice_repeat,
-    parse_cadence,
 )
 
 TZ = "Asia/Shanghai"
