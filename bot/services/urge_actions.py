@@ -120,23 +120,32 @@ class UrgeActionService:
     async def _alert_blocked(self, uow: UnitOfWork, item: Item, owner_id: str, now: datetime) -> None:
         assert item.id is not None
         for user_id in {item.assigner_id, *await uow.people.users_with_role(Role.SUPERVISOR)}:
-            reader = await self.people.stored_reader(uow, user_id)
-            text = t(
-                reader.locale,
-                "urge_reply.blocked_alert",
-                who=mention(owner_id),
-                number=str(item.number),
-                title=item.title,
+            await self._tell(
+                uow, item, user_id, "blocked_alert", f"blocked:{item.id}:{now.isoformat()}", now, owner_id
             )
-            await uow.send(
-                f"blocked:{item.id}:{now.isoformat()}:{user_id}",
-                "chat.postMessage",
-                {"channel": user_id, **plain_reply(text)},
-                now=now,
-                item_id=item.id,
-                purpose="blocked_alert",
-                recipient_id=user_id,
-            )
+
+    async def _tell(
+        self, uow: UnitOfWork, item: Item, user_id: str, message: str, key: str, now: datetime, who: str
+    ) -> None:
+        """A short DM about the item (``urge_reply.<message>``) in the reader's language, via the outbox."""
+        assert item.id is not None
+        reader = await self.people.stored_reader(uow, user_id)
+        text = t(
+            reader.locale,
+            f"urge_reply.{message}",
+            who=mention(who),
+            number=str(item.number),
+            title=item.title,
+        )
+        await uow.send(
+            f"{key}:{user_id}",
+            "chat.postMessage",
+            {"channel": user_id, **plain_reply(text)},
+            now=now,
+            item_id=item.id,
+            purpose=message,
+            recipient_id=user_id,
+        )
 
     async def answer_notice(
         self, actor_id: str, record_id: int, *, reason: str, progress: str, new_date: date, request_key: str
@@ -307,22 +316,14 @@ class UrgeActionService:
             item.urge_plan = {**item.urge_plan, "coordination_for": occasion}
             await uow.items.save(item, now=now)
             for user_id in owners:
-                reader = await self.people.stored_reader(uow, user_id)
-                text = t(
-                    reader.locale,
-                    "urge_reply.coordination_called",
-                    who=mention(actor_id),
-                    number=str(item.number),
-                    title=item.title,
-                )
-                await uow.send(
-                    f"coordination:{item.id}:{occasion}:{user_id}",
-                    "chat.postMessage",
-                    {"channel": user_id, **plain_reply(text)},
-                    now=now,
-                    item_id=item.id,
-                    purpose="coordination",
-                    recipient_id=user_id,
+                await self._tell(
+                    uow,
+                    item,
+                    user_id,
+                    "coordination_called",
+                    f"coordination:{item.id}:{occasion}",
+                    now,
+                    actor_id,
                 )
             await uow.events.append(
                 item.id,
