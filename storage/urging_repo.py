@@ -126,12 +126,7 @@ class UrgingRepository:
                 )
             )
         )
-        for row in rows:
-            row.answer, row.answered_at, row.answered_by = answer, now, user_id
-            if row.sent_at is not None:
-                row.latency_seconds = int((now - row.sent_at).total_seconds())
-        await self.session.flush()
-        return len(rows)
+        return await self._mark_answered(rows, answer, user_id, now)
 
     async def answer_open_notices(self, item_id: int, user_id: str, *, now: datetime) -> int:
         """The written notice and every copy of it (repeats, re-sends) to this person count as answered."""
@@ -145,8 +140,13 @@ class UrgingRepository:
                 )
             )
         )
+        return await self._mark_answered(rows, "notice_answered", user_id, now)
+
+    async def _mark_answered(
+        self, rows: list[UrgeRecordRow], answer: str, user_id: str, now: datetime
+    ) -> int:
         for row in rows:
-            row.answer, row.answered_at, row.answered_by = "notice_answered", now, user_id
+            row.answer, row.answered_at, row.answered_by = answer, now, user_id
             if row.sent_at is not None:
                 row.latency_seconds = int((now - row.sent_at).total_seconds())
         await self.session.flush()

@@ -11,6 +11,7 @@ from bot.domain.errors import DomainError, NotFound, PermissionDenied
 from bot.domain.events import EventKind, ItemEvent
 from bot.domain.items import Item, ItemRef, Role, overdue_days
 from bot.domain.lifecycle import OWNER_WORKING_STATES, State
+from bot.domain.people import Person
 from bot.domain.records import UrgeRecord
 from bot.domain.urging import Answer, Rung
 from bot.services import tracking
@@ -124,6 +125,13 @@ class UrgeActionService:
                 uow, item, user_id, "blocked_alert", f"blocked:{item.id}:{now.isoformat()}", now, owner_id
             )
 
+    async def _overseer(self, actor_id: str) -> Person:
+        """Urging by hand, calls and coordination are for leaders and the supervision office."""
+        actor = await self.people.actor(actor_id)
+        if not actor.has_any(*OVERSEERS):
+            raise PermissionDenied("not_allowed", roles=OVERSEERS, action="urge")
+        return actor
+
     async def _tell(
         self, uow: UnitOfWork, item: Item, user_id: str, message: str, key: str, now: datetime, who: str
     ) -> None:
@@ -167,9 +175,7 @@ class UrgeActionService:
 
     async def manual(self, actor_id: str, ref: ItemRef | int, note: str | None) -> UrgeResult:
         """/duban urge: a check-in now, by hand, at most once per policy interval per item."""
-        actor = await self.people.actor(actor_id)
-        if not actor.has_any(*OVERSEERS):
-            raise PermissionDenied("not_allowed", roles=OVERSEERS, action="urge")
+        actor = await self._overseer(actor_id)
         now = self.ctx.now()
         async with self.ctx.uow() as uow:
             item = await self._item(uow, ref)
@@ -199,9 +205,7 @@ class UrgeActionService:
 
     async def urge_silent(self, actor_id: str, item_id: int) -> UrgeResult:
         """Re-send the latest urging to those who have not answered it, at most once per interval."""
-        actor = await self.people.actor(actor_id)
-        if not actor.has_any(*OVERSEERS):
-            raise PermissionDenied("not_allowed", roles=OVERSEERS, action="urge")
+        actor = await self._overseer(actor_id)
         now = self.ctx.now()
         async with self.ctx.uow() as uow:
             item = await self._item(uow, item_id)
@@ -262,9 +266,7 @@ class UrgeActionService:
     ) -> UrgeResult:
         """电话记录: a phone urging, recorded like the regulations ask; it counts as an urging round.
         ``request_key`` (the form's view id) makes a double submit one record."""
-        actor = await self.people.actor(actor_id)
-        if not actor.has_any(*OVERSEERS):
-            raise PermissionDenied("not_allowed", roles=OVERSEERS, action="urge")
+        await self._overseer(actor_id)
         now = self.ctx.now()
         async with self.ctx.uow() as uow:
             item = await self._item(uow, item_id)
@@ -301,9 +303,7 @@ class UrgeActionService:
 
     async def coordinate(self, actor_id: str, item_id: int) -> UrgeResult:
         """领导协调: the leader or the office calls a coordination; the owners are told."""
-        actor = await self.people.actor(actor_id)
-        if not actor.has_any(*OVERSEERS):
-            raise PermissionDenied("not_allowed", roles=OVERSEERS, action="urge")
+        await self._overseer(actor_id)
         now = self.ctx.now()
         async with self.ctx.uow() as uow:
             item = await self._item(uow, item_id)
