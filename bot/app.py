@@ -131,6 +131,8 @@ async def build_runtime(
         process_before_response=True,
         **(bolt_options or {}),
     )
+    # Roles named in the environment hold from the first request on, at every start.
+    await services.people.apply_configured_roles()
     register_all(app, services)
     delivery = DeliveryService(ctx)
     dispatcher = OutboxDispatcher(
