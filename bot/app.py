@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -18,10 +19,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.dispatcher import OutboxDispatcher
 from bot.domain.clock import Clock, SystemClock
+from bot.observability import InstrumentedApp, InstrumentedWebClient, Metrics, metrics_handler
 from bot.services import Services
 from bot.services.context import ServiceContext
 from bot.services.delivery import DeliveryService
 from bot.settings import Settings
+from bot.slack_auth import StartupAuthorization
 from bot.slack_directory import SlackUserDirectory
 from handlers import register_all
 from storage.db import create_engine, make_session_factory, ping
@@ -30,11 +33,21 @@ from storage.migrate import upgrade
 log = logging.getLogger("duban")
 
 
-def make_client(settings: Settings, *, retry_connection_errors: bool = True) -> AsyncWebClient:
+def make_client(
+    settings: Settings,
+    *,
+    retry_connection_errors: bool = True,
+    metrics: Metrics | None = None,
+    with_token: bool = True,
+) -> AsyncWebClient:
     """Every Web API call goes to SLACK_API_URL. AsyncApp copies base_url and retry handlers from
     this client into the per-request clients it builds, so they are configured here, once."""
     handlers = [AsyncConnectionErrorRetryHandler(max_retry_count=2)] if retry_connection_errors else []
-    return AsyncWebClient(token=settings.bot_token, base_url=settings.api_url, retry_handlers=handlers)
+    client = InstrumentedWebClient(
+        token=settings.bot_token if with_token else None, base_url=settings.api_url, retry_handlers=handlers
+    )
+    client.metrics = metrics
+    return client
 
 
 @dataclass
@@ -49,6 +62,13 @@ class Runtime:
     dispatcher: OutboxDispatcher
     scheduler: AsyncIOScheduler | None = None
     runners: list[web.AppRunner] = field(default_factory=list)
+    metrics: Metrics = field(default_factory=Metrics)
+    auth: StartupAuthorization | None = None
+
+    async def verify_slack(self) -> None:
+        """auth.test now (serve, socket), not on the first request; SlackAuthError if the token is refused."""
+        if self.auth is not None:
+            await self.auth.verify()
 
     async def after_request(self) -> None:
         """Deliver what the last action queued (the demo console and tests call this; serve polls)."""
@@ -56,21 +76,39 @@ class Runtime:
 
     async def tick(self) -> None:
         """One scheduler beat: let the database say what is due, then deliver it."""
-        await self.services.sweep()
+        await self.sweep()
         await self.dispatcher.drain()
 
-    def web_app(self) -> web.Application:
-        web_app = self.app.web_app(path="/slack/events")
+    async def sweep(self) -> int:
+        """``Services.sweep()``, timed and counted for /metrics."""
+        started = time.perf_counter()
+        try:
+            claimed = await self.services.sweep()
+        except Exception:
+            self.metrics.sweep_failures.inc()
+            raise
+        finally:
+            self.metrics.sweep_seconds.observe(time.perf_counter() - started)
+        self.metrics.sweep_items.inc(claimed)
+        return claimed
+
+    def web_app(self, *, slack: bool = True) -> web.Application:
+        """``POST /slack/events`` (not with ``slack=False``: Socket Mode), ``/healthz``, ``/metrics``."""
+        web_app = self.app.web_app(path="/slack/events") if slack else web.Application()
 
         async def healthz(request: web.Request) -> web.Response:
             healthy = await ping(self.engine)
             return web.json_response({"ok": healthy}, status=200 if healthy else 503)
 
+        async def metrics_text() -> bytes:
+            return await self.metrics.render(self.sessions, self.clock.now())
+
         web_app.router.add_get("/healthz", healthz)
+        web_app.router.add_get("/metrics", metrics_handler(metrics_text, self.settings.metrics_token))
         return web_app
 
-    async def serve_http(self, host: str, port: int) -> int:
-        runner = web.AppRunner(self.web_app(), access_log=None)
+    async def serve_http(self, host: str, port: int, *, slack: bool = True) -> int:
+        runner = web.AppRunner(self.web_app(slack=slack), access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, host, port)
         await site.start()
@@ -87,7 +125,7 @@ class Runtime:
         )
         # Once at start-up (catch up whatever fell due while we were down), then every DUBAN_SWEEP_SECONDS.
         scheduler.add_job(
-            self.services.sweep,
+            self.sweep,
             "interval",
             seconds=self.settings.sweep_seconds,
             next_run_time=datetime.now(UTC),
@@ -118,28 +156,37 @@ async def build_runtime(
     clock = clock or SystemClock()
     engine = create_engine(settings.database_url)
     sessions = make_session_factory(engine)
-    client = make_client(settings)
+    metrics = Metrics()
+    client = make_client(settings, metrics=metrics)
+    auth = StartupAuthorization(client)
     ctx = ServiceContext(
         sessions=sessions, clock=clock, settings=settings, directory=SlackUserDirectory(client)
     )
     services = Services.build(ctx)
     # Work is done before the ack (all of it is short database work), so an answer always reflects
     # what was saved and nothing is lost if the process dies right after acknowledging.
-    app = AsyncApp(
-        client=client,
+    # Bolt gets a client without a token, so it authorises through ``auth`` (answered from the auth.test
+    # made at start) instead of calling auth.test itself on the first request.
+    app = InstrumentedApp(
+        client=make_client(settings, metrics=metrics, with_token=False),
+        authorize=auth.bolt_authorize(),
         signing_secret=settings.signing_secret,
         process_before_response=True,
         **(bolt_options or {}),
     )
+    app.metrics = metrics
     # Roles named in the environment hold from the first request on, at every start.
     await services.people.apply_configured_roles()
     register_all(app, services)
     delivery = DeliveryService(ctx)
     dispatcher = OutboxDispatcher(
         sessions,
-        make_client(settings, retry_connection_errors=False),  # the dispatcher retries itself, via the outbox
+        # The dispatcher retries itself, via the outbox.
+        make_client(settings, retry_connection_errors=False, metrics=metrics),
         clock,
         worker_id=f"{socket.gethostname()}:{os.getpid()}",
         on_permanent_failure=delivery.record_failure,
     )
-    return Runtime(settings, clock, engine, sessions, client, services, app, dispatcher)
+    return Runtime(
+        settings, clock, engine, sessions, client, services, app, dispatcher, metrics=metrics, auth=auth
+    )

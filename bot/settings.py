@@ -1,4 +1,9 @@
-"""Configuration from the environment (and an optional ``.env``), validated once at start."""
+"""Configuration from the environment (and an optional ``.env`` in the current directory), validated once.
+
+The ``.env`` is looked up in the working directory only (where an operator runs ``duban``), never beside
+the code; variables already in the environment win over it. ``DUBAN_DOTENV=0`` turns it off (the tests
+set it, so a developer's own ``.env`` never leaks into a test run).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import time
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_API_URL = "https://slack.com/api/"
@@ -51,6 +57,10 @@ class Settings:
     score_return: int = -2
     yellow_workdays: int | None = None
     criticise_overdue_days: int | None = None
+    # Operations (bot/observability.py, bot/doctor.py)
+    metrics_token: str | None = None  # GET /metrics from non-loopback clients needs this bearer token
+    log_format: str = "text"  # text | json
+    org_file: str | None = None  # DUBAN_ORG_FILE: the organisation (departments) in TOML
 
     @property
     def zone(self) -> ZoneInfo:
@@ -123,12 +133,21 @@ def _approval_sources(env: Mapping[str, str]) -> tuple[str, ...]:
     return sources
 
 
+def dotenv_path() -> Path | None:
+    """The ``.env`` that ``load_settings()`` reads: the working directory's, unless DUBAN_DOTENV=0."""
+    if os.environ.get("DUBAN_DOTENV", "").strip().lower() in ("0", "false", "no", "off"):
+        return None
+    path = Path.cwd() / ".env"
+    return path if path.is_file() else None
+
+
 def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True) -> Settings:
     if env is None:
-        if dotenv:
+        path = dotenv_path() if dotenv else None
+        if path is not None:
             from dotenv import load_dotenv
 
-            load_dotenv(override=False)
+            load_dotenv(path, override=False)  # the environment wins over the file
         env = os.environ
     timezone = env.get("DUBAN_TIMEZONE", "").strip() or "Asia/Shanghai"
     try:
@@ -182,7 +201,19 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True) 
         webhook_secret=env.get("DUBAN_WEBHOOK_SECRET", "").strip() or None,
         approval_sources=_approval_sources(env),
         **_stats_settings(env),
+        **_ops_settings(env),
     )
+
+
+def _ops_settings(env: Mapping[str, str]) -> dict[str, str | None]:
+    log_format = env.get("DUBAN_LOG_FORMAT", "").strip().lower() or "text"
+    if log_format not in ("text", "json"):
+        raise SettingsError(f"DUBAN_LOG_FORMAT must be text or json, got {log_format!r}")
+    return {
+        "metrics_token": env.get("DUBAN_METRICS_TOKEN", "").strip() or None,
+        "log_format": log_format,
+        "org_file": env.get("DUBAN_ORG_FILE", "").strip() or None,
+    }
 
 
 def _stats_settings(env: Mapping[str, str]) -> dict[str, int]:

@@ -31,6 +31,10 @@ from storage.db import create_engine, make_session_factory
 from storage.migrate import upgrade
 from storage.models import Base
 
+# A developer's own .env (in the repository or wherever pytest runs) never reaches a test: settings and
+# subprocesses started by tests inherit this. Tests of the .env behaviour turn it back on explicitly.
+os.environ["DUBAN_DOTENV"] = "0"
+
 PG_ADMIN_URL = os.environ.get("DUBAN_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 SKIP_PG = os.environ.get("DUBAN_SKIP_PG") == "1"
 
