@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncConnectionErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -24,7 +26,7 @@ from bot.services import Services
 from bot.services.context import ServiceContext
 from bot.services.delivery import DeliveryService
 from bot.settings import Settings
-from bot.slack_auth import StartupAuthorization
+from bot.slack_auth import SlackAuthError, StartupAuthorization
 from bot.slack_directory import SlackUserDirectory
 from handlers import register_all
 from storage.db import create_engine, make_session_factory, ping
@@ -150,15 +152,20 @@ async def build_runtime(
     clock: Clock | None = None,
     migrate: bool = True,
     bolt_options: dict[str, Any] | None = None,
+    verify_slack: bool = False,
 ) -> Runtime:
+    """``verify_slack``: call auth.test before anything else and raise SlackAuthError on a refused token
+    (serve, socket); otherwise the first request does it (tests, the demo)."""
+    metrics = Metrics()
+    client = make_client(settings, metrics=metrics)
+    auth = StartupAuthorization(client)
+    if verify_slack:
+        await _verify_or_warn(auth)
     if migrate:
         await upgrade(settings.database_url)
     clock = clock or SystemClock()
     engine = create_engine(settings.database_url)
     sessions = make_session_factory(engine)
-    metrics = Metrics()
-    client = make_client(settings, metrics=metrics)
-    auth = StartupAuthorization(client)
     ctx = ServiceContext(
         sessions=sessions, clock=clock, settings=settings, directory=SlackUserDirectory(client)
     )
@@ -190,3 +197,14 @@ async def build_runtime(
     return Runtime(
         settings, clock, engine, sessions, client, services, app, dispatcher, metrics=metrics, auth=auth
     )
+
+
+async def _verify_or_warn(auth: StartupAuthorization) -> None:
+    """A refused token stops the start (SlackAuthError); Slack unreachable only warns: the first request
+    tries again, and a replica restarting during a Slack outage should come up."""
+    try:
+        await auth.verify()
+    except SlackAuthError:
+        raise
+    except (SlackApiError, aiohttp.ClientError, TimeoutError, OSError) as exc:
+        log.warning("could not check the Slack token at start (%s); retrying on the first request", exc)

@@ -1,15 +1,18 @@
-"""The ``duban`` command: serve | socket | demo | migrate."""
+"""The ``duban`` command: serve | socket | demo | migrate | doctor | manifest."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import logging
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot import logs
 from bot.settings import Settings, SettingsError, load_settings
+from bot.slack_auth import SlackAuthError
 
 log = logging.getLogger("duban")
 
@@ -25,15 +28,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     demo.add_argument("--keep", action="store_true", help="keep the demo database from the last run")
     demo.add_argument("--script", help="read console commands from this file instead of the terminal")
     sub.add_parser("migrate", help="apply database migrations")
-    args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.WARNING if args.command == "demo" else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+    sub.add_parser("doctor", help="check the installation: token, scopes, channel, database, calendar, roles")
+    manifest = sub.add_parser("manifest", help="print the Slack app manifest to create the app from")
+    manifest.add_argument(
+        "--url", help="your public HTTPS base URL (HTTP mode), e.g. https://duban.example.org"
     )
-    # The scheduler beats every second; its per-run INFO lines would drown everything else.
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    manifest.add_argument("--socket", action="store_true", help="for Socket Mode (`duban socket`)")
+    args = parser.parse_args(argv)
+    if args.command == "doctor":
+        from bot.doctor import run_doctor
+
+        logging.basicConfig(level=logging.CRITICAL)  # the report is the output
+        return asyncio.run(run_doctor())
+    if args.command == "manifest":
+        from bot.manifest import render
+
+        print(render(args.url, socket=args.socket), end="")
+        return 0
     try:
         settings = load_settings()
+        logs.configure(
+            fmt=settings.log_format,
+            level=logging.WARNING if args.command == "demo" else logging.INFO,
+            secrets=(
+                settings.bot_token,
+                settings.signing_secret,
+                settings.app_token,
+                settings.metrics_token,
+                settings.webhook_secret,
+            ),
+        )
         if args.command == "serve":
             settings.require_slack()
             asyncio.run(_serve(settings))
@@ -53,20 +77,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as error:
         print(f"duban: configuration error: {error}", file=sys.stderr)
         return 2
+    except SlackAuthError as error:
+        print(f"duban: {error}", file=sys.stderr)
+        return 3
     except KeyboardInterrupt:
         return 130
     return 0
 
 
+def _stop_event() -> asyncio.Event:
+    """Set on SIGTERM or SIGINT, so a stop closes the scheduler, the listeners and the database cleanly."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    return stop
+
+
 async def _serve(settings: Settings) -> None:
     from bot.app import build_runtime
 
-    runtime = await build_runtime(settings)
-    port = await runtime.serve_http("0.0.0.0", settings.port)
-    runtime.start_scheduler()
-    log.info("Duban listening on :%s (POST /slack/events, GET /healthz)", port)
+    stop = _stop_event()
+    runtime = await build_runtime(settings, verify_slack=True)
     try:
-        await asyncio.Event().wait()
+        port = await runtime.serve_http("0.0.0.0", settings.port)
+        runtime.start_scheduler()
+        log.info("Duban listening on :%s (POST /slack/events, GET /healthz, GET /metrics)", port)
+        await stop.wait()
+        log.info("Duban stopping")
     finally:
         await runtime.close()
 
@@ -76,12 +114,19 @@ async def _socket(settings: Settings) -> None:
 
     from bot.app import build_runtime
 
-    runtime = await build_runtime(settings)
-    runtime.start_scheduler()
+    stop = _stop_event()
+    runtime = await build_runtime(settings, verify_slack=True)
     handler = AsyncSocketModeHandler(runtime.app, settings.app_token, web_client=runtime.client)
     try:
-        await handler.start_async()
+        # No Slack requests come over HTTP here, but /healthz and /metrics still answer on $PORT.
+        port = await runtime.serve_http("0.0.0.0", settings.port, slack=False)
+        runtime.start_scheduler()
+        await handler.connect_async()
+        log.info("Duban connected over Socket Mode (GET /healthz, GET /metrics on :%s)", port)
+        await stop.wait()
+        log.info("Duban stopping")
     finally:
+        await handler.close_async()
         await runtime.close()
 
 

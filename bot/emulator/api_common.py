@@ -161,11 +161,20 @@ class ResponseUrlStore:
         return target
 
 
+def _manifest_scopes() -> tuple[str, ...]:
+    from bot.manifest import bot_scopes
+
+    return bot_scopes()
+
+
 @dataclass
 class ApiContext:
     state: WorkspaceState
     triggers: TriggerStore
     base_url: Callable[[], str]  # "http://127.0.0.1:PORT/", known once the server is bound
+    # What auth.test reports in its x-oauth-scopes header: by default everything the app manifest asks
+    # for; a test sets fewer to play an app installed before a scope was added (None: no header).
+    scopes: tuple[str, ...] | None = field(default_factory=_manifest_scopes)
 
 
 Handler = Callable[[ApiContext, dict[str, Any]], dict[str, Any]]

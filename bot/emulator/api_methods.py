@@ -71,6 +71,13 @@ def auth_test(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def response_headers(ctx: ApiContext, method: str) -> dict[str, str]:
+    """Headers Slack adds to a successful answer: the token's granted scopes on auth.test."""
+    if method == "auth.test" and ctx.scopes is not None:
+        return {"x-oauth-scopes": ",".join(ctx.scopes)}
+    return {}
+
+
 def chat_post_message(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
     channel = _channel(ctx.state, params, allow_user=True)
     _require_member(ctx.state, channel)

@@ -150,7 +150,7 @@ class WebApi:
             self._record(method, params, 200, exc.error, at)
             return web.json_response(exc.body())
         self._record(method, params, 200, None, at)
-        return web.json_response(body)
+        return web.json_response(body, headers=api_methods.response_headers(self.ctx, method))
 
     async def _response_url(self, request: web.Request) -> web.Response:
         try:
