@@ -11,6 +11,7 @@ import os
 import re
 import sys
 import tomllib
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -36,8 +37,14 @@ class Check:
     fix: str = ""
 
     def line(self) -> str:
-        text = f"{self.status:<4}  {self.name:<34} {self.detail}"
+        pad = " " * max(1, 34 - _width(self.name))
+        text = f"{self.status:<4}  {self.name}{pad}{self.detail}"
         return f"{text} — fix: {self.fix}" if self.fix else text
+
+
+def _width(text: str) -> int:
+    """Columns on a terminal: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def ok(name: str, detail: str) -> Check:
