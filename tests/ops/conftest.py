@@ -78,9 +78,7 @@ def operator_env(slack: SlackEmulator, database_url: str, **overrides: str | Non
     return env
 
 
-async def run_duban(
-    *args: str, env: Mapping[str, str], cwd: Path, timeout: float = START_TIMEOUT
-) -> Finished:
+async def run_duban(*args: str, env: Mapping[str, str], cwd: Path) -> Finished:
     """Run ``duban ARGS`` to completion; the emulator keeps serving on this loop meanwhile."""
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -93,7 +91,7 @@ async def run_duban(
         stderr=asyncio.subprocess.PIPE,
     )
     try:
-        out, err = await asyncio.wait_for(proc.communicate(), timeout)
+        out, err = await asyncio.wait_for(proc.communicate(), START_TIMEOUT)
     except TimeoutError:
         proc.kill()
         await proc.wait()

@@ -135,7 +135,7 @@ async def test_the_bot_outside_the_bulletin_channel_fails(
 
 async def test_an_unmigrated_database_fails(slack: SlackEmulator, empty_db_url: str, workdir: Path) -> None:
     if empty_db_url.startswith("sqlite"):
-        Path(make_url(empty_db_url).database or "").touch()  # exists, but has no tables
+        sqlite3.connect(make_url(empty_db_url).database or "").close()  # exists, but has no tables
     result = await run_duban("doctor", env=operator_env(slack, empty_db_url), cwd=workdir)
     assert result.code == 1, result.stdout
     line = failing(result)["database (数据库)"]
@@ -155,8 +155,10 @@ async def test_an_organisation_file_listing_a_person_twice_fails(
 ) -> None:
     org = workdir / "org.toml"
     org.write_text(
-        '[[department]]\ncode = "fgk"\nname = "发展改革科"\nhead = "U0HEADB"\nmembers = ["U0HEADB", "U0STAFFB"]\n\n'
-        '[[department]]\ncode = "bgs"\nname = "办公室"\nhead = "U0HEADA"\nmembers = ["U0HEADA", "U0STAFFB"]\n',
+        '[[department]]\ncode = "fgk"\nname = "发展改革科"\nhead = "U0HEADB"\n'
+        'members = ["U0HEADB", "U0STAFFB"]\n\n'
+        '[[department]]\ncode = "bgs"\nname = "办公室"\nhead = "U0HEADA"\n'
+        'members = ["U0HEADA", "U0STAFFB"]\n',
         encoding="utf-8",
     )
     result = await run_duban(
