@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import socket
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -33,6 +35,7 @@ from storage.db import create_engine, make_session_factory, ping
 from storage.migrate import upgrade
 
 log = logging.getLogger("duban")
+JOB_GRACE_SECONDS = 15.0  # on stop, how long a running sweep or outbox round may take to finish
 
 
 def make_client(
@@ -66,6 +69,7 @@ class Runtime:
     runners: list[web.AppRunner] = field(default_factory=list)
     metrics: Metrics = field(default_factory=Metrics)
     auth: StartupAuthorization | None = None
+    _running_jobs: set[asyncio.Task[Any]] = field(default_factory=set)
 
     async def verify_slack(self) -> None:
         """auth.test now (serve, socket), not on the first request; SlackAuthError if the token is refused."""
@@ -123,12 +127,19 @@ class Runtime:
         """APScheduler only triggers; the database decides what is due and who claims it."""
         scheduler = AsyncIOScheduler(timezone=self.settings.timezone)
         scheduler.add_job(
-            self.dispatcher.run_once, "interval", seconds=1, max_instances=1, coalesce=True, id="outbox"
+            self._job,
+            "interval",
+            args=[self.dispatcher.run_once],
+            seconds=1,
+            max_instances=1,
+            coalesce=True,
+            id="outbox",
         )
         # Once at start-up (catch up whatever fell due while we were down), then every DUBAN_SWEEP_SECONDS.
         scheduler.add_job(
-            self.sweep,
+            self._job,
             "interval",
+            args=[self.sweep],
             seconds=self.settings.sweep_seconds,
             next_run_time=datetime.now(UTC),
             max_instances=1,
@@ -138,8 +149,22 @@ class Runtime:
         scheduler.start()
         self.scheduler = scheduler
 
+    async def _job(self, work: Callable[[], Awaitable[object]]) -> None:
+        """A scheduled run, tracked so that ``close()`` lets it finish instead of cancelling it mid-query."""
+        task = asyncio.current_task()
+        if task is not None:
+            self._running_jobs.add(task)
+        try:
+            await work()
+        finally:
+            if task is not None:
+                self._running_jobs.discard(task)
+
     async def close(self) -> None:
         if self.scheduler is not None:
+            self.scheduler.pause()
+            if self._running_jobs:
+                await asyncio.wait(set(self._running_jobs), timeout=JOB_GRACE_SECONDS)
             self.scheduler.shutdown(wait=False)
         for runner in self.runners:
             await runner.cleanup()
