@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.dispatcher import OutboxDispatcher
 from bot.domain.clock import Clock, SystemClock
+from bot.inbound_guard import guard
 from bot.observability import InstrumentedApp, InstrumentedWebClient, Metrics, metrics_handler
 from bot.services import Services
 from bot.services.context import ServiceContext
@@ -101,6 +102,8 @@ class Runtime:
     def web_app(self, *, slack: bool = True) -> web.Application:
         """``POST /slack/events`` (not with ``slack=False``: Socket Mode), ``/healthz``, ``/metrics``."""
         web_app = self.app.web_app(path="/slack/events") if slack else web.Application()
+        if slack:
+            web_app.middlewares.append(guard("/slack/events"))
 
         async def healthz(request: web.Request) -> web.Response:
             healthy = await ping(self.engine)
