@@ -303,6 +303,14 @@ def picked_date(raw: str | None, field: str) -> date | None:
         raise ParseError("bad_date", text=str(raw)[:40], field=field) from None
 
 
+def required_date(raw: str | None, field: str) -> date:
+    """:func:`picked_date` for a field that must be filled in."""
+    picked = picked_date(raw, field)
+    if picked is None:
+        raise ParseError("date_required", field=field)
+    return picked
+
+
 def default_due(today: date, calendar: WorkCalendar) -> date:
     """The policy default: one calendar month later (day clamped to month end), on a working day."""
     return calendar.next_workday(add_months(today, 1), include_today=True)
