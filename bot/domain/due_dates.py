@@ -147,7 +147,7 @@ def _check_month_day(month: int, day: int, text: str) -> None:
     if not 1 <= month <= 12:
         raise ParseError("no_such_month", month=month, text=text)
     if not 1 <= day <= _MONTH_DAYS[month - 1]:
-        raise ParseError("no_such_day", month=month, day=day, days=_MONTH_DAYS[month - 1])
+        raise ParseError("no_such_day", month=month, day=day, days=_MONTH_DAYS[month - 1], text=text)
 
 
 def _exact_date(year: int, month: int, day: int, text: str) -> date:
@@ -155,7 +155,7 @@ def _exact_date(year: int, month: int, day: int, text: str) -> date:
     if not 1 <= year <= 9999:
         raise ParseError("bad_date", text=text)
     if day > _month_length(year, month):  # 29 February of a common year
-        raise ParseError("no_such_day_in_year", year=year, month=month, day=day)
+        raise ParseError("no_such_day_in_year", year=year, month=month, day=day, text=text)
     return date(year, month, day)
 
 

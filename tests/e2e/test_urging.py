@@ -371,16 +371,15 @@ async def test_escalation_posts_a_signed_webhook_through_the_outbox(world: World
 
 
 async def test_a_year_without_holiday_data_is_urged_on_weekdays_and_the_office_is_told(world: World) -> None:
-    # Due in 2027, for which the holiday package has no data yet.
+    # Due in 2027, for which the published-schedule package has no data yet: computed, and said so.
     await world.command("U0LEADER", "assign <@U0HEADA> Long task due 2027-01-20")
-    await world.run_until(lambda: bool(with_text(world, "U0SUPER", "2027")), step=timedelta(hours=6))
-    assert with_text(world, "U0SUPER", "节假日")
-    assert with_text(world, "U0SUPER2", "No holiday data for 2027")
-    assert len(with_text(world, "U0SUPER", "2027")) == 1
+    await world.run_until(lambda: bool(with_text(world, "U0HEADA", "Long task")), step=timedelta(hours=6))
+    assert len(with_text(world, "U0SUPER", "2027 年放假安排")) == 1
+    assert len(with_text(world, "U0SUPER2", "2027 holiday schedule")) == 1
     world.advance(days=10)
     await world.tick()
     await world.deliver()
-    assert len(with_text(world, "U0SUPER", "尚无 2027")) == 1  # once per year, not per sweep
+    assert len(with_text(world, "U0SUPER", "2027 年放假安排")) == 1  # once per year, not per sweep
 
 
 async def test_an_extension_request_answers_the_waiting_checkin(world: World) -> None:

@@ -154,19 +154,19 @@ def test_bad_dates(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "code", "params"),
     [
-        ("2026-02-30", "no_such_day", {"month": 2, "day": 30, "days": 29}),
-        ("2月30日", "no_such_day", {"month": 2, "day": 30, "days": 29}),
-        ("Feb 30", "no_such_day", {"month": 2, "day": 30, "days": 29}),
-        ("12-32", "no_such_day", {"month": 12, "day": 32, "days": 31}),
-        ("4月31日", "no_such_day", {"month": 4, "day": 31, "days": 30}),
+        ("2026-02-30", "no_such_day", {"month": 2, "day": 30, "days": 29, "text": "2026-02-30"}),
+        ("2月30日", "no_such_day", {"month": 2, "day": 30, "days": 29, "text": "2月30日"}),
+        ("Feb 30", "no_such_day", {"month": 2, "day": 30, "days": 29, "text": "Feb 30"}),
+        ("12-32", "no_such_day", {"month": 12, "day": 32, "days": 31, "text": "12-32"}),
+        ("4月31日", "no_such_day", {"month": 4, "day": 31, "days": 30, "text": "4月31日"}),
         ("0-5", "no_such_month", {"month": 0, "text": "0-5"}),
         ("13-01", "no_such_month", {"month": 13, "text": "13-01"}),
         ("2026-13-01", "no_such_month", {"month": 13, "text": "2026-13-01"}),
         ("2026-00-10", "no_such_month", {"month": 0, "text": "2026-00-10"}),
         ("20261305", "no_such_month", {"month": 13, "text": "20261305"}),
         ("2026年13月1日", "no_such_month", {"month": 13, "text": "2026年13月1日"}),
-        ("2-29", "no_such_day_in_year", {"year": 2027, "month": 2, "day": 29}),  # next Feb has 28
-        ("2027-02-29", "no_such_day_in_year", {"year": 2027, "month": 2, "day": 29}),
+        ("2-29", "no_such_day_in_year", {"year": 2027, "month": 2, "day": 29, "text": "2-29"}),  # 28 days
+        ("2027-02-29", "no_such_day_in_year", {"year": 2027, "month": 2, "day": 29, "text": "2027-02-29"}),
     ],
 )
 def test_dates_that_do_not_exist_say_why(text: str, code: str, params: dict[str, object]) -> None:
