@@ -25,8 +25,18 @@ from bot.emulator.seed import (
     SeedChannel,
     SeedUser,
 )
-from bot.emulator.state import ApiCall, Channel, Message, UploadedFile, View, WorkspaceState, WorkspaceUser
+from bot.emulator.state import (
+    ApiCall,
+    Channel,
+    Message,
+    Refusal,
+    UploadedFile,
+    View,
+    WorkspaceState,
+    WorkspaceUser,
+)
 from bot.emulator.transport import FORM, JSON, BotLink, Reply, form_body, interactive_body, json_body
+from bot.emulator.validate import validate_message
 from bot.emulator.view_state import entry_from_value, is_stateful
 from bot.emulator.web_api import WebApi
 
@@ -129,6 +139,16 @@ class SlackEmulator:
 
     # ---------------------------------------------------------------- what the workspace holds
     @property
+    def refusals(self) -> list[Refusal]:
+        """Payloads Slack would have refused so far (each one is a bug in the bot)."""
+        return list(self.state.refusals)
+
+    def take_refusals(self) -> list[Refusal]:
+        """Hand over (and forget) the refusals, for a test that provokes one on purpose."""
+        taken, self.state.refusals[:] = list(self.state.refusals), []
+        return taken
+
+    @property
     def calls(self) -> list[ApiCall]:
         return self.state.calls
 
@@ -206,8 +226,17 @@ class SlackEmulator:
         ack_ts = self.state.next_ts()
         reply = await self.post_signed(form_body(fields), FORM)
         target.acked = True
-        if reply.status == 200 and not target.ack_superseded:
-            body = reply.body if isinstance(reply.body, dict) else {"text": reply.body}
+        body = reply.body if isinstance(reply.body, dict) else {"text": reply.body}
+        problems = validate_message(body) if reply.status == 200 else []
+        if problems:  # Slack drops the reply and tells the user the command failed
+            self.state.refusals.append(Refusal("ack", problems, body))
+            reply.message = self.state.add_ephemeral(
+                user_id,
+                where.id,
+                f'{fields["command"]} failed with the error "invalid_blocks"',
+                source="slack",
+            )
+        elif reply.status == 200 and not target.ack_superseded:
             reply.message = apply_response(self.state, target, body, source="ack", ts=ack_ts)
         elif reply.status != 200:
             reason = reply.body if reply.status == 0 else "http_service_error"

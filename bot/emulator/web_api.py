@@ -20,7 +20,8 @@ from bot.emulator.api_common import (
     decode_json_params,
 )
 from bot.emulator.responses import apply_response
-from bot.emulator.state import ApiCall, WorkspaceState
+from bot.emulator.state import ApiCall, Refusal, WorkspaceState
+from bot.emulator.validate import validate_message
 
 METHODS: dict[str, Handler] = {**api_methods.METHODS, **api_views.METHODS}
 _ERRORS_BY_STATUS = {
@@ -148,6 +149,9 @@ class WebApi:
             body = handler(self.ctx, params)
         except ApiError as exc:
             self._record(method, params, 200, exc.error, at)
+            if exc.messages:  # blocks or a view Slack would refuse
+                clean = {k: v for k, v in params.items() if k != "token"}
+                self.state.refusals.append(Refusal(method, exc.messages, clean))
             return web.json_response(exc.body())
         self._record(method, params, 200, None, at)
         return web.json_response(body)
@@ -163,6 +167,11 @@ class WebApi:
             return web.json_response({"ok": False, "error": "invalid_json"}, status=400)
         if not isinstance(body, dict):
             return web.json_response({"ok": False, "error": "invalid_payload"}, status=400)
+        problems = validate_message(body)
+        if problems:
+            self.state.refusals.append(Refusal("response_url", problems, body))
+            error = ApiError("invalid_blocks", messages=problems)
+            return web.json_response(error.body(), status=400)
         apply_response(self.state, target, body, source="response_url")
         return web.json_response({"ok": True})
 
