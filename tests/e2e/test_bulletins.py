@@ -72,7 +72,9 @@ async def test_two_replicas_and_a_restart_post_once(world: World) -> None:
     settings = e2e_settings(world.runtime.settings.database_url, world.slack.api_url)
     second = await build_runtime(settings, clock=world.clock, migrate=False)
     try:
-        counts = await asyncio.gather(world.runtime.services.records.sweep(), second.services.records.sweep())
+        counts = await asyncio.gather(
+            world.runtime.services.records.sweep(), second.services.records.sweep()
+        )
         assert sorted(counts) == [0, 1]
         await asyncio.gather(world.runtime.dispatcher.drain(), second.dispatcher.drain())
     finally:
