@@ -20,10 +20,12 @@ from bot.emulator.api_common import (
     decode_json_params,
 )
 from bot.emulator.responses import apply_response
+from bot.emulator.socket_mode import SocketModeServer
 from bot.emulator.state import ApiCall, Refusal, WorkspaceState
 from bot.emulator.validate import validate_message
 
 METHODS: dict[str, Handler] = {**api_methods.METHODS, **api_views.METHODS}
+_APP_TOKEN_METHOD = "apps.connections.open"
 _ERRORS_BY_STATUS = {
     429: "ratelimited",
     500: "internal_error",
@@ -45,9 +47,17 @@ class WebApi:
     """aiohttp application serving the emulated Web API against a WorkspaceState."""
 
     def __init__(
-        self, state: WorkspaceState, *, bot_token: str, triggers: TriggerStore, responses: ResponseUrlStore
+        self,
+        state: WorkspaceState,
+        *,
+        bot_token: str,
+        triggers: TriggerStore,
+        responses: ResponseUrlStore,
+        app_token: str | None = None,
+        socket: SocketModeServer | None = None,
     ) -> None:
-        self.state, self.bot_token = state, bot_token
+        self.state, self.bot_token, self.app_token = state, bot_token, app_token
+        self.socket = socket
         self.responses = responses
         self.base_url = ""  # "http://host:port/", set once the server is bound
         self.ctx = ApiContext(state, triggers, lambda: self.base_url)
@@ -58,6 +68,8 @@ class WebApi:
         self.app.router.add_route("*", "/api/{method}", self._api)
         self.app.router.add_post("/response/{token}", self._response_url)
         self.app.router.add_post("/upload/{file_id}", self._upload)
+        if socket is not None:
+            socket.mount(self.app)
 
     def inject_failure(
         self,
@@ -110,7 +122,8 @@ class WebApi:
             queue.pop(0)
         return failure
 
-    def _authorised(self, request: web.Request, params: dict[str, Any]) -> bool | None:
+    def _check_token(self, request: web.Request, params: dict[str, Any], method: str) -> None:
+        """A bot token for the Web API, the app-level token (xapp-) for apps.connections.open only."""
         header = request.headers.get("Authorization", "")
         token = (
             header.removeprefix("Bearer ").strip()
@@ -118,8 +131,17 @@ class WebApi:
             else str(params.get("token", ""))
         )
         if not token:
-            return None
-        return token == self.bot_token
+            raise ApiError("not_authed")
+        wants_app_token = method == _APP_TOKEN_METHOD
+        if token in (self.bot_token, self.app_token) and (token == self.app_token) != wants_app_token:
+            raise ApiError("not_allowed_token_type")
+        if token != (self.app_token if wants_app_token else self.bot_token):
+            raise ApiError("invalid_auth")
+
+    def _open_connection(self) -> dict[str, Any]:
+        if self.socket is None or not self.app_token:
+            raise ApiError("not_allowed_token_type")  # Socket Mode is off for this app
+        return {"ok": True, "url": self.socket.issue_url()}
 
     async def _api(self, request: web.Request) -> web.Response:
         at = time.time()
@@ -141,12 +163,10 @@ class WebApi:
             self._record(method, params, failure.status, error, at)
             return web.json_response({"ok": False, "error": error}, status=failure.status, headers=headers)
         try:
-            if handler is None:
+            if handler is None and method != _APP_TOKEN_METHOD:
                 raise ApiError("unknown_method")
-            authorised = self._authorised(request, params)
-            if not authorised:
-                raise ApiError("not_authed" if authorised is None else "invalid_auth")
-            body = handler(self.ctx, params)
+            self._check_token(request, params, method)
+            body = handler(self.ctx, params) if handler is not None else self._open_connection()
         except ApiError as exc:
             self._record(method, params, 200, exc.error, at)
             if exc.messages:  # blocks or a view Slack would refuse
