@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.dispatcher import OutboxDispatcher
 from bot.domain.clock import Clock, SystemClock
+from bot.inbound_guard import guard
 from bot.services import Services
 from bot.services.context import ServiceContext
 from bot.services.delivery import DeliveryService
@@ -61,6 +62,7 @@ class Runtime:
 
     def web_app(self) -> web.Application:
         web_app = self.app.web_app(path="/slack/events")
+        web_app.middlewares.append(guard("/slack/events"))
 
         async def healthz(request: web.Request) -> web.Response:
             healthy = await ping(self.engine)
