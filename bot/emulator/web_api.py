@@ -87,6 +87,8 @@ class WebApi:
         self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
     ) -> web.StreamResponse:
         # settle() in the driver watches these to know when the bot has gone quiet.
+        if request.path.startswith("/socket-mode/"):  # an open socket is not activity; its envelopes are
+            return await handler(request)
         self.inflight += 1
         self.last_activity = time.monotonic()
         try:
