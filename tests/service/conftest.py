@@ -28,6 +28,7 @@ LEADER, SUPERVISOR, ADMIN = "U0LEADER", "U0SUPER", "U0SUPER"
 BULLETIN = "C0BULLETIN"
 START_TIMEOUT = 60.0  # generous: a loaded machine, not a slow bot
 STOP_TIMEOUT = 15.0
+WAIT = 30.0  # upper bound for anything the bot does in answer (not a speed requirement)
 
 
 def free_port() -> int:
@@ -140,8 +141,13 @@ class Service:
 
 @pytest.fixture
 async def emulator() -> AsyncIterator[SlackEmulator]:
+    # Speed is bench/'s business: on a loaded machine a trigger or an ack may take longer than Slack's 3 s.
     slack = SlackEmulator(
-        signing_secret=SECRET, bot_token=BOT_TOKEN, app_token=APP_TOKEN, request_timeout=10.0
+        signing_secret=SECRET,
+        bot_token=BOT_TOKEN,
+        app_token=APP_TOKEN,
+        trigger_ttl=WAIT,
+        request_timeout=WAIT,
     )
     await slack.start()
     try:
@@ -161,3 +167,4 @@ async def service(
         yield svc
     finally:
         await svc.cleanup()
+        print(svc.output())  # shown by pytest when the test failed

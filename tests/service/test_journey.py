@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from bot.emulator.driver import SlackEmulator
 from bot.emulator.state import Message
 
-from .conftest import LEADER, SUPERVISOR, Service
+from .conftest import LEADER, SUPERVISOR, WAIT, Service
 
 OWNER = "U0HEADA"
 # Slack-level contract: the action_ids of the notice's buttons and the fields of the two forms.
@@ -59,34 +59,34 @@ async def test_journey_from_configuration_alone(service: Service, emulator: Slac
     number = numbers[0]
 
     # The owner's notice arrives through the outbox; acknowledging it stamps the notice in place.
-    [notice] = await slack.wait_for(lambda: slack.dm(OWNER), max_wait=10)
+    [notice] = await slack.wait_for(lambda: slack.dm(OWNER), max_wait=WAIT)
     assert number in notice.all_text() and ACK in buttons(notice)
     assert (await slack.click(OWNER, notice, ACK)).status == 200
-    await slack.wait_for(lambda: ACK not in buttons(slack.dm(OWNER)[0]), max_wait=10)
+    await slack.wait_for(lambda: ACK not in buttons(slack.dm(OWNER)[0]), max_wait=WAIT)
 
     # A final report through the form, then the supervisor's review approves it.
     assert (await slack.click(OWNER, slack.dm(OWNER)[0], REPORT)).status == 200
-    form = await slack.wait_for(lambda: slack.open_view(OWNER), max_wait=5)
+    form = await slack.wait_for(lambda: slack.open_view(OWNER), max_wait=WAIT)
     assert (await slack.submit(OWNER, form, FINAL)).json == {}
     assert slack.open_view(OWNER) is None
     assert (await slack.slash(SUPERVISOR, f"review {number}")).status == 200  # the answer is the form
-    review = await slack.wait_for(lambda: slack.open_view(SUPERVISOR), max_wait=5)
+    review = await slack.wait_for(lambda: slack.open_view(SUPERVISOR), max_wait=WAIT)
     assert (await slack.submit(SUPERVISOR, review, APPROVE)).json == {}
     assert slack.last_view_errors(SUPERVISOR) == {}
+    await slack.wait_for(lambda: any("审核通过" in m.all_text() for m in slack.dm(SUPERVISOR)), max_wait=WAIT)
     card_before = await command(slack, LEADER, f"show {number}")
     assert number in card_before
-    assert await slack.settle(quiet=1.5, max_wait=15)
+    assert await slack.settle(quiet=1.5, max_wait=WAIT)
     before = sent_messages(slack)
 
     # Killed without warning and started again on the same database: all still there, nothing re-sent.
     assert await service.stop(signal.SIGKILL) == -signal.SIGKILL
     await service.start()
     assert await command(slack, LEADER, f"show {number}") == card_before
-    assert await slack.settle(quiet=2.0, max_wait=20)
+    assert await slack.settle(quiet=2.0, max_wait=WAIT)
     after = sent_messages(slack)
     assert after[: len(before)] == before  # whatever was still queued at the kill may follow, but only once
     assert len(after) == len(set(after)), "a message was posted twice"
-    assert any("审核通过" in text for _, text in after)
     second = re.findall(
         r"DB-\d{4}-\d{4}", await command(slack, LEADER, f"assign <@{OWNER}> 第二件事 due {due}")
     )
