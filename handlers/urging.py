@@ -71,7 +71,7 @@ def register(app: AsyncApp, services: Services) -> None:
     async def answer(respond: AsyncRespond, reply: Reply) -> None:
         await respond(response_type="ephemeral", replace_original=False, **reply)
 
-    @app.action(msg.ANSWER)
+    @app.action(msg.ANSWER_ACTION)
     async def check_in_answer(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
         await ack()
 
