@@ -91,25 +91,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def _stop_event() -> asyncio.Event:
-    """Set on SIGTERM or SIGINT, so a stop closes the scheduler, the listeners and the database cleanly."""
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stop.set)
-    return stop
-
-
 async def _serve(settings: Settings) -> None:
     from bot.app import build_runtime
 
-    stop = _stop_event()
     runtime = await build_runtime(settings, verify_slack=True)
     try:
         port = await runtime.serve_http("0.0.0.0", settings.port)
         runtime.start_scheduler()
         log.info("Duban listening on :%s (POST /slack/events, GET /healthz, GET /metrics)", port)
-        await stop.wait()
+        await _until_stopped()
         log.info("Duban stopping")
     finally:
         await runtime.close()
@@ -120,7 +110,6 @@ async def _socket(settings: Settings) -> None:
 
     from bot.app import build_runtime
 
-    stop = _stop_event()
     runtime = await build_runtime(settings, verify_slack=True)
     handler = AsyncSocketModeHandler(runtime.app, settings.app_token, web_client=runtime.client)
     try:
@@ -129,11 +118,20 @@ async def _socket(settings: Settings) -> None:
         runtime.start_scheduler()
         await handler.connect_async()
         log.info("Duban connected over Socket Mode (GET /healthz, GET /metrics on :%s)", port)
-        await stop.wait()
+        await _until_stopped()
         log.info("Duban stopping")
     finally:
         await handler.close_async()
         await runtime.close()
+
+
+async def _until_stopped() -> None:
+    """Run until SIGTERM (how process managers stop us) or SIGINT, then return for a clean shutdown."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
 
 
 def _backup_or_restore(command: str, file: Path, database_url: str) -> int:

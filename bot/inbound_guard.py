@@ -23,6 +23,35 @@ def _refuse(reason: str) -> web.Response:
     return web.json_response({"ok": False, "error": reason}, status=400)
 
 
+# Fields Bolt and our listeners read from every request before anything else; Slack always sends them as a
+# string or an object, and each event type uses one of the two.
+_ID_FIELDS = ("user", "channel", "team", "enterprise", "container", "view", "event")
+_EVENTS_WITH_USER_OBJECT = frozenset(
+    {"user_change", "team_join", "user_profile_changed", "user_status_changed"}
+)
+
+
+def _shape_problem(data: dict[str, object]) -> str | None:
+    for holder in (data, data.get("event")):
+        if not isinstance(holder, dict):
+            continue
+        for name in _ID_FIELDS:
+            value = holder.get(name)
+            if value is not None and not isinstance(value, str | dict):
+                return "malformed_body"
+    event = data.get("event")
+    if isinstance(event, dict):
+        user = event.get("user")
+        if isinstance(user, dict) and event.get("type") not in _EVENTS_WITH_USER_OBJECT:
+            return "malformed_body"
+        if isinstance(user, str) and event.get("type") in _EVENTS_WITH_USER_OBJECT:
+            return "malformed_body"
+        channel = event.get("channel")
+        if isinstance(channel, dict) and not str(event.get("type", "")).startswith(("channel_", "group_")):
+            return "malformed_body"
+    return None
+
+
 def body_problem(content_type: str, body: bytes) -> str | None:
     """Why this body cannot be a Slack request, or None when it is well-formed."""
     if content_type not in (FORM, JSON):
@@ -36,14 +65,14 @@ def body_problem(content_type: str, body: bytes) -> str | None:
             parsed = json.loads(text)
         except ValueError:
             return "malformed_body"
-        return None if isinstance(parsed, dict) else "malformed_body"
+        return _shape_problem(parsed) if isinstance(parsed, dict) else "malformed_body"
     fields = parse_qs(text, keep_blank_values=True)
     if "payload" in fields:
         try:
             payload = json.loads(fields["payload"][0])
         except ValueError:
             return "malformed_body"
-        return None if isinstance(payload, dict) else "malformed_body"
+        return _shape_problem(payload) if isinstance(payload, dict) else "malformed_body"
     return None if fields else "malformed_body"
 
 
