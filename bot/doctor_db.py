@@ -13,8 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.calendar_sources import standard_calendar
 from bot.doctor import Check, fail, ok, warn
-from bot.domain.calendar import WorkCalendar, default_provider
+from bot.domain.calendar import WorkCalendar
 from bot.settings import Settings
 from storage.db import normalise_url
 from storage.migrate import alembic_config
@@ -58,10 +59,8 @@ async def database_check(engine: AsyncEngine) -> Check:
 
 
 def year_has_official_schedule(calendar: WorkCalendar, year: int) -> bool:
-    """Whether the holidays and 调休 of ``year`` are known (package data, or a year an admin confirmed).
-
-    The calendar lane may add a finer API (computed vs official); this is the one place to switch.
-    """
+    """Whether the holidays and 调休 of ``year`` are official: published (the package has them) or entered
+    and confirmed by an admin. Otherwise Duban counts with computed holidays, provisionally."""
     return calendar.covers(year)
 
 
@@ -77,7 +76,7 @@ async def calendar_checks(engine: AsyncEngine | None, today: date) -> list[Check
                 )
             }
             confirmed = [int(y) for y in (await conn.scalars(select(CalendarYearRow.year))).all()]
-    calendar = WorkCalendar(default_provider(), overrides=overrides, confirmed_years=confirmed)
+    calendar = standard_calendar(overrides, frozenset(confirmed))
     fix = (
         "upgrade the chinesecalendar package once the State Council publishes the schedule "
         "(pip install -U chinesecalendar), or enter it: /duban holiday {y}-MM-DD off|work …, "
@@ -87,7 +86,11 @@ async def calendar_checks(engine: AsyncEngine | None, today: date) -> list[Check
     checks = [
         ok(f"calendar {this} (工作日历)", "official holidays and make-up days known")
         if year_has_official_schedule(calendar, this)
-        else fail(f"calendar {this} (工作日历)", "no holiday schedule for this year", fix.format(y=this))
+        else fail(
+            f"calendar {this} (工作日历)",
+            "no official holiday schedule for this year (only computed, without 调休 make-up days)",
+            fix.format(y=this),
+        )
     ]
     if year_has_official_schedule(calendar, following):
         checks.append(ok(f"calendar {following} (工作日历)", "official holidays and make-up days known"))
@@ -95,7 +98,7 @@ async def calendar_checks(engine: AsyncEngine | None, today: date) -> list[Check
         checks.append(
             warn(
                 f"calendar {following} (工作日历)",
-                "next year's official schedule is not known yet (deadlines there are refused or provisional)",
+                "next year's official schedule is not known yet (deadlines there are counted provisionally)",
                 fix.format(y=following),
             )
         )
