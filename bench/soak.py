@@ -290,7 +290,7 @@ async def run_soak(
         await asyncio.gather(
             _load(slack, servers, tally, rng, until), _killer(servers, tally, rng, until, kills_every)
         )
-        rows = await _settled(db_url, within=60)
+        rows = await _settled(db_url, within=120)  # a row claimed just before a kill waits out its 60 s lease
         await slack.settle(max_wait=5)
         items, acked, manual = await _database_facts(db_url)
         posted = _posted_keys(slack)
