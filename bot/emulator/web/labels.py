@@ -39,6 +39,7 @@ LABELS: dict[str, dict[str, str]] = {
         "staff": "工作人员",
         "app_badge": "应用",
         "send": "发送",
+        "reply_in_thread": "在话题中回复",
     },
     "en": {
         "workspace": "Duban demo workspace",
@@ -73,6 +74,7 @@ LABELS: dict[str, dict[str, str]] = {
         "staff": "staff",
         "app_badge": "APP",
         "send": "Send",
+        "reply_in_thread": "Reply in thread",
     },
 }
 

@@ -17,7 +17,7 @@ from bot.emulator.seed import SeedUser
 from bot.emulator.state import WorkspaceState
 from bot.emulator.web.blocks_html import Draw, Person, blocks_html, text_html
 from bot.emulator.web.labels import label
-from bot.emulator.web.mrkdwn import mrkdwn_html
+from bot.emulator.web.mrkdwn import emoji, mrkdwn_html
 
 IMAGE_TYPES = frozenset({"png", "jpg", "jpeg", "gif", "svg", "webp"})
 HOME = "home"
@@ -151,10 +151,23 @@ class Screen:
         )
         extras = "".join(str(self._attachment(a)) for a in msg.attachments)
         extras += "".join(str(self._file(f)) for f in msg.files)
+        if msg.reactions:
+            chips = "".join(
+                f'<span class="reaction" title="{escape(", ".join(self.name_of(u) for u in users))}">'
+                f"{emoji(f':{name}:')} {len(users)}</span>"
+                for name, users in msg.reactions.items()
+            )
+            extras += f'<div class="reactions">{chips}</div>'
         if msg.reply_count and not in_thread:
             extras += (
                 f'<a href="#" class="replies" data-thread="{escape(msg.ts)}">'
                 f"{escape(self.t('replies', n=msg.reply_count))}</a>"
+            )
+        reply = ""
+        if not in_thread and not msg.is_ephemeral:
+            reply = (
+                f'<a href="#" class="reply-in-thread" data-thread="{escape(msg.ts)}" '
+                f'title="{escape(self.t("reply_in_thread"))}">💬</a>'
             )
         eph = ""
         if msg.is_ephemeral:
@@ -165,7 +178,7 @@ class Screen:
             f'data-ts="{escape(msg.ts)}" data-eph="{"1" if msg.is_ephemeral else ""}">'
             f'{_avatar(msg.user, author)}<div class="msg-body">'
             f'<div class="meta"><b class="author">{escape(author)}</b>{badge}'
-            f'<time title="{when.isoformat()}">{when:%m-%d %H:%M}</time>{edited}</div>'
+            f'<time title="{when.isoformat()}">{when:%m-%d %H:%M}</time>{edited}{reply}</div>'
             f'{eph}<div class="blocks">{body}</div>{extras}</div></div>'
         )
 

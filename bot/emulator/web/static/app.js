@@ -12,11 +12,42 @@
   }
 
   function put(id, html) {
-    // Replace only what changed, so a form being typed into or an open menu survives a refresh.
+    // Touch only what changed, so a form being typed into, an open menu or a message being read
+    // survives a refresh.
     if (shown[id] === html) return false;
     shown[id] = html;
-    $(id).innerHTML = html;
+    const fresh = document.createElement("div");
+    fresh.innerHTML = html;
+    morph($(id), fresh);
     return true;
+  }
+
+  function keyOf(node, index) {
+    if (node.nodeType === 1 && node.dataset.ts) return "m" + node.dataset.ts + node.dataset.eph;
+    return "i" + index;
+  }
+
+  // Make `old`'s children look like `fresh`'s, keeping every element that is already right.
+  function morph(old, fresh) {
+    const kept = new Map();
+    Array.from(old.childNodes).forEach((node, index) => kept.set(keyOf(node, index), node));
+    const wanted = Array.from(fresh.childNodes);
+    wanted.forEach((node, index) => {
+      let current = kept.get(keyOf(node, index));
+      if (current && current.isEqualNode(node)) {
+        kept.delete(keyOf(node, index));
+      } else if (current && current.nodeType === 1 && current.tagName === node.tagName) {
+        kept.delete(keyOf(node, index));
+        Array.from(current.attributes).forEach((a) => { if (!node.hasAttribute(a.name)) current.removeAttribute(a.name); });
+        Array.from(node.attributes).forEach((a) => current.setAttribute(a.name, a.value));
+        morph(current, node);
+      } else {
+        current = node;
+      }
+      if (old.childNodes[index] !== current) old.insertBefore(current, old.childNodes[index] || null);
+    });
+    kept.forEach((node) => { if (node.parentNode === old) old.removeChild(node); });
+    while (old.childNodes.length > wanted.length) old.removeChild(old.lastChild);
   }
 
   function toast(text) {
@@ -27,6 +58,13 @@
     toast.timer = setTimeout(() => { box.hidden = true; }, 6000);
   }
 
+  function scrollDown() {
+    const list = $("messages");
+    if (list) list.scrollTop = list.scrollHeight;
+  }
+  // A chart that finishes loading grows the list: keep the newest message in view.
+  document.addEventListener("load", (event) => { if (event.target.tagName === "IMG") scrollDown(); }, true);
+
   let refreshing = null;
   let again = false;
   async function refresh() {
@@ -34,20 +72,18 @@
     refreshing = (async () => {
       do {
         again = false;
-        const query = new URLSearchParams({ user: ui.user, conv: ui.conv, tab: ui.tab, thread: ui.thread });
-        const response = await fetch("/api/ui?" + query);
+        const asked = { user: ui.user, conv: ui.conv, tab: ui.tab, thread: ui.thread };
+        const response = await fetch("/api/ui?" + new URLSearchParams(asked));
         const data = await response.json();
+        // The person may have switched user or conversation meanwhile: draw what they now ask for.
+        if (Object.keys(asked).some((key) => asked[key] !== ui[key])) { again = true; continue; }
         if (!data.ok) { toast(data.error); ui.user = ""; break; }
         Object.assign(ui, { user: data.user, conv: data.conv, tab: data.tab });
         document.documentElement.lang = data.lang;
         document.body.dataset.version = data.version;
         put("topbar", data.topbar);
         put("sidebar", data.sidebar);
-        const mainChanged = put("main", data.main);
-        if (mainChanged) {
-          const list = $("messages");
-          if (list) list.scrollTop = list.scrollHeight;
-        }
+        if (put("main", data.main)) scrollDown();
         put("thread", data.thread);
         $("thread-pane").hidden = !data.thread;
         if (!data.thread) ui.thread = "";
