@@ -7,57 +7,14 @@ the modal, App Home and the bulletin are saved under test-artifacts/.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from bot.app import Runtime, build_runtime
-from bot.demo import seed_demo_organisation
-from bot.domain.clock import ManualClock
-from bot.emulator.driver import SlackEmulator
-from bot.emulator.web.server import WebWorkspace
 from messages.notices import ACK
 from messages.urging import NOTICE_ANSWER
-from tests.e2e.conftest import SECRET, TOKEN, e2e_settings
+from tests.web.conftest import Demo
 
-# Monday 23 November 2026, 10:00 in Shanghai; the clock then runs on in real time, as in the demo.
-START = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 TIMEOUT_MS = 10_000
-
-
-@dataclass
-class Demo:
-    url: str
-    slack: SlackEmulator
-    runtime: Runtime
-    clock: ManualClock
-
-
-@pytest.fixture
-async def demo(tmp_path: Path) -> AsyncIterator[Demo]:
-    slack = SlackEmulator(signing_secret=SECRET, bot_token=TOKEN)
-    await slack.start()
-    clock = ManualClock(follow_system=True)
-    clock.advance(START - clock.now())
-    settings = e2e_settings(f"sqlite+aiosqlite:///{tmp_path / 'web.db'}", slack.api_url)
-    runtime = await build_runtime(settings, clock=clock)
-    page_server = WebWorkspace(
-        slack, clock=clock, tick=runtime.tick, deliver=runtime.after_request, beat_seconds=0.2, sweep_every=5
-    )
-    try:
-        port = await runtime.serve_http("127.0.0.1", 0)
-        slack.app_url = f"http://127.0.0.1:{port}/slack/events"
-        await seed_demo_organisation(runtime)
-        url = await page_server.start()
-        yield Demo(url, slack, runtime, clock)
-    finally:
-        await page_server.stop()
-        await runtime.close()
-        await slack.stop()
 
 
 # -- acting like a person on the page ------------------------------------------------------------------
@@ -208,7 +165,9 @@ async def test_a_week_in_the_browser_workspace(demo: Demo, browser: Any, artifac
     await expect(bulletin).to_contain_text("办结 1（按时 0，超期 1）")  # our item, reviewed and closed
     chart = main.locator("figure.file.image img").first
     await expect(chart).to_be_visible()
-    await page.wait_for_function("img => img.complete && img.naturalWidth > 300", arg=await chart.element_handle())
+    await page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 300", arg=await chart.element_handle()
+    )
     await page.screenshot(path=str(artifacts / "web-bulletin.png"))
 
     assert await cjk_glyphs_render(page), "Chinese text is drawn as missing glyphs: install fonts-noto-cjk"

@@ -323,8 +323,10 @@ class WebWorkspace:
 
     async def _send(self, user_id: str, body: dict[str, Any]) -> None:
         text = str(body.get("text", "")).strip()
-        channel = self.emu.state.channels.get(str(body.get("channel", "")))
-        if not text or channel is None:
+        state, wanted = self.emu.state, str(body.get("channel", ""))
+        im = state.im_channel(user_id)  # a person's DM with the bot exists from their first look
+        channel = im if wanted == im.id else state.channels.get(wanted)
+        if not text or channel is None or user_id not in channel.members:
             raise ActionError("nothing to send")
         users = self.emu.state.users.values()
         if text.startswith("/"):
