@@ -160,7 +160,7 @@ def element_html(element: dict[str, Any], block_id: str, draw: Draw, *, in_input
     # Outside an input block the element sends its value as soon as it changes (class bk-change).
     live = "" if in_input else " bk-change"
     common = Markup(f'name="{escape(block_id)}" data-kind="{escape(kind)}" {_data(element, block_id)}')
-    placeholder = plain(element.get("placeholder")) or "…"
+    placeholder = plain(element.get("placeholder"))
     if kind in ("plain_text_input", "rich_text_input", "email_text_input", "url_text_input", "number_input"):
         value = _rich_value_text(current) if kind == "rich_text_input" else str(current or "")
         if element.get("multiline") or kind == "rich_text_input":
@@ -203,7 +203,7 @@ def element_html(element: dict[str, Any], block_id: str, draw: Draw, *, in_input
         options = _option_tags(element, chosen, draw)
     else:
         return Markup(f'<span class="bk-unknown">[{escape(kind)}]</span>')
-    empty = "" if multi else f'<option value="">{escape(placeholder)}</option>'
+    empty = "" if multi else f'<option value="">{escape(placeholder or "—")}</option>'
     return Markup(
         f'<select class="bk-control{live}" {common}{" multiple" if multi else ""}>{empty}{options}</select>'
     )

@@ -112,7 +112,8 @@ class Screen:
             f'<label>{escape(self.t("sign_in_as"))} <select id="who">{options}</select></label>'
             f'<label>{escape(self.t("language"))} <select id="lang">{langs}</select></label>'
             f'<div class="clock"><span class="clock-label">{escape(self.t("clock"))}</span> '
-            f'<time id="now" datetime="{local.isoformat()}">{local:%Y-%m-%d %H:%M} {local:%a}</time>'
+            f'<time id="now" datetime="{local.isoformat()}" title="{escape(self.tz.key)}">'
+            f"{local:%Y-%m-%d %H:%M} {local:%a}</time>"
             f'<button type="button" data-clock="hour">{escape(self.t("plus_hour"))}</button>'
             f'<button type="button" data-clock="morning">{escape(self.t("next_morning"))}</button>'
             f'<button type="button" data-clock="day">{escape(self.t("plus_day"))}</button>'
