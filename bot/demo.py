@@ -102,12 +102,14 @@ async def _serve_web(emulator: SlackEmulator, runtime: Runtime, clock: ManualClo
     import asyncio
 
     from bot.emulator.web.server import WebWorkspace
+    from storage.outbox import pending_count
 
     page = WebWorkspace(
         emulator,
         clock=clock,
         tick=runtime.tick,
         deliver=runtime.after_request,
+        pending=lambda: pending_count(runtime.sessions),
         tz=runtime.settings.timezone,
         work_start=runtime.settings.work_start,
     )

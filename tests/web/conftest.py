@@ -21,6 +21,7 @@ from bot.demo import seed_demo_organisation
 from bot.domain.clock import ManualClock
 from bot.emulator.driver import SlackEmulator
 from bot.emulator.web.server import WebWorkspace
+from storage.outbox import pending_count
 from tests.e2e.conftest import SECRET, TOKEN, e2e_settings
 
 CHROMIUM = shutil.which("chromium")  # Debian's package: /usr/bin/chromium
@@ -61,7 +62,13 @@ async def demo(tmp_path: Path, _sqlite_template: Path) -> AsyncIterator[Demo]:
     settings = e2e_settings(f"sqlite+aiosqlite:///{database}", slack.api_url)
     runtime = await build_runtime(settings, clock=clock, migrate=False)
     page_server = WebWorkspace(
-        slack, clock=clock, tick=runtime.tick, deliver=runtime.after_request, beat_seconds=0.2, sweep_every=5
+        slack,
+        clock=clock,
+        tick=runtime.tick,
+        deliver=runtime.after_request,
+        pending=lambda: pending_count(runtime.sessions),
+        beat_seconds=0.2,
+        sweep_every=5,
     )
     try:
         port = await runtime.serve_http("127.0.0.1", 0)
@@ -94,3 +101,25 @@ async def browser() -> AsyncIterator[Any]:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Keep each phase's report on the test item, so the page fixture knows whether the test failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+@pytest.fixture
+async def page(browser: Any, artifacts: Path, request: pytest.FixtureRequest) -> AsyncIterator[Any]:
+    """A fresh page (its own storage); when the test fails, what it showed is saved next to the artefacts."""
+    opened = await browser.new_page(viewport={"width": 1400, "height": 900}, locale="zh-CN")
+    errors: list[str] = []
+    opened.on("pageerror", lambda error: errors.append(str(error)))
+    yield opened
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        await opened.screenshot(path=str(artifacts / f"failed-{request.node.name}.png"))
+    await opened.close()
+    assert errors == [], f"the page's script failed: {errors}"

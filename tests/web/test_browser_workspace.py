@@ -22,10 +22,8 @@ TIMEOUT_MS = 10_000
 
 async def sign_in(page: Any, user_id: str) -> None:
     await page.select_option("#who", user_id)
-    await page.wait_for_function(
-        "id => document.querySelector('#who').value === id && document.querySelector('.conv.app.active')",
-        arg=user_id,
-    )
+    dm = "D" + user_id[1:]  # the emulator's id of a person's DM with the bot
+    await page.wait_for_selector(f'.conv.app.active[data-conv="{dm}"]')
 
 
 async def send(page: Any, text: str) -> None:
@@ -83,13 +81,10 @@ async def cjk_glyphs_render(page: Any) -> bool:
 # -- the journey ---------------------------------------------------------------------------------------
 
 
-async def test_a_week_in_the_browser_workspace(demo: Demo, browser: Any, artifacts: Path) -> None:
+async def test_a_week_in_the_browser_workspace(demo: Demo, page: Any, artifacts: Path) -> None:
     from playwright.async_api import expect
 
     expect.set_options(timeout=TIMEOUT_MS)
-    page = await browser.new_page(viewport={"width": 1400, "height": 900}, locale="zh-CN")
-    problems: list[str] = []
-    page.on("pageerror", lambda error: problems.append(str(error)))
     await page.goto(demo.url)
     main, modal = page.locator("#main"), page.locator("#overlay")
 
@@ -125,7 +120,7 @@ async def test_a_week_in_the_browser_workspace(demo: Demo, browser: Any, artifac
     await page.locator("#modal .modal").screenshot(path=str(artifacts / "web-modal-errors.png"))
     await fill(page, "reason", "等待水利局会签意见")
     await fill(page, "progress", "修订稿已完成，正在会签")
-    await fill(page, "new_date", "2026-11-27")
+    await fill(page, "new_date", "2026-12-04")
     await page.locator("#modal .modal").screenshot(path=str(artifacts / "web-modal.png"))
     await submit_modal(page)
     await expect(modal).to_be_hidden()
@@ -171,14 +166,12 @@ async def test_a_week_in_the_browser_workspace(demo: Demo, browser: Any, artifac
     await page.screenshot(path=str(artifacts / "web-bulletin.png"))
 
     assert await cjk_glyphs_render(page), "Chinese text is drawn as missing glyphs: install fonts-noto-cjk"
-    assert problems == []
 
 
-async def test_language_switch_and_a_thread_reply(demo: Demo, browser: Any) -> None:
+async def test_language_switch_and_a_thread_reply(demo: Demo, page: Any) -> None:
     from playwright.async_api import expect
 
     expect.set_options(timeout=TIMEOUT_MS)
-    page = await browser.new_page(viewport={"width": 1400, "height": 900})
     await page.goto(demo.url)
     main, thread = page.locator("#main"), page.locator("#thread-pane")
 

@@ -62,10 +62,13 @@ class WebWorkspace:
         tz: str = "Asia/Shanghai",
         work_start: time = time(9),
         people: Sequence[SeedUser] = DEMO_USERS,
+        pending: Callable[[], Awaitable[int]] | None = None,
+        outbox_wait_seconds: float = 3.0,
         beat_seconds: float = 1.0,
         sweep_every: int = 10,
     ) -> None:
         self.emu, self.clock, self.tick, self.deliver = emulator, clock, tick, deliver
+        self.pending, self.outbox_wait_seconds = pending, outbox_wait_seconds
         self.tz, self.work_start = ZoneInfo(tz), work_start
         self.people = [p for p in people if not p.deleted]
         self.calendar = WorkCalendar().with_guessing()
@@ -159,8 +162,19 @@ class WebWorkspace:
         """What the console does after each command: let the bot finish, run scheduled work, finish."""
         await self.emu.settle()
         await self.tick()
+        await self._drain_outbox()
         await self.emu.settle()
         await self.publish()
+
+    async def _drain_outbox(self) -> None:
+        """The dispatcher paces each channel (a message a second); wait a little for what an action
+        caused, so the page answers with its whole effect. Sends scheduled for later stay queued."""
+        if self.pending is None:
+            return
+        deadline = monotonic.monotonic() + self.outbox_wait_seconds
+        while await self.pending() and monotonic.monotonic() < deadline:
+            await asyncio.sleep(0.2)
+            await self.deliver()
 
     # ---------------------------------------------------------------- page
     async def _index(self, request: web.Request) -> web.Response:
@@ -325,7 +339,7 @@ class WebWorkspace:
         text = str(body.get("text", "")).strip()
         state, wanted = self.emu.state, str(body.get("channel", ""))
         im = state.im_channel(user_id)  # a person's DM with the bot exists from their first look
-        channel = im if wanted == im.id else state.channels.get(wanted)
+        channel = im if wanted in ("", im.id) else state.channels.get(wanted)
         if not text or channel is None or user_id not in channel.members:
             raise ActionError("nothing to send")
         users = self.emu.state.users.values()
