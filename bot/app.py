@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.dispatcher import OutboxDispatcher
 from bot.domain.clock import Clock, SystemClock
+from bot.inbound_guard import guard
 from bot.services import Services
 from bot.services.context import ServiceContext
 from bot.services.delivery import DeliveryService
@@ -61,6 +62,7 @@ class Runtime:
 
     def web_app(self) -> web.Application:
         web_app = self.app.web_app(path="/slack/events")
+        web_app.middlewares.append(guard("/slack/events"))
 
         async def healthz(request: web.Request) -> web.Response:
             healthy = await ping(self.engine)
@@ -131,6 +133,8 @@ async def build_runtime(
         process_before_response=True,
         **(bolt_options or {}),
     )
+    # Roles named in the environment hold from the first request on, at every start.
+    await services.people.apply_configured_roles()
     register_all(app, services)
     delivery = DeliveryService(ctx)
     dispatcher = OutboxDispatcher(

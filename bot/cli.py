@@ -27,6 +27,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     demo.add_argument("--web", action="store_true", help="serve the workspace as a page on 127.0.0.1")
     demo.add_argument("--port", type=int, default=0, help="the page's port with --web (default: any free)")
     sub.add_parser("migrate", help="apply database migrations")
+    backup = sub.add_parser("backup", help="a consistent copy of the SQLite database, safe while serving")
+    backup.add_argument("file", help="the new file to write")
+    restore = sub.add_parser("restore", help="load a backup into an empty database (DATABASE_URL)")
+    restore.add_argument("file", help="a file made by `duban backup`")
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.WARNING if args.command == "demo" else logging.INFO,
@@ -47,6 +51,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             main_upgrade(settings.database_url)
             print(f"database is up to date: {_redacted(settings.database_url)}")
+        elif args.command in ("backup", "restore"):
+            return _backup_or_restore(args.command, Path(args.file), settings.database_url)
         elif args.command == "demo":
             from bot.demo import run_demo
 
@@ -85,6 +91,22 @@ async def _socket(settings: Settings) -> None:
         await handler.start_async()
     finally:
         await runtime.close()
+
+
+def _backup_or_restore(command: str, file: Path, database_url: str) -> int:
+    from storage.backup import BackupError, backup, restore
+
+    try:
+        if command == "backup":
+            items = backup(database_url, file)
+            print(f"backed up {items} items from {_redacted(database_url)} to {file}")
+        else:
+            items = restore(file, database_url)
+            print(f"restored {items} items from {file} into {_redacted(database_url)}")
+    except BackupError as error:
+        print(f"duban {command}: {error}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def _redacted(url: str) -> str:

@@ -6,9 +6,12 @@ A row is leased (``claimed_until``) before it is sent and marked after. While th
 no idempotency key is sent twice: rounds never overlap, a row is sent only while its lease has
 comfortably more time left than the client's HTTP timeout, and a send whose outcome could not be
 recorded (database down) is remembered and recorded on the next claim instead of being re-sent.
-If the process dies between the HTTP call and ``mark_sent``, the row is re-sent once its lease
-expires (by this or another worker). That is the accepted at-least-once window; keep ``lease``
-longer than the client's ``timeout``.
+If the process dies between the HTTP call and ``mark_sent`` (or the call timed out), the row is in doubt
+once its lease expires. Posted messages carry their idempotency key as Slack message metadata, so before
+re-sending an in-doubt ``chat.postMessage`` the dispatcher looks for the key in the conversation's recent
+history (``bot.delivery_check``) and records the message it finds instead: exactly once. Other methods
+(updates, views, file uploads, ephemerals) carry no metadata and stay at-least-once; keep ``lease`` longer
+than the client's ``timeout``.
 
 Pacing is local to this process (Slack's limits are per app and workspace, so with several
 replicas give each a share of the budgets). Rows that may not go yet are released back to
@@ -33,6 +36,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.delivery_check import find_posted, with_send_key
 from bot.domain.clock import Clock
 from bot.pacing import CHANNEL_INTERVAL, DEFAULT_METHOD_BUDGETS, _Pacer
 from storage import outbox
@@ -97,6 +101,7 @@ class DispatchStats:
     deferred: int = 0  # released unsent by local pacing
     failed: int = 0
     lost: int = 0  # the claim was gone when we tried to record the outcome
+    recovered: int = 0  # in doubt, found already posted in Slack: recorded instead of re-sent
 
     def __iadd__(self, other: DispatchStats) -> DispatchStats:
         for f in fields(self):
@@ -205,6 +210,12 @@ class OutboxDispatcher:
         return stats
 
     async def _attempt(self, send: ClaimedSend, stats: DispatchStats) -> None:
+        if send.in_doubt and send.method == "chat.postMessage":
+            found = await find_posted(self._client, send)
+            if found is not None:
+                stats.recovered += 1
+                await self._record_success(send, found, stats, replayed=True)
+                return
         try:
             result = await self._call(send)
         except _SendError as exc:
@@ -220,6 +231,8 @@ class OutboxDispatcher:
                 response = await _upload_file(self._client, send.payload)
             elif send.method in FORM_ONLY_METHODS:
                 response = await self._client.api_call(send.method, data=_form_encode(send.payload))
+            elif send.method == "chat.postMessage":
+                response = await self._client.api_call(send.method, json=with_send_key(send))
             else:
                 response = await self._client.api_call(send.method, json=send.payload)
         except SlackApiError as exc:

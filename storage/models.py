@@ -82,6 +82,8 @@ class RoleRow(Base):
     role: Mapped[str] = mapped_column(String(16), primary_key=True)
     granted_by: Mapped[str | None] = mapped_column(String(32))
     granted_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    # 'env': from DUBAN_LEADERS/SUPERVISORS/ADMINS, re-synced at every start; 'command': kept until revoked.
+    source: Mapped[str] = mapped_column(String(16), default="command", server_default="command")
 
 
 class DepartmentRow(Base):

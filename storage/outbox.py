@@ -13,6 +13,7 @@ worker whose lease ran out can never overwrite the outcome of the worker that to
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -39,6 +40,18 @@ class ClaimedSend:
     item_id: int | None = None
     purpose: str | None = None
     recipient_id: str | None = None
+    # A previous attempt may have reached Slack without us learning so (a worker died mid-send, a timeout):
+    # look for the message before sending it again.
+    in_doubt: bool = False
+
+
+# Errors after which Slack may or may not have acted: our exceptions (timeouts, dropped connections) and
+# HTTP 5xx. Slack's own error codes (lower_snake_case) mean the call was refused and did nothing.
+_IN_DOUBT_ERROR = re.compile(r"^(?:[A-Z]\w*(?:Error|Exception|Timeout)\b|http_5)")
+
+
+def _was_in_doubt(status: str, last_error: str | None) -> bool:
+    return status == SENDING or bool(last_error and _IN_DOUBT_ERROR.match(last_error))
 
 
 def _insert_for(session: AsyncSession) -> Any:
@@ -110,14 +123,15 @@ async def claim_due(
     now = to_db_utc(now)
     async with session_factory.begin() as session:
         picked = (
-            select(OutboxRow.id)
+            select(OutboxRow.id, OutboxRow.status, OutboxRow.last_error)
             .where(_due(now))
             .order_by(OutboxRow.next_attempt_at, OutboxRow.id)
             .limit(limit)
         )
         if is_postgres(session):
             picked = picked.with_for_update(skip_locked=True)
-        ids = list((await session.scalars(picked)).all())
+        before = {row.id: _was_in_doubt(row.status, row.last_error) for row in await session.execute(picked)}
+        ids = list(before)
         if not ids:
             return []
         rows = await session.execute(
@@ -141,7 +155,7 @@ async def claim_due(
             )
             .execution_options(synchronize_session=False)
         )
-        claimed = {row.id: ClaimedSend(**row._asdict()) for row in rows}
+        claimed = {row.id: ClaimedSend(**row._asdict(), in_doubt=before[row.id]) for row in rows}
     return [claimed[i] for i in ids if i in claimed]  # keep the due order
 
 

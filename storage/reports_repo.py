@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.items import OwnerRole
@@ -176,6 +176,13 @@ class ReportRepository:
             .returning(InboundRequestRow.key)
         )
         return (await self.session.execute(stmt)).scalar_one_or_none() is not None
+
+    async def forget_requests_before(self, before: datetime) -> int:
+        """Drop idempotency keys older than ``before`` (Slack never replays a request that old)."""
+        result = await self.session.execute(
+            delete(InboundRequestRow).where(InboundRequestRow.received_at < to_db_utc(before))
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
     async def change_lead(self, item_id: int, new_lead: str) -> None:
         """Before issue, a leader may name another lead owner (拟办 changed on approval)."""

@@ -290,6 +290,30 @@ class PeopleRepository:
             self.session.add(RoleRow(user_id=user_id, role=role.value, granted_by=by, granted_at=now))
             await self.session.flush()
 
+    async def ensure_user(self, user_id: str) -> None:
+        """A placeholder row (the id as name, never refreshed) so a role can be granted before the person
+        has used Duban; their Slack profile fills it in later."""
+        if await self.session.get(UserRow, user_id) is None:
+            self.session.add(UserRow(user_id=user_id, name=user_id))
+            await self.session.flush()
+
+    async def sync_configured_roles(self, configured: dict[Role, tuple[str, ...]], *, now: datetime) -> None:
+        """Make the environment-granted roles exactly ``configured``: grant what is missing, drop 'env'
+        grants no longer listed. Grants made by command are never touched."""
+        for role, user_ids in configured.items():
+            wanted = set(user_ids)
+            rows = await self.session.scalars(select(RoleRow).where(RoleRow.role == role.value))
+            held = {row.user_id: row for row in rows}
+            for user_id, row in held.items():
+                if row.source == "env" and user_id not in wanted:
+                    await self.session.delete(row)
+            for user_id in sorted(wanted - held.keys()):
+                await self.ensure_user(user_id)
+                self.session.add(
+                    RoleRow(user_id=user_id, role=role.value, granted_by=None, granted_at=now, source="env")
+                )
+        await self.session.flush()
+
     async def users_with_role(self, role: Role) -> list[str]:
         return list(await self.session.scalars(select(RoleRow.user_id).where(RoleRow.role == role.value)))
 

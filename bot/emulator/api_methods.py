@@ -57,6 +57,14 @@ def _api(ctx: ApiContext, msg: Message) -> dict[str, Any]:
     return msg.to_api(ctx.state.team_id, ctx.state.app_id)
 
 
+def _listed(ctx: ApiContext, msg: Message, params: dict[str, Any]) -> dict[str, Any]:
+    """A message as history lists it: Slack leaves metadata out unless include_all_metadata is set."""
+    data = _api(ctx, msg)
+    if not p_bool(params, "include_all_metadata"):
+        data.pop("metadata", None)
+    return data
+
+
 def auth_test(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
     s = ctx.state
     return {
@@ -191,7 +199,7 @@ def conversations_history(ctx: ApiContext, params: dict[str, Any]) -> dict[str, 
     chunk, cursor = page(top, params, default_limit=100)
     return {
         "ok": True,
-        "messages": [_api(ctx, m) for m in chunk],
+        "messages": [_listed(ctx, m, params) for m in chunk],
         "has_more": bool(cursor),
         "pin_count": 0,
         "response_metadata": {"next_cursor": cursor},
@@ -206,7 +214,7 @@ def conversations_replies(ctx: ApiContext, params: dict[str, Any]) -> dict[str, 
     chunk, cursor = page(ctx.state.thread(channel.id, ts), params, default_limit=1000)
     return {
         "ok": True,
-        "messages": [_api(ctx, m) for m in chunk],
+        "messages": [_listed(ctx, m, params) for m in chunk],
         "has_more": bool(cursor),
         "response_metadata": {"next_cursor": cursor},
     }

@@ -11,6 +11,7 @@ from bot.services.calendar_admin import CalendarAdminService
 from bot.services.context import ServiceContext
 from bot.services.extensions import ExtensionService
 from bot.services.items import ItemService
+from bot.services.maintenance import MaintenanceService
 from bot.services.people import PeopleService
 from bot.services.records import RecordService
 from bot.services.reports import ReportService
@@ -31,6 +32,7 @@ class Services:
     extensions: ExtensionService
     reports: ReportService
     records: RecordService
+    maintenance: MaintenanceService
 
     @classmethod
     def build(cls, ctx: ServiceContext) -> Services:
@@ -47,11 +49,14 @@ class Services:
             extensions=extensions,
             reports=ReportService(ctx, people),
             records=RecordService(ctx, people),
+            maintenance=MaintenanceService(ctx),
         )
 
     async def sweep(self) -> int:
         """Everything the clock has made due: urgings, office time limits, bulletins."""
-        return await self.urging.sweep() + await self.reports.sweep() + await self.records.sweep()
+        done = await self.urging.sweep() + await self.reports.sweep() + await self.records.sweep()
+        await self.maintenance.prune()
+        return done
 
     async def notify(self, user_id: str, body: dict[str, Any], *, key: str) -> None:
         """A DM to one person through the outbox (e.g. the answer to a modal, which has no channel)."""

@@ -96,6 +96,18 @@ class PeopleService:
             await uow.people.set_preferred_locale(user_id, locale)
         return locale
 
+    async def apply_configured_roles(self) -> None:
+        """Grant the roles named in DUBAN_LEADERS / DUBAN_SUPERVISORS / DUBAN_ADMINS (every start of serve,
+        socket and demo). Idempotent; no Slack call, so a slow or unreachable Slack cannot delay the start."""
+        settings = self.ctx.settings
+        configured = {
+            Role.LEADER: settings.leaders,
+            Role.SUPERVISOR: settings.supervisors,
+            Role.ADMIN: settings.admins,
+        }
+        async with self.ctx.uow() as uow:
+            await uow.people.sync_configured_roles(configured, now=self.ctx.now())
+
     async def seed(
         self,
         roles: dict[Role, tuple[str, ...]],
