@@ -203,7 +203,8 @@ class Screen:
         download = escape(self.t("download"))
         return Markup(
             f'<div class="file"><span class="file-icon">{escape(kind.upper())}</span>'
-            f'<span class="file-name">{name}</span><span class="file-size">{size / 1024:.1f} KB</span>'
+            f'<a class="file-name" href="/files/{file_id}" target="_blank">{name}</a>'
+            f'<span class="file-size">{size / 1024:.1f} KB</span>'
             f'<a class="bk-button" href="/files/{file_id}?download=1" download>{download}</a>'
             "</div>"
         )
