@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import mimetypes
-import time as monotonic
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from time import monotonic
 from typing import Any, Protocol
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
@@ -29,6 +30,7 @@ from bot.emulator.web.labels import label, lang_of
 from bot.emulator.web.page import HOME, Screen
 
 STATIC = Path(__file__).parent / "static"
+log = logging.getLogger("duban.demo.web")
 Step = Callable[[], Awaitable[None]]
 
 
@@ -156,7 +158,10 @@ class WebWorkspace:
             if self._busy.locked():
                 continue
             async with self._busy:
-                await (self.tick() if beats % self.sweep_every == 0 else self.deliver())
+                try:
+                    await (self.tick() if beats % self.sweep_every == 0 else self.deliver())
+                except Exception:  # one failed beat must not stop the demo's scheduler
+                    log.exception("demo scheduler beat failed")
 
     async def _settled(self) -> None:
         """What the console does after each command: let the bot finish, run scheduled work, finish."""
@@ -171,8 +176,8 @@ class WebWorkspace:
         caused, so the page answers with its whole effect. Sends scheduled for later stay queued."""
         if self.pending is None:
             return
-        deadline = monotonic.monotonic() + self.outbox_wait_seconds
-        while await self.pending() and monotonic.monotonic() < deadline:
+        deadline = monotonic() + self.outbox_wait_seconds
+        while await self.pending() and monotonic() < deadline:
             await asyncio.sleep(0.2)
             await self.deliver()
 
@@ -275,7 +280,7 @@ class WebWorkspace:
         body: dict[str, Any] = await request.json()
         kind = str(body.get("kind", ""))
         handler = self._actions().get(kind)
-        started = monotonic.monotonic()
+        started = monotonic()
         try:
             if handler is None:
                 raise ActionError(f"unknown action {kind!r}")
@@ -287,7 +292,11 @@ class WebWorkspace:
         except (ActionError, KeyError, LookupError, ValueError, PermissionError) as error:
             await self.publish()
             return web.json_response({"ok": False, "error": str(error).strip("'\"")})
-        return web.json_response({"ok": True, "ms": round((monotonic.monotonic() - started) * 1000)})
+        except Exception as error:  # the page shows it; the terminal keeps the trace
+            log.exception("demo page action %s failed", kind)
+            await self.publish()
+            return web.json_response({"ok": False, "error": f"{type(error).__name__}: {error}"})
+        return web.json_response({"ok": True, "ms": round((monotonic() - started) * 1000)})
 
     def _actions(self) -> dict[str, Callable[[str, dict[str, Any]], Awaitable[None]]]:
         return {
