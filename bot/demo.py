@@ -1,4 +1,4 @@
-"""``duban demo``: the real bot, a local emulated workspace and a console to act in it."""
+"""``duban demo``: the real bot, a local emulated workspace, and a console or a browser page to act in it."""
 
 from __future__ import annotations
 
