@@ -23,6 +23,22 @@ def _refuse(reason: str) -> web.Response:
     return web.json_response({"ok": False, "error": reason}, status=400)
 
 
+# Fields Bolt reads from every request before any listener runs; Slack always sends them as a string or an
+# object, and Bolt fails on anything else.
+_ID_FIELDS = ("user", "channel", "team", "enterprise", "container", "view", "event")
+
+
+def _shape_problem(data: dict[str, object]) -> str | None:
+    for holder in (data, data.get("event")):
+        if not isinstance(holder, dict):
+            continue
+        for name in _ID_FIELDS:
+            value = holder.get(name)
+            if value is not None and not isinstance(value, str | dict):
+                return "malformed_body"
+    return None
+
+
 def body_problem(content_type: str, body: bytes) -> str | None:
     """Why this body cannot be a Slack request, or None when it is well-formed."""
     if content_type not in (FORM, JSON):
@@ -36,14 +52,14 @@ def body_problem(content_type: str, body: bytes) -> str | None:
             parsed = json.loads(text)
         except ValueError:
             return "malformed_body"
-        return None if isinstance(parsed, dict) else "malformed_body"
+        return _shape_problem(parsed) if isinstance(parsed, dict) else "malformed_body"
     fields = parse_qs(text, keep_blank_values=True)
     if "payload" in fields:
         try:
             payload = json.loads(fields["payload"][0])
         except ValueError:
             return "malformed_body"
-        return None if isinstance(payload, dict) else "malformed_body"
+        return _shape_problem(payload) if isinstance(payload, dict) else "malformed_body"
     return None if fields else "malformed_body"
 
 

@@ -16,3 +16,4 @@ def register_all(app: AsyncApp, services: Services) -> None:
     app.middleware(feedback.respond_by_dm_without_response_url(services))
     for module in (commands, actions, views, events, urging, reports, records, errors):
         module.register(app, services)
+    events.register_fallback(app, services)  # last: whatever nothing else took

@@ -8,6 +8,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.response import BoltResponse
+from slack_sdk.errors import SlackApiError
 
 from bot.services import Services
 from messages import replies
@@ -22,6 +23,10 @@ def register(app: AsyncApp, services: Services) -> None:
         log.exception(
             "unhandled error ref=%s type=%s", ref, body.get("type") or body.get("command"), exc_info=error
         )
+        if body.get("type") == "event_callback" and isinstance(error, SlackApiError):
+            # Slack refused a call made for this event (e.g. publishing App Home for a user it doesn't know):
+            # a redelivery would fail the same way, so the event is acknowledged, not retried.
+            return BoltResponse(status=200, body="")
         user_id = body.get("user_id") or (body.get("user") or {}).get("id")
         locale = services.ctx.settings.locale
         if user_id:
@@ -32,6 +37,20 @@ def register(app: AsyncApp, services: Services) -> None:
         text = replies.t(locale, "error.internal", ref=ref)
         if body.get("command"):
             return BoltResponse(status=200, body={"response_type": "ephemeral", "text": text})
+        if body.get("type") == "view_submission":
+            # Keep the form open with the explanation on its first field: nothing was saved or lost.
+            first_input = next(
+                (
+                    b.get("block_id")
+                    for b in (body.get("view") or {}).get("blocks") or []
+                    if b.get("type") == "input"
+                ),
+                None,
+            )
+            if first_input:
+                return BoltResponse(
+                    status=200, body={"response_action": "errors", "errors": {first_input: text}}
+                )
         if respond is not None and body.get("response_url"):
             await respond(response_type="ephemeral", replace_original=False, text=text)
         return None

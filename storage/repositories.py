@@ -25,6 +25,7 @@ from storage.models import (
     UserRow,
 )
 from storage.numbering import allocate_seq
+from storage.outbox import _insert_for
 
 # Item fields written back by ItemRepository.save (and set on insert) as they are.
 _MUTABLE = (
@@ -292,14 +293,17 @@ class PeopleRepository:
 
     async def ensure_user(self, user_id: str) -> None:
         """A placeholder row (the id as name, never refreshed) so a role can be granted before the person
-        has used Duban; their Slack profile fills it in later."""
-        if await self.session.get(UserRow, user_id) is None:
-            self.session.add(UserRow(user_id=user_id, name=user_id))
-            await self.session.flush()
+        has used Duban; their Slack profile fills it in later. Replicas starting together may race here."""
+        await self.session.execute(
+            _insert_for(self.session)(UserRow)
+            .values(user_id=user_id, name=user_id, real_name="", deleted=False, is_bot=False)
+            .on_conflict_do_nothing(index_elements=[UserRow.user_id])
+        )
 
     async def sync_configured_roles(self, configured: dict[Role, tuple[str, ...]], *, now: datetime) -> None:
         """Make the environment-granted roles exactly ``configured``: grant what is missing, drop 'env'
-        grants no longer listed. Grants made by command are never touched."""
+        grants no longer listed. Grants made by command are never touched. Safe for replicas starting
+        at the same moment (conflicting inserts are no-ops)."""
         for role, user_ids in configured.items():
             wanted = set(user_ids)
             rows = await self.session.scalars(select(RoleRow).where(RoleRow.role == role.value))
@@ -309,8 +313,10 @@ class PeopleRepository:
                     await self.session.delete(row)
             for user_id in sorted(wanted - held.keys()):
                 await self.ensure_user(user_id)
-                self.session.add(
-                    RoleRow(user_id=user_id, role=role.value, granted_by=None, granted_at=now, source="env")
+                await self.session.execute(
+                    _insert_for(self.session)(RoleRow)
+                    .values(user_id=user_id, role=role.value, granted_by=None, granted_at=now, source="env")
+                    .on_conflict_do_nothing(index_elements=[RoleRow.user_id, RoleRow.role])
                 )
         await self.session.flush()
 
