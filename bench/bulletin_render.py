@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bench.common import Result, Stopwatch, Table, median, ms, params
+from bot.calendar_sources import standard_calendar
 from bot.domain.calendar import WorkCalendar
 from bot.domain.periods import period_containing
 from bot.domain.statistics import NO_DEPARTMENT, ItemSnapshot, OfficeLimits, compute
@@ -78,7 +79,7 @@ def render(items: list[ItemSnapshot], locale: str, calendar: WorkCalendar) -> di
 
 async def run(db: str, quick: bool, table: Table) -> None:
     sizes = {5: 200, 500: 20, 5000: 5} if not quick else {5: 50, 500: 5, 5000: 2}
-    calendar = WorkCalendar().with_guessing()
+    calendar = standard_calendar().with_guessing()
     for count, repeats in sizes.items():
         items = snapshots(count)
         for locale in ("zh", "en"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -74,7 +75,7 @@ async def _serve(settings: Settings) -> None:
     runtime.start_scheduler()
     log.info("Duban listening on :%s (POST /slack/events, GET /healthz)", port)
     try:
-        await asyncio.Event().wait()
+        await _until_stopped()
     finally:
         await runtime.close()
 
@@ -88,9 +89,21 @@ async def _socket(settings: Settings) -> None:
     runtime.start_scheduler()
     handler = AsyncSocketModeHandler(runtime.app, settings.app_token, web_client=runtime.client)
     try:
-        await handler.start_async()
+        await handler.connect_async()
+        log.info("Duban connected over Socket Mode")
+        await _until_stopped()
+        await handler.close_async()
     finally:
         await runtime.close()
+
+
+async def _until_stopped() -> None:
+    """Run until SIGTERM (how process managers stop us) or SIGINT, then return for a clean shutdown."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
 
 
 def _backup_or_restore(command: str, file: Path, database_url: str) -> int:

@@ -23,9 +23,12 @@ def _refuse(reason: str) -> web.Response:
     return web.json_response({"ok": False, "error": reason}, status=400)
 
 
-# Fields Bolt reads from every request before any listener runs; Slack always sends them as a string or an
-# object, and Bolt fails on anything else.
+# Fields Bolt and our listeners read from every request before anything else; Slack always sends them as a
+# string or an object, and each event type uses one of the two.
 _ID_FIELDS = ("user", "channel", "team", "enterprise", "container", "view", "event")
+_EVENTS_WITH_USER_OBJECT = frozenset(
+    {"user_change", "team_join", "user_profile_changed", "user_status_changed"}
+)
 
 
 def _shape_problem(data: dict[str, object]) -> str | None:
@@ -36,6 +39,16 @@ def _shape_problem(data: dict[str, object]) -> str | None:
             value = holder.get(name)
             if value is not None and not isinstance(value, str | dict):
                 return "malformed_body"
+    event = data.get("event")
+    if isinstance(event, dict):
+        user = event.get("user")
+        if isinstance(user, dict) and event.get("type") not in _EVENTS_WITH_USER_OBJECT:
+            return "malformed_body"
+        if isinstance(user, str) and event.get("type") in _EVENTS_WITH_USER_OBJECT:
+            return "malformed_body"
+        channel = event.get("channel")
+        if isinstance(channel, dict) and not str(event.get("type", "")).startswith(("channel_", "group_")):
+            return "malformed_body"
     return None
 
 

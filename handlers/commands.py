@@ -14,6 +14,7 @@ from bot.services import Services
 from bot.services.assign import AssignRequest
 from handlers import urging
 from handlers.routing import ROUTES, Reply, route
+from messages import calendar as calendar_messages
 from messages import replies
 from messages.modals import assign_modal
 from messages.views import Reader
@@ -105,7 +106,7 @@ async def _holiday(
     services: Services, reader: Reader, parsed: grammar.Holiday, command: dict[str, Any], client: Any
 ) -> Reply:
     result = await services.calendar.apply(command["user_id"], parsed)
-    return replies.holiday(reader, result)
+    return calendar_messages.holiday(reader, result)
 
 
 async def _not_yet(

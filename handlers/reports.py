@@ -182,8 +182,8 @@ def register(app: AsyncApp, services: Services) -> None:
     async def submit_report(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
         user_id = body["user"]["id"]
         reader = await services.reader(user_id)
-        values = rf.read_report_state(view["state"]["values"])
         try:
+            values = rf.read_report_state(view["state"]["values"])
             raw = ReportInput(
                 kind=values[rf.KIND],
                 percent=values[rf.PERCENT],
@@ -208,8 +208,8 @@ def register(app: AsyncApp, services: Services) -> None:
     async def submit_review(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
         user_id = body["user"]["id"]
         reader = await services.reader(user_id)
-        values = rf.read_review_state(view["state"]["values"])
         try:
+            values = rf.read_review_state(view["state"]["values"])
             raw = ReviewInput(
                 decision=values[rf.DECISION],
                 checked=values[rf.CHECKLIST],
@@ -230,8 +230,8 @@ def register(app: AsyncApp, services: Services) -> None:
     async def submit_instruction(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
         user_id = body["user"]["id"]
         reader = await services.reader(user_id)
-        values = rf.read_instruct_state(view["state"]["values"])
         try:
+            values = rf.read_instruct_state(view["state"]["values"])
             await services.reports.review.instruct(
                 user_id,
                 _view_item(view),
@@ -250,8 +250,8 @@ def register(app: AsyncApp, services: Services) -> None:
     async def submit_change(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
         user_id = body["user"]["id"]
         reader = await services.reader(user_id)
-        values = rf.read_change_state(view["state"]["values"])
         try:
+            values = rf.read_change_state(view["state"]["values"])
             await services.reports.proposals.decide(
                 user_id,
                 _view_item(view),

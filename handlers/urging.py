@@ -10,6 +10,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain import command_syntax as grammar
+from bot.domain.due_dates import picked_date, required_date
 from bot.domain.errors import DomainError
 from bot.domain.urging import Answer
 from bot.services import Services
@@ -17,6 +18,7 @@ from handlers.feedback import answer_click, item_id_of
 from handlers.routing import Reply, route
 from messages import replies
 from messages import urging as msg
+from messages.calendar import with_notes
 from messages.i18n import format_date, format_datetime, t
 from messages.notices import EXTEND
 from messages.text import Mrkdwn, mention
@@ -45,14 +47,15 @@ async def _urge(
 async def _extend(
     services: Services, reader: Reader, parsed: grammar.Extend, command: dict[str, Any], client: Any
 ) -> Reply:
-    new_due = await services.extensions.parse_date(parsed.due)
+    reading = await services.extensions.parse_date(parsed.due)
     result = await services.extensions.request(
-        command["user_id"], parsed.ref, new_due, parsed.reason, request_key=f"cmd:{command.get('trigger_id')}"
+        command["user_id"], parsed.ref, reading, parsed.reason, request_key=f"cmd:{command.get('trigger_id')}"
     )
     loc = reader.locale
-    return msg.reply(
-        loc, "extension_requested", number=str(result.item.number), date=format_date(new_due, loc)
+    reply = msg.reply(
+        loc, "extension_requested", number=str(result.item.number), date=format_date(reading.day, loc)
     )
+    return with_notes(reply, loc, result.notes)
 
 
 @route(grammar.Call)
@@ -68,7 +71,7 @@ def register(app: AsyncApp, services: Services) -> None:
     async def answer(respond: AsyncRespond, reply: Reply) -> None:
         await respond(response_type="ephemeral", replace_original=False, **reply)
 
-    @app.action(msg.ANSWER)
+    @app.action(msg.ANSWER_ACTION)
     async def check_in_answer(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
         await ack()
 
@@ -112,7 +115,7 @@ def register(app: AsyncApp, services: Services) -> None:
                 int(view["private_metadata"]),
                 reason=values["reason"] or "",
                 progress=values["progress"] or "",
-                new_date=date.fromisoformat(values["new_date"]),
+                new_date=required_date(values["new_date"], "new_date"),
                 request_key=f"view:{view['id']}",
             )
         except DomainError as error:
@@ -154,7 +157,7 @@ def register(app: AsyncApp, services: Services) -> None:
         reader = await services.reader(user_id)
         values = _values(view)
         try:
-            new_due = date.fromisoformat(values["new_date"])
+            new_due = required_date(values["new_date"], "new_date")
             result = await services.extensions.request(
                 user_id,
                 int(view["private_metadata"]),
@@ -168,11 +171,15 @@ def register(app: AsyncApp, services: Services) -> None:
         await ack()
         await services.notify(
             user_id,
-            msg.reply(
+            with_notes(
+                msg.reply(
+                    reader.locale,
+                    "extension_requested",
+                    number=str(result.item.number),
+                    date=format_date(new_due, reader.locale),
+                ),
                 reader.locale,
-                "extension_requested",
-                number=str(result.item.number),
-                date=format_date(new_due, reader.locale),
+                result.notes,
             ),
             key=f"extension-requested:{view['id']}",
         )
@@ -248,7 +255,7 @@ def register(app: AsyncApp, services: Services) -> None:
             await services.extensions.extend_by_office(
                 user_id,
                 int(view["private_metadata"]),
-                date.fromisoformat(values["new_date"]),
+                required_date(values["new_date"], "new_date"),
                 values["reason"] or "",
             )
         except DomainError as error:
@@ -285,7 +292,7 @@ def register(app: AsyncApp, services: Services) -> None:
         values = _values(view)
         try:
             called_at = _instant(reader, values["call_date"], values["call_time"])
-            promised = date.fromisoformat(values["promised"]) if values.get("promised") else None
+            promised = picked_date(values.get("promised"), "promised")
             result = await services.urge_actions.log_call(
                 user_id,
                 int(view["private_metadata"]),
@@ -337,7 +344,7 @@ def _instant(reader: Reader, day: str, clock_time: str | None) -> datetime:
     try:
         hours, minutes = (int(part) for part in (clock_time or "").strip().split(":"))
         local = datetime.combine(date.fromisoformat(day), time(hours, minutes), tzinfo=ZoneInfo(reader.tz))
-    except ValueError:
+    except (TypeError, ValueError):
         raise DomainError("bad_time", field="call_time") from None
     return local
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.domain.command_syntax import UserRef
+from bot.domain.due_dates import picked_date
 from bot.domain.errors import DomainError
 from bot.domain.items import SourceKind
 from bot.services import Services
@@ -43,7 +43,7 @@ def register(app: AsyncApp, services: Services) -> None:
                 co=tuple(UserRef(user_id=u, name=None) for u in values[CO]),
                 title=values[TITLE],
                 requirements=values[REQUIREMENTS],
-                due_date=date.fromisoformat(due) if due else None,
+                due_date=picked_date(due, DUE),
                 source=SourceKind(values[SOURCE]) if values[SOURCE] else None,
                 confidential="confidential" in values[FLAGS],
                 fyi="fyi" in values[FLAGS],

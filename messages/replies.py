@@ -10,6 +10,7 @@ from typing import Any
 from bot.domain.errors import DomainError
 from bot.domain.events import ItemEvent
 from bot.domain.items import Item
+from messages import calendar as calendar_messages
 from messages import reports as report_messages
 from messages.blocks import actions, button, context, divider, fields, header, message, section
 from messages.i18n import format_date, format_datetime, has, render, t, tp
@@ -193,8 +194,7 @@ def assigned(reader: Reader, result: Any) -> dict[str, Any]:
         owners=Mrkdwn(", ".join(mention(p.user_id) for p in result.owners)),
     )
     blocks: list[Any] = [_with_open_button(text, item, loc)]
-    for key, params in result.warnings:
-        blocks.append(context(t(loc, key, **params)))
+    blocks.extend(calendar_messages.note_blocks(loc, result.warnings))
     return message(text, blocks)
 
 
@@ -210,44 +210,6 @@ def acknowledged(reader: Reader, result: Any) -> dict[str, Any]:
     else:
         text = t(loc, "reply.acknowledged", number=str(item.number), state=t(loc, f"state.{item.state}"))
     return plain_reply(text)
-
-
-def holiday(reader: Reader, result: Any) -> dict[str, Any]:
-    """Answer to /duban holiday (result: bot.services.calendar_admin.HolidayResult)."""
-    loc = reader.locale
-    if result.action in ("off", "work"):
-        return plain_reply(
-            t(
-                loc,
-                f"reply.holiday_{result.action}",
-                date=format_date(result.day, loc),
-                note=result.note or "",
-            )
-        )
-    if result.action == "clear":
-        key = "reply.holiday_cleared" if result.changed else "reply.holiday_clear_none"
-        return plain_reply(t(loc, key, date=format_date(result.day, loc)))
-    if result.action == "confirm":
-        return plain_reply(t(loc, "reply.holiday_confirmed", year=result.year))
-    lines = [t(loc, "reply.holiday_list_header", year=result.year)]
-    lines.append(
-        t(
-            loc,
-            "reply.holiday_package" if result.covered_by_package else "reply.holiday_no_package",
-            year=result.year,
-        )
-    )
-    for day, is_workday, note in result.overrides:
-        lines.append(
-            t(
-                loc,
-                "reply.holiday_line",
-                date=format_date(day, loc),
-                kind=t(loc, "reply.workday" if is_workday else "reply.day_off"),
-                note=note,
-            )
-        )
-    return plain_reply("\n".join(lines))
 
 
 def delivery_failed(locale: str, *, number: str | None, recipient: str | None, error: str) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.domain.due_dates import picked_date
 from bot.domain.items import Item
 from bot.domain.reports import TEXT_MAX, Decision, Health, ReportKind, ReportRecord, checklist_for
 from messages.blocks import MODAL_BLOCKS, context, divider, section, to_dicts
@@ -94,8 +95,7 @@ def _picked(values: dict[str, dict[str, dict[str, Any]]], block: str) -> str | N
 
 
 def _date(values: dict[str, dict[str, dict[str, Any]]], block: str) -> date | None:
-    raw = _element(values, block).get("selected_date")
-    return date.fromisoformat(raw) if raw else None
+    return picked_date(_element(values, block).get("selected_date"), block)
 
 
 # -- the report form ----------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -23,7 +24,6 @@ from messages.notices import EXTEND, OPEN, REPORT
 from messages.text import Mrkdwn, escape, mention
 from messages.views import Reader
 
-ANSWER = "urge_answer"  # value "<record id>:<answer>"
 SNOOZE = "urge_snooze"  # value record id
 NOTICE_ANSWER = "urge_notice_answer"  # value record id
 URGE_AGAIN = "urge_again"  # value item id
@@ -39,6 +39,10 @@ CALL_CALLBACK = "urge_call_modal"
 EXTEND_CALLBACK = "extend_modal"
 OFFICE_EXTEND_CALLBACK = "office_extend_modal"
 ANSWERS = ("on_track", "at_risk", "blocked")
+# One action_id per answer button (Slack refuses a block whose elements share an action_id);
+# value "<record id>:<answer>".
+ANSWER_IDS = {answer: f"urge_answer_{answer}" for answer in ANSWERS}
+ANSWER_ACTION = re.compile("^urge_answer_(?:" + "|".join(ANSWERS) + ")$")  # what the handler listens to
 
 
 def _title(item: Item) -> Mrkdwn:
@@ -169,7 +173,7 @@ def _answer_row(item: Item, loc: str, record: UrgeRecord) -> Any:
     buttons = [
         button(
             tp(loc, f"urge_button.{answer}"),
-            ANSWER,
+            ANSWER_IDS[answer],
             f"{record.id}:{answer}",
             style="primary" if answer == "on_track" else None,
         )

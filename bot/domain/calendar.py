@@ -1,20 +1,26 @@
 """The working-day calendar (工作日历): official holidays, 调休 make-up days and admin overrides.
 
-Deadlines, reminders and "N working days" all go through :class:`WorkCalendar`. The official
-calendar comes from a :class:`HolidayProvider` (by default the ``chinese_calendar`` package, which
-only knows the years the State Council has already published). Organisation admins can enter
-overrides for single days and *confirm* a year they entered completely. A year nobody knows about
-is refused with :class:`UnknownCalendarYear` rather than silently treated as Mon–Fri, unless the
-caller explicitly asks for guessing (and then shows a warning for ``guessed_years``).
+Deadlines, reminders and "N working days" all go through :class:`WorkCalendar`. It never refuses:
+each day is answered from the best source there is, and the calendar remembers which one.
+
+1. an admin's **entered** override for that day (a holiday or a 调休 make-up workday they typed);
+2. the **official** schedule the State Council published, from a :class:`HolidayProvider` passed in
+   (in the app the ``chinese_calendar`` package, which knows only the years already published);
+3. a year an admin **entered** and confirmed completely: days they did not override follow Mon–Fri;
+4. otherwise the year is **computed**: statutory holidays worked out by rule (in the app the
+   ``holidays`` package) plus weekends. Such answers are provisional and the year is recorded in
+   ``provisional_years``, so callers can mark deadlines provisional and tell the office.
+
+The providers are plain data sources handed in by the caller; this module imports neither package.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from enum import StrEnum
 from typing import Protocol
-
-import chinese_calendar
 
 from bot.domain.errors import DomainError
 
@@ -25,16 +31,32 @@ _ONE_DAY = timedelta(days=1)
 
 
 class UnknownCalendarYear(DomainError):
-    """Nobody (neither the holiday data nor an admin) has told us which days of ``year`` are off."""
+    """Kept for callers written before the calendar answered every year; nothing raises it now."""
 
     def __init__(self, year: int) -> None:
         super().__init__("calendar_year_unknown", year=year)
         self.year = year
 
 
+class DaySource(StrEnum):
+    OFFICIAL = "official"  # the published schedule shipped in a package (chinese_calendar)
+    ENTERED = "entered"  # typed by an admin: an override, or a year they confirmed
+    COMPUTED = "computed"  # statutory holidays by rule plus weekends: provisional
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarDay:
+    """One day worth listing: a holiday, a weekday off or a weekend make-up workday."""
+
+    day: date
+    is_workday: bool
+    source: DaySource
+    name: str | None = None
+
+
 class HolidayProvider(Protocol):
     def is_workday(self, day: date) -> bool:
-        """Whether ``day`` is a working day; raises ``UnknownCalendarYear`` outside ``covers``."""
+        """Whether ``day`` is a working day (only asked for years the provider ``covers``)."""
         ...
 
     def holiday_name(self, day: date) -> str | None:
@@ -42,7 +64,7 @@ class HolidayProvider(Protocol):
         ...
 
     def covers(self, year: int) -> bool:
-        """Whether the provider has the official holiday arrangement of ``year``."""
+        """Whether the provider can answer for ``year``."""
         ...
 
 
@@ -50,72 +72,38 @@ def _as_date(day: date) -> date:
     return day.date() if isinstance(day, datetime) else day
 
 
-class ChineseHolidayProvider:
-    """The official mainland-China arrangement, from the ``chinese_calendar`` package.
-
-    The package raises ``NotImplementedError`` for years it has no data for; that becomes
-    ``UnknownCalendarYear``. Answers are cached (the package rescans its tables on every call).
-    """
-
-    def __init__(self) -> None:
-        self._covered: dict[int, bool] = {}
-        self._workday: dict[date, bool] = {}
-        self._names: dict[date, str | None] = {}
-
-    def covers(self, year: int) -> bool:
-        known = self._covered.get(year)
-        if known is None:
-            try:
-                chinese_calendar.is_workday(date(year, 1, 1))
-            except (NotImplementedError, ValueError):  # ValueError: year outside 1..9999
-                known = False
-            else:
-                known = True
-            self._covered[year] = known
-        return known
+class NoOfficialData:
+    """An official source that knows no year (tests, or an installation without the package)."""
 
     def is_workday(self, day: date) -> bool:
-        day = _as_date(day)
-        cached = self._workday.get(day)
-        if cached is None:
-            if not self.covers(day.year):
-                raise UnknownCalendarYear(day.year)
-            try:
-                cached = bool(chinese_calendar.is_workday(day))
-            except NotImplementedError:
-                raise UnknownCalendarYear(day.year) from None
-            self._workday[day] = cached
-        return cached
+        return _as_date(day).weekday() < 5
 
     def holiday_name(self, day: date) -> str | None:
-        day = _as_date(day)
-        if day in self._names:
-            return self._names[day]
-        if not self.covers(day.year):
-            return None
-        try:
-            _, name = chinese_calendar.get_holiday_detail(day)
-        except NotImplementedError:
-            return None
-        name = str(name) if name else None
-        self._names[day] = name
-        return name
+        return None
+
+    def covers(self, year: int) -> bool:
+        return False
 
 
-# Shared so that every WorkCalendar built per request reuses the same cache.
-_DEFAULT_PROVIDER = ChineseHolidayProvider()
+class WeekendsOnly:
+    """The last resort for computed years: Monday to Friday, no holidays."""
 
+    def is_workday(self, day: date) -> bool:
+        return _as_date(day).weekday() < 5
 
-def default_provider() -> ChineseHolidayProvider:
-    return _DEFAULT_PROVIDER
+    def holiday_name(self, day: date) -> str | None:
+        return None
+
+    def covers(self, year: int) -> bool:
+        return True
 
 
 class WorkCalendar:
-    """Working days of one organisation.
+    """Working days of one organisation (see the module docstring for the order of sources).
 
-    Precedence for a day: the admin's override, then the provider (if it covers the year), then
-    plain Mon–Fri if the admin confirmed the year, then Mon–Fri only when guessing is enabled
-    (the year is recorded in ``guessed_years``); otherwise ``UnknownCalendarYear``.
+    ``provider`` is the official schedule, ``computed`` the rule-based fallback (Mon–Fri when not
+    given). ``guess_unknown_years`` and :meth:`with_guessing` remain for older callers: every
+    calendar now answers every year, and ``guessed_years`` is ``provisional_years``.
     """
 
     def __init__(
@@ -124,47 +112,98 @@ class WorkCalendar:
         overrides: Mapping[date, bool] | None = None,
         confirmed_years: Iterable[int] = (),
         *,
-        guess_unknown_years: bool = False,
+        computed: HolidayProvider | None = None,
+        guess_unknown_years: bool = True,
     ) -> None:
-        self.provider: HolidayProvider = provider if provider is not None else _DEFAULT_PROVIDER
+        self.provider: HolidayProvider = provider if provider is not None else NoOfficialData()
+        self.computed: HolidayProvider = computed if computed is not None else WeekendsOnly()
         self.overrides: dict[date, bool] = {_as_date(d): bool(v) for d, v in (overrides or {}).items()}
         self.confirmed_years: frozenset[int] = frozenset(confirmed_years)
         self.guess_unknown_years = guess_unknown_years
-        self.guessed_years: set[int] = set()
+        self.provisional_years: set[int] = set()
+
+    @property
+    def guessed_years(self) -> set[int]:
+        return self.provisional_years
 
     def with_guessing(self) -> WorkCalendar:
-        """A copy that treats unknown years as Mon–Fri (and records them in ``guessed_years``)."""
-        return WorkCalendar(self.provider, self.overrides, self.confirmed_years, guess_unknown_years=True)
+        """A fresh copy (its own ``provisional_years``) with the same sources."""
+        return WorkCalendar(
+            self.provider, self.overrides, self.confirmed_years, computed=self.computed
+        )
 
-    # -- single days -------------------------------------------------------------------------
+    # -- which source answers ----------------------------------------------------------------
 
     def covers(self, year: int) -> bool:
-        return year in self.confirmed_years or self.provider.covers(year)
+        """Whether ``year`` follows an official schedule (published, or entered and confirmed)."""
+        return year in self.confirmed_years or self._official(year)
+
+    def is_provisional(self, day: date) -> bool:
+        """Whether the working days around ``day`` are still computed rather than official."""
+        return not self.covers(_as_date(day).year)
+
+    def published(self, year: int) -> bool:
+        """Whether the official provider has ``year`` (the State Council's published schedule)."""
+        return self._official(year)
+
+    def _official(self, year: int) -> bool:
+        try:
+            return self.provider.covers(year)
+        except (ValueError, OverflowError):
+            return False
+
+    def source(self, day: date) -> DaySource:
+        day = _as_date(day)
+        if day in self.overrides or (day.year in self.confirmed_years and not self._official(day.year)):
+            return DaySource.ENTERED
+        if self._official(day.year):
+            return DaySource.OFFICIAL
+        return DaySource.COMPUTED
+
+    # -- single days -------------------------------------------------------------------------
 
     def is_workday(self, day: date) -> bool:
         day = _as_date(day)
         override = self.overrides.get(day)
         if override is not None:
             return override
-        if self.provider.covers(day.year):
+        if self._official(day.year):
             return self.provider.is_workday(day)
         if day.year in self.confirmed_years:
             return day.weekday() < 5
-        if self.guess_unknown_years:
-            self.guessed_years.add(day.year)
-            return day.weekday() < 5
-        raise UnknownCalendarYear(day.year)
+        self.provisional_years.add(day.year)
+        if self.computed.covers(day.year):
+            return self.computed.is_workday(day)
+        return day.weekday() < 5
 
     def holiday_name(self, day: date) -> str | None:
-        """The provider's holiday name (English, e.g. ``"National Day"``) or ``None``.
+        """The holiday's English name (e.g. ``"National Day"``) from the source answering ``day``.
 
         Also set for 调休 make-up working days (the holiday they make up for). Admin overrides carry
-        no name here (their notes live with the override); unknown years give ``None``.
+        no name here (their notes live with the override).
         """
         day = _as_date(day)
-        if not self.provider.covers(day.year):
+        if self._official(day.year):
+            return self.provider.holiday_name(day)
+        if day.year in self.confirmed_years or not self.computed.covers(day.year):
             return None
-        return self.provider.holiday_name(day)
+        return self.computed.holiday_name(day)
+
+    def year_days(self, year: int) -> list[CalendarDay]:
+        """Every day of ``year`` worth listing, with the source that decided it: weekdays off,
+        weekend make-up workdays, named holidays and every admin override."""
+        days: list[CalendarDay] = []
+        day = date(year, 1, 1)
+        while day.year == year:
+            workday = self.is_workday(day)
+            name = None if day in self.overrides else self.holiday_name(day)
+            weekend = day.weekday() >= 5
+            if day in self.overrides or workday == weekend or (name and not workday):
+                days.append(CalendarDay(day, workday, self.source(day), name))
+            if day == date.max:
+                break
+            day += _ONE_DAY
+        return days
 
     # -- walking over days -------------------------------------------------------------------
 

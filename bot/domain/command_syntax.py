@@ -134,6 +134,7 @@ class Holiday:
     day: date | None = None
     year: int | None = None
     note: str | None = None
+    until: date | None = None  # the last day of a range (2027-02-06..2027-02-12), else None
 
 
 Command: TypeAlias = (

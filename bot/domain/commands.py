@@ -47,7 +47,7 @@ from bot.domain.command_syntax import (
     _Token,
     _unescape,
 )
-from bot.domain.due_dates import normalise, parse_full_date
+from bot.domain.due_dates import is_month_name, normalise, parse_full_date
 from bot.domain.errors import ParseError
 from bot.domain.items import (
     REQUIREMENTS_MAX,
@@ -265,8 +265,13 @@ _DUE_UNIT_RE = re.compile(r"wd|d|w|days?|weeks?|months?|workdays?|天|周|个月
 _DUE_WEEKDAY_RE = re.compile(r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)|[a-z]+day")
 
 
+_DUE_DAY_RE = re.compile(r"[0-9]{1,2}(?:st|nd|rd|th)?,?")
+_DUE_YEAR_RE = re.compile(r"[0-9]{4}")
+
+
 def _date_value(p: _Parser, first: str) -> str:
-    """One date token, or two when they only make sense together (``next fri``, ``3 wd``)."""
+    """One date token, or the few that only make sense together (``next fri``, ``3 wd``,
+    ``Dec 31``, ``31 Dec``, ``December 31, 2027``)."""
     following = p.peek()
     if following is None or following.quoted:
         return first
@@ -276,6 +281,16 @@ def _date_value(p: _Parser, first: str) -> str:
     ):
         p.take()
         return f"{first} {following.text}"
+    if (is_month_name(head) and _DUE_DAY_RE.fullmatch(tail)) or (
+        _DUE_DAY_RE.fullmatch(head) and is_month_name(tail)
+    ):
+        p.take()
+        value = f"{first} {following.text}"
+        year = p.peek()
+        if year is not None and not year.quoted and _DUE_YEAR_RE.fullmatch(year.norm):
+            p.take()
+            value = f"{value} {year.text}"
+        return value
     return first
 
 
@@ -490,6 +505,11 @@ def _year(token: _Token | None) -> int | None:
     return year if 2000 <= year <= 2200 else None
 
 
+# Most holidays last a week; a range longer than this is a typo (a wrong month or year).
+HOLIDAY_RANGE_MAX_DAYS = 31
+_RANGE_SEPARATORS = ("..", "~", "至", "到", "—")
+
+
 def _holiday(p: _Parser, word: str) -> Holiday:
     args = p.tokens[1:]
     if not args:
@@ -506,21 +526,53 @@ def _holiday(p: _Parser, word: str) -> Holiday:
         if len(args) == 2 and args[1].norm in _HOLIDAY_CONFIRM:
             return Holiday("confirm", year=year)
     elif head in _HOLIDAY_CLEAR:
-        day = _holiday_date(args[1]) if len(args) == 2 else None
-        if day is not None:
-            return Holiday("clear", day=day)
+        p.i = 3  # past the subcommand, the word and the first date
+        days = _holiday_days(p, args[1]) if len(args) >= 2 else None
+        if days is not None and p.peek() is None:
+            return Holiday("clear", day=days[0], until=days[1])
     else:
-        day = _holiday_date(args[0])
-        mark = args[1].norm if len(args) > 1 else ""
-        if day is not None and (mark in _HOLIDAY_OFF or mark in _HOLIDAY_WORK):
-            p.i = 3
-            return Holiday("off" if mark in _HOLIDAY_OFF else "work", day=day, note=p.rest() or None)
+        p.i = 2  # past the subcommand and the first date
+        days = _holiday_days(p, args[0])
+        mark_token = p.take()
+        mark = mark_token.norm if mark_token else ""
+        if days is not None and (mark in _HOLIDAY_OFF or mark in _HOLIDAY_WORK):
+            return Holiday(
+                "off" if mark in _HOLIDAY_OFF else "work", day=days[0], note=p.rest() or None, until=days[1]
+            )
     raise ParseError("bad_holiday", text=_excerpt(p.rest(args[0].start)))
 
 
-def _holiday_date(token: _Token) -> date | None:
+def _holiday_days(p: _Parser, token: _Token) -> tuple[date, date | None] | None:
+    """One date, or a range written ``A..B``, ``A~B``, ``A至B`` or ``A 至 B`` (the end may omit the
+    year: ``2027-02-06..02-12``). Consumes the tokens it used."""
+    text = token.text
+    following = p.peek()
+    if following is not None and following.norm in _RANGE_SEPARATORS:
+        end = p.tokens[p.i + 1] if p.i + 1 < len(p.tokens) else None
+        if end is not None:
+            text = f"{token.text}..{end.text}"
+            p.i += 2
+    normal = normalise(text)
+    for separator in _RANGE_SEPARATORS:
+        if separator in normal:
+            first, _, last = normal.partition(separator)
+            start = _holiday_date_text(first)
+            if start is None:
+                return None
+            end_day = _holiday_date_text(last) or _holiday_date_text(f"{start.year}-{last}")
+            if end_day is None or not start <= end_day:
+                return None
+            if (end_day - start).days >= HOLIDAY_RANGE_MAX_DAYS:
+                days = (end_day - start).days + 1
+                raise ParseError("holiday_range_too_long", days=days, max=HOLIDAY_RANGE_MAX_DAYS)
+            return start, (end_day if end_day != start else None)
+    day = _holiday_date_text(text)
+    return (day, None) if day is not None else None
+
+
+def _holiday_date_text(text: str) -> date | None:
     try:
-        return parse_full_date(token.text)
+        return parse_full_date(text)
     except ParseError:
         return None
 

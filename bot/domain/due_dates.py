@@ -1,13 +1,16 @@
-"""Deadlines as people type them: ``2026-12-05``, ``12月5日``, ``明天``, ``3wd``, ``下周五`` …
+"""Deadlines as people type them: ``2026-12-05``, ``12月5日``, ``Dec 31``, ``明天``, ``3wd``, ``下周五`` …
 
 Calendar-day forms (dates, ``3d``, ``2w``, weekday names) are taken literally even if they fall on
-a day off; only the working-day forms (``3wd``, ``3个工作日``) consult the :class:`WorkCalendar`.
+a day off (the caller warns); only the working-day forms (``3wd``, ``3个工作日``) consult the
+:class:`WorkCalendar`. A month and day without a year is the next such day: when that is next year,
+:func:`read_due` says so, so the reply can confirm it ("明年12月1日").
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import NoReturn
 
@@ -29,6 +32,30 @@ _MONTH_DAY_RES = (
     re.compile(r"(\d{1,2})[-/.](\d{1,2})", re.ASCII),
     re.compile(r"(\d{1,2}) ?月 ?(\d{1,2}) ?[日号]?", re.ASCII),
 )
+_EN_MONTHS = {
+    name: i + 1
+    for i, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        )
+    )
+    for name in names
+}
+_EN_DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
+_EN_YEAR = r"(?:,? ?(\d{4}))?"
+_EN_MONTH_FIRST_RE = re.compile(r"([a-z]+)\.?,? ?" + _EN_DAY + _EN_YEAR, re.ASCII)  # Dec 31, Dec 31 2027
+_EN_DAY_FIRST_RE = re.compile(_EN_DAY + r" ?(?:of )?([a-z]+)\.?" + _EN_YEAR, re.ASCII)  # 31 Dec, 31st of Dec
 _RELATIVE_WORDS = {
     "today": 0,
     "今天": 0,
@@ -92,24 +119,53 @@ def _full_date(s: str, text: str) -> date | None:
     for pattern in _FULL_DATE_RES:
         match = pattern.fullmatch(s)
         if match:
-            try:
-                return date(int(match.group(1)), int(match.group(3)), int(match.group(4)))
-            except ValueError:
-                raise ParseError("bad_date", text=text) from None
+            return _exact_date(int(match.group(1)), int(match.group(3)), int(match.group(4)), text)
     return None
 
 
-def _next_month_day(month: int, day: int, today: date, text: str) -> date:
-    if not (1 <= month <= 12 and 1 <= day <= _MONTH_DAYS[month - 1]):
+def month_name_date(text: str) -> tuple[int, int, int | None] | None:
+    """``(month, day, year or None)`` for ``Dec 31``, ``31 Dec``, ``December 31st, 2027`` …"""
+    s = normalise(text)
+    match = _EN_MONTH_FIRST_RE.fullmatch(s)
+    if match and match.group(1) in _EN_MONTHS:
+        year = match.group(3)
+        return _EN_MONTHS[match.group(1)], int(match.group(2)), int(year) if year else None
+    match = _EN_DAY_FIRST_RE.fullmatch(s)
+    if match and match.group(2) in _EN_MONTHS:
+        year = match.group(3)
+        return _EN_MONTHS[match.group(2)], int(match.group(1)), int(year) if year else None
+    return None
+
+
+def is_month_name(word: str) -> bool:
+    """Whether ``word`` is an English month name or abbreviation (``Dec``, ``Dec.``, ``December``)."""
+    return normalise(word).rstrip(".,") in _EN_MONTHS
+
+
+def _check_month_day(month: int, day: int, text: str) -> None:
+    """A month that exists and a day that month can have (29 February counts here)."""
+    if not 1 <= month <= 12:
+        raise ParseError("no_such_month", month=month, text=text)
+    if not 1 <= day <= _MONTH_DAYS[month - 1]:
+        raise ParseError("no_such_day", month=month, day=day, days=_MONTH_DAYS[month - 1], text=text)
+
+
+def _exact_date(year: int, month: int, day: int, text: str) -> date:
+    _check_month_day(month, day, text)
+    if not 1 <= year <= 9999:
         raise ParseError("bad_date", text=text)
-    for year in range(today.year, today.year + 9):  # 29 Feb comes back within eight years
-        try:
-            candidate = date(year, month, day)
-        except ValueError:
-            continue
-        if candidate >= today:
-            return candidate
-    raise ParseError("bad_date", text=text)  # pragma: no cover - only near year 9999
+    if day > _month_length(year, month):  # 29 February of a common year
+        raise ParseError("no_such_day_in_year", year=year, month=month, day=day, text=text)
+    return date(year, month, day)
+
+
+def _next_month_day(month: int, day: int, today: date, text: str) -> date:
+    """The next ``month``-``day`` from today on: this year's, or next year's once it has passed."""
+    _check_month_day(month, day, text)
+    year = today.year
+    if (month, day) < (today.month, today.day):
+        year += 1
+    return _exact_date(year, month, day, text)
 
 
 def _weekday(s: str) -> tuple[str | None, int] | None:
@@ -158,6 +214,12 @@ def _parse(s: str, text: str, today: date, calendar: WorkCalendar) -> date:
         match = pattern.fullmatch(s)
         if match:
             return _next_month_day(int(match.group(1)), int(match.group(2)), today, text)
+    named = month_name_date(s)
+    if named is not None:
+        month, day, year = named
+        if year is not None:
+            return _exact_date(year, month, day, text)
+        return _next_month_day(month, day, today, text)
     if s in _RELATIVE_WORDS:
         return today + timedelta(days=_RELATIVE_WORDS[s])
     match = _DAYS_RE.fullmatch(s)
@@ -190,11 +252,20 @@ def _parse(s: str, text: str, today: date, calendar: WorkCalendar) -> date:
     raise ParseError("bad_date", text=text)
 
 
-def parse_due(text: str, today: date, calendar: WorkCalendar) -> date:
+@dataclass(frozen=True, slots=True)
+class DueReading:
+    """What a typed date means: the day, and whether a date typed without a year rolled into the next."""
+
+    day: date
+    next_year: bool = False
+
+
+def read_due(text: str, today: date, calendar: WorkCalendar) -> DueReading:
     """The deadline ``text`` means, seen from ``today``.
 
-    Raises ``ParseError`` ``bad_date`` (text), ``date_in_past`` (date) or ``date_too_far``
-    (date, latest); working-day forms let ``UnknownCalendarYear`` through.
+    Raises ``ParseError`` ``bad_date`` (text), ``no_such_month`` / ``no_such_day`` /
+    ``no_such_day_in_year`` (a date that does not exist), ``date_in_past`` (date, today) or
+    ``date_too_far`` (date, latest).
     """
     s = normalise(text)
     if not s or len(s) > 40:
@@ -204,10 +275,40 @@ def parse_due(text: str, today: date, calendar: WorkCalendar) -> date:
     except OverflowError:  # past year 9999
         _too_far(today, None, text)
     if result < today:
-        raise ParseError("date_in_past", date=result.isoformat())
+        raise ParseError("date_in_past", date=result.isoformat(), today=today.isoformat())
     if result > _latest(today):
         _too_far(today, None, text, result)
-    return result
+    typed_year = _full_date(s, text) is not None or (month_name_date(s) or (0, 0, None))[2] is not None
+    rolled = result.year > today.year and not typed_year and _is_month_day(s)
+    return DueReading(result, next_year=rolled)
+
+
+def _is_month_day(s: str) -> bool:
+    return any(p.fullmatch(s) for p in _MONTH_DAY_RES) or month_name_date(s) is not None
+
+
+def parse_due(text: str, today: date, calendar: WorkCalendar) -> date:
+    """The day of :func:`read_due`."""
+    return read_due(text, today, calendar).day
+
+
+def picked_date(raw: str | None, field: str) -> date | None:
+    """A date from a form's date picker (``YYYY-MM-DD``); a malformed one is a field error, never
+    Python's own ``day is out of range for month``."""
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except (TypeError, ValueError):
+        raise ParseError("bad_date", text=str(raw)[:40], field=field) from None
+
+
+def required_date(raw: str | None, field: str) -> date:
+    """:func:`picked_date` for a field that must be filled in."""
+    picked = picked_date(raw, field)
+    if picked is None:
+        raise ParseError("date_required", field=field)
+    return picked
 
 
 def default_due(today: date, calendar: WorkCalendar) -> date:

@@ -388,7 +388,7 @@ def decide(
     history (sent at ``now``) and nothing is answered meanwhile; ``None`` when nothing is left.
     A non-urgent item sends nothing outside working time (a sweep at night after downtime defers
     the catch-up to the start of the next working period).
-    Raises ``UnknownCalendarYear`` when a needed year has no holiday data.
+    Years without the published schedule are computed by the calendar (see ``provisional_years``).
     """
     _require_aware(now, "now")
     _require_aware(subject.issued_at, "issued_at")

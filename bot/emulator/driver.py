@@ -25,8 +25,19 @@ from bot.emulator.seed import (
     SeedChannel,
     SeedUser,
 )
-from bot.emulator.state import ApiCall, Channel, Message, UploadedFile, View, WorkspaceState, WorkspaceUser
+from bot.emulator.socket_mode import SocketLink, SocketModeServer
+from bot.emulator.state import (
+    ApiCall,
+    Channel,
+    Message,
+    Refusal,
+    UploadedFile,
+    View,
+    WorkspaceState,
+    WorkspaceUser,
+)
 from bot.emulator.transport import FORM, JSON, BotLink, Reply, form_body, interactive_body, json_body
+from bot.emulator.validate import validate_message
 from bot.emulator.view_state import entry_from_value, is_stateful
 from bot.emulator.web_api import WebApi
 
@@ -41,6 +52,7 @@ class SlackEmulator:
         *,
         signing_secret: str,
         bot_token: str,
+        app_token: str | None = None,
         users: Sequence[SeedUser] = DEMO_USERS,
         channels: Sequence[SeedChannel] = DEMO_CHANNELS,
         app_url: str | None = None,
@@ -65,9 +77,18 @@ class SlackEmulator:
         )
         self.triggers = TriggerStore(trigger_ttl)
         self.responses = ResponseUrlStore()
-        self.api = WebApi(self.state, bot_token=bot_token, triggers=self.triggers, responses=self.responses)
-        self.link = BotLink(signing_secret, timeout=request_timeout)
-        self.link.app_url = app_url
+        self.socket = SocketModeServer(app_id=api_app_id, ack_timeout=request_timeout)
+        self.api = WebApi(
+            self.state,
+            bot_token=bot_token,
+            app_token=app_token,
+            triggers=self.triggers,
+            responses=self.responses,
+            socket=self.socket,
+        )
+        self.http_link = BotLink(signing_secret, timeout=request_timeout)
+        self.http_link.app_url = app_url
+        self.link: BotLink | SocketLink = self.http_link
         self.verification_token = verification_token
         self.command = command
         self._runner: web.AppRunner | None = None
@@ -81,11 +102,20 @@ class SlackEmulator:
         await site.start()
         bound = self._runner.addresses[0]
         self.port = int(bound[1])
-        self.api.base_url = f"http://{host}:{self.port}/"
+        self.api.base_url = self.socket.base_url = f"http://{host}:{self.port}/"
         await self.link.open()
 
+    def use_socket_mode(self, on: bool = True) -> None:
+        """Deliver every user action as a Socket Mode envelope (the app connects with its xapp- token)."""
+        self.link = SocketLink(self.socket) if on else self.http_link
+
+    async def wait_for_socket(self, max_wait: float = 10.0) -> None:
+        """Until the app has connected over Socket Mode."""
+        await self.socket.wait_connected(max_wait)
+
     async def stop(self) -> None:
-        await self.link.close()
+        await self.socket.close()
+        await self.http_link.close()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -109,11 +139,11 @@ class SlackEmulator:
 
     @property
     def app_url(self) -> str | None:
-        return self.link.app_url
+        return self.http_link.app_url
 
     @app_url.setter
     def app_url(self, url: str | None) -> None:
-        self.link.app_url = url
+        self.http_link.app_url = url
 
     def inject_failure(
         self,
@@ -128,6 +158,16 @@ class SlackEmulator:
         self.api.inject_failure(method, status=status, retry_after=retry_after, error=error, times=times)
 
     # ---------------------------------------------------------------- what the workspace holds
+    @property
+    def refusals(self) -> list[Refusal]:
+        """Payloads Slack would have refused so far (each one is a bug in the bot)."""
+        return list(self.state.refusals)
+
+    def take_refusals(self) -> list[Refusal]:
+        """Hand over (and forget) the refusals, for a test that provokes one on purpose."""
+        taken, self.state.refusals[:] = list(self.state.refusals), []
+        return taken
+
     @property
     def calls(self) -> list[ApiCall]:
         return self.state.calls
@@ -206,8 +246,17 @@ class SlackEmulator:
         ack_ts = self.state.next_ts()
         reply = await self.post_signed(form_body(fields), FORM)
         target.acked = True
-        if reply.status == 200 and not target.ack_superseded:
-            body = reply.body if isinstance(reply.body, dict) else {"text": reply.body}
+        body = reply.body if isinstance(reply.body, dict) else {"text": reply.body}
+        problems = validate_message(body) if reply.status == 200 else []
+        if problems:  # Slack drops the reply and tells the user the command failed
+            self.state.refusals.append(Refusal("ack", problems, body))
+            reply.message = self.state.add_ephemeral(
+                user_id,
+                where.id,
+                f'{fields["command"]} failed with the error "invalid_blocks"',
+                source="slack",
+            )
+        elif reply.status == 200 and not target.ack_superseded:
             reply.message = apply_response(self.state, target, body, source="ack", ts=ack_ts)
         elif reply.status != 200:
             reason = reply.body if reply.status == 0 else "http_service_error"

@@ -6,9 +6,9 @@ from typing import Any
 
 from bot.emulator.api_common import ApiContext
 from bot.emulator.api_views import MAX_STACK, apply_definition, make_view
-from bot.emulator.state import View, WorkspaceState
+from bot.emulator.state import Refusal, View, WorkspaceState
 from bot.emulator.transport import Reply
-from bot.emulator.validate import validate_view
+from bot.emulator.validate import validate_response_action
 from bot.emulator.view_state import entry_from_value, is_empty, is_stateful
 
 REQUIRED_MESSAGE = "Please complete this required field."
@@ -94,6 +94,11 @@ def handle_submission_reply(ctx: ApiContext, user_id: str, view: View, reply: Re
         }
         return
     body = reply.json
+    problems = validate_response_action(body, view.blocks)
+    if problems:  # Slack keeps the modal open and shows its connection error
+        state.refusals.append(Refusal("view_submission", problems, body))
+        state.view_errors[user_id] = {"": "We had some trouble connecting. Try again?"}
+        return
     action = body.get("response_action")
     if action == "errors":
         state.view_errors[user_id] = {str(k): str(v) for k, v in (body.get("errors") or {}).items()}
@@ -103,11 +108,7 @@ def handle_submission_reply(ctx: ApiContext, user_id: str, view: View, reply: Re
         state.modal_stacks.pop(user_id, None)
         return
     if action in ("update", "push"):
-        definition = body.get("view")
-        problems = validate_view(definition)
-        if problems or not isinstance(definition, dict):
-            state.view_errors[user_id] = {"": "; ".join(problems) or "invalid view"}
-            return
+        definition = body["view"]
         if action == "update":
             apply_definition(view, definition)
         elif len(stack) < MAX_STACK:

@@ -12,6 +12,19 @@ from bot.emulator.blocks import Button, buttons, text_of_blocks
 
 
 @dataclass
+class Refusal:
+    """A payload Slack would have refused (invalid blocks, view or response_action): a bug in the bot."""
+
+    source: str  # the Web API method, "response_url", "ack" or "view_submission"
+    messages: list[str]
+    payload: dict[str, Any]
+    at: float = field(default_factory=time.time)
+
+    def __str__(self) -> str:
+        return f"{self.source}: " + "; ".join(self.messages)
+
+
+@dataclass
 class WorkspaceUser:
     id: str
     name: str  # legacy ASCII handle, as Slack's `name`

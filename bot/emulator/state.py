@@ -12,13 +12,23 @@ from bot.emulator.models import (
     ApiCall,
     Channel,
     Message,
+    Refusal,
     UploadedFile,
     View,
     WorkspaceUser,
 )
 from bot.emulator.seed import SeedChannel, SeedUser
 
-__all__ = ["ApiCall", "Channel", "Message", "UploadedFile", "View", "WorkspaceState", "WorkspaceUser"]
+__all__ = [
+    "ApiCall",
+    "Channel",
+    "Message",
+    "Refusal",
+    "UploadedFile",
+    "View",
+    "WorkspaceState",
+    "WorkspaceUser",
+]
 
 
 def _insert_by_ts(messages: list[Message], msg: Message) -> None:
@@ -78,6 +88,8 @@ class WorkspaceState:
         self.view_errors: dict[str, dict[str, str]] = {}
         self.files: dict[str, UploadedFile] = {}
         self.calls: list[ApiCall] = []
+        # Payloads Slack would have refused; the e2e fixtures fail a test that leaves any behind.
+        self.refusals: list[Refusal] = []
         self._last_ts_us = 0
         self._counter = 0
 

@@ -20,9 +20,12 @@ from bot.emulator.api_common import (
     decode_json_params,
 )
 from bot.emulator.responses import apply_response
-from bot.emulator.state import ApiCall, WorkspaceState
+from bot.emulator.socket_mode import SocketModeServer
+from bot.emulator.state import ApiCall, Refusal, WorkspaceState
+from bot.emulator.validate import validate_message
 
 METHODS: dict[str, Handler] = {**api_methods.METHODS, **api_views.METHODS}
+_APP_TOKEN_METHOD = "apps.connections.open"
 _ERRORS_BY_STATUS = {
     429: "ratelimited",
     500: "internal_error",
@@ -44,9 +47,17 @@ class WebApi:
     """aiohttp application serving the emulated Web API against a WorkspaceState."""
 
     def __init__(
-        self, state: WorkspaceState, *, bot_token: str, triggers: TriggerStore, responses: ResponseUrlStore
+        self,
+        state: WorkspaceState,
+        *,
+        bot_token: str,
+        triggers: TriggerStore,
+        responses: ResponseUrlStore,
+        app_token: str | None = None,
+        socket: SocketModeServer | None = None,
     ) -> None:
-        self.state, self.bot_token = state, bot_token
+        self.state, self.bot_token, self.app_token = state, bot_token, app_token
+        self.socket = socket
         self.responses = responses
         self.base_url = ""  # "http://host:port/", set once the server is bound
         self.ctx = ApiContext(state, triggers, lambda: self.base_url)
@@ -57,6 +68,8 @@ class WebApi:
         self.app.router.add_route("*", "/api/{method}", self._api)
         self.app.router.add_post("/response/{token}", self._response_url)
         self.app.router.add_post("/upload/{file_id}", self._upload)
+        if socket is not None:
+            socket.mount(self.app)
 
     def inject_failure(
         self,
@@ -74,6 +87,8 @@ class WebApi:
         self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
     ) -> web.StreamResponse:
         # settle() in the driver watches these to know when the bot has gone quiet.
+        if request.path.startswith("/socket-mode/"):  # an open socket is not activity; its envelopes are
+            return await handler(request)
         self.inflight += 1
         self.last_activity = time.monotonic()
         try:
@@ -109,7 +124,8 @@ class WebApi:
             queue.pop(0)
         return failure
 
-    def _authorised(self, request: web.Request, params: dict[str, Any]) -> bool | None:
+    def _check_token(self, request: web.Request, params: dict[str, Any], method: str) -> None:
+        """A bot token for the Web API, the app-level token (xapp-) for apps.connections.open only."""
         header = request.headers.get("Authorization", "")
         token = (
             header.removeprefix("Bearer ").strip()
@@ -117,8 +133,17 @@ class WebApi:
             else str(params.get("token", ""))
         )
         if not token:
-            return None
-        return token == self.bot_token
+            raise ApiError("not_authed")
+        wants_app_token = method == _APP_TOKEN_METHOD
+        if token in (self.bot_token, self.app_token) and (token == self.app_token) != wants_app_token:
+            raise ApiError("not_allowed_token_type")
+        if token != (self.app_token if wants_app_token else self.bot_token):
+            raise ApiError("invalid_auth")
+
+    def _open_connection(self) -> dict[str, Any]:
+        if self.socket is None or not self.app_token:
+            raise ApiError("not_allowed_token_type")  # Socket Mode is off for this app
+        return {"ok": True, "url": self.socket.issue_url()}
 
     async def _api(self, request: web.Request) -> web.Response:
         at = time.time()
@@ -140,14 +165,15 @@ class WebApi:
             self._record(method, params, failure.status, error, at)
             return web.json_response({"ok": False, "error": error}, status=failure.status, headers=headers)
         try:
-            if handler is None:
+            if handler is None and method != _APP_TOKEN_METHOD:
                 raise ApiError("unknown_method")
-            authorised = self._authorised(request, params)
-            if not authorised:
-                raise ApiError("not_authed" if authorised is None else "invalid_auth")
-            body = handler(self.ctx, params)
+            self._check_token(request, params, method)
+            body = handler(self.ctx, params) if handler is not None else self._open_connection()
         except ApiError as exc:
             self._record(method, params, 200, exc.error, at)
+            if exc.messages:  # blocks or a view Slack would refuse
+                clean = {k: v for k, v in params.items() if k != "token"}
+                self.state.refusals.append(Refusal(method, exc.messages, clean))
             return web.json_response(exc.body())
         self._record(method, params, 200, None, at)
         return web.json_response(body)
@@ -163,6 +189,11 @@ class WebApi:
             return web.json_response({"ok": False, "error": "invalid_json"}, status=400)
         if not isinstance(body, dict):
             return web.json_response({"ok": False, "error": "invalid_payload"}, status=400)
+        problems = validate_message(body)
+        if problems:
+            self.state.refusals.append(Refusal("response_url", problems, body))
+            error = ApiError("invalid_blocks", messages=problems)
+            return web.json_response(error.body(), status=400)
         apply_response(self.state, target, body, source="response_url")
         return web.json_response({"ok": True})
 

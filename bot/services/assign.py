@@ -9,9 +9,9 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.domain import lifecycle
 from bot.domain.cadence import parse_cadence
-from bot.domain.calendar import UnknownCalendarYear, WorkCalendar
+from bot.domain.calendar import WorkCalendar
 from bot.domain.command_syntax import UserRef
-from bot.domain.due_dates import default_due, parse_due
+from bot.domain.due_dates import DueReading, default_due, read_due
 from bot.domain.errors import DomainError, PermissionDenied
 from bot.domain.events import EventKind, ItemEvent
 from bot.domain.items import (
@@ -27,6 +27,7 @@ from bot.domain.items import (
 from bot.domain.lifecycle import Action, State
 from bot.domain.people import Person
 from bot.services import issuing
+from bot.services.calendar_admin import date_notes, tell_office_of_computed_years
 from bot.services.context import ServiceContext
 from bot.services.people import PeopleService
 from messages import replies
@@ -95,7 +96,11 @@ class AssignService:
                     return AssignResult(existing, owners, created=False)
                 now, today = self.ctx.now(), self.ctx.today()
                 calendar = await self.ctx.calendar(uow)
-                due = self._due(request, today, calendar)
+                reading = self._due(request, today, calendar)
+                due = reading.day
+                warnings = date_notes(calendar, reading, deadline=True)
+                if calendar.provisional_years:
+                    await tell_office_of_computed_years(self.people, uow, calendar.provisional_years, now)
                 parent_id = None
                 if request.parent is not None:
                     parent = await uow.items.get_by_number(request.parent.resolve(today.year))
@@ -167,7 +172,7 @@ class AssignService:
                         ),
                     )
                     await issuing.send_notices(self.ctx, self.people, uow, item, owners, now)
-                result = AssignResult(item, owners)
+                result = AssignResult(item, owners, warnings=warnings)
                 if request.confirm_to_assigner:
                     await uow.send(
                         f"assigned:{item.id}",
@@ -204,17 +209,16 @@ class AssignService:
         return " ".join(text.split())
 
     @staticmethod
-    def _due(request: AssignRequest, today: date, calendar: WorkCalendar) -> date:
+    def _due(request: AssignRequest, today: date, calendar: WorkCalendar) -> DueReading:
         try:
             if request.due_date is not None:
                 if request.due_date < today:
-                    raise DomainError("date_in_past", date=request.due_date.isoformat(), field="due")
-                return request.due_date
+                    past = request.due_date.isoformat()
+                    raise DomainError("date_in_past", date=past, today=today.isoformat(), field="due")
+                return DueReading(request.due_date)
             if request.due_text:
-                return parse_due(request.due_text, today, calendar)
-            return default_due(today, calendar)
-        except UnknownCalendarYear as missing:
-            raise DomainError("calendar_year_unknown", year=missing.params.get("year"), field="due") from None
+                return read_due(request.due_text, today, calendar)
+            return DueReading(default_due(today, calendar))
         except DomainError as error:
             error.field = error.field or "due"
             raise

@@ -1,26 +1,60 @@
-"""Admins keep the working-day calendar right: holidays and make-up workdays (调休) per organisation."""
+"""Admins keep the working-day calendar right: holidays and make-up workdays (调休) per organisation.
+
+When the State Council publishes next year's 放假安排, an admin enters its days off and make-up
+workdays (a range at a time) and confirms the year; until then the year is computed and deadlines in
+it are provisional. The listing says where every day came from: the published package, the
+computed statutory holidays, or the admin who entered it (and when).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 
+from bot.domain.calendar import DaySource, WorkCalendar
 from bot.domain.command_syntax import Holiday
+from bot.domain.due_dates import DueReading
 from bot.domain.errors import DomainError, PermissionDenied
 from bot.domain.items import Role
 from bot.services.context import ServiceContext
 from bot.services.people import PeopleService
+from messages.calendar import Note
+from messages.i18n import t
+from storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class ListedDay:
+    day: date
+    is_workday: bool
+    source: DaySource
+    name: str | None = None  # the package's holiday name (English)
+    note: str = ""  # what the admin typed
+    by: str | None = None
+    at: datetime | None = None
 
 
 @dataclass(slots=True)
 class HolidayResult:
     action: str
     day: date | None = None
+    until: date | None = None
     year: int | None = None
     note: str | None = None
     changed: bool = True
-    overrides: list[tuple[date, bool, str]] = field(default_factory=list)
-    covered_by_package: bool = False
+    count: int = 0  # days set or cleared
+    # The year's standing: "official" (published package), "entered" (confirmed by an admin) or "computed".
+    status: str = "computed"
+    confirmed_by: str | None = None
+    confirmed_at: datetime | None = None
+    days: list[ListedDay] = field(default_factory=list)
+    entered_off: int = 0  # the confirmed year's entered days off and make-up workdays
+    entered_work: int = 0
+
+
+def _days(first: date, last: date | None) -> list[date]:
+    return [first + timedelta(days=i) for i in range(((last or first) - first).days + 1)]
 
 
 class CalendarAdminService:
@@ -36,25 +70,95 @@ class CalendarAdminService:
         async with self.ctx.uow() as uow:
             if command.action in ("off", "work"):
                 assert command.day is not None
-                await uow.calendar.set_override(
-                    command.day, command.action == "work", command.note or "", by=actor_id, now=now
+                days = _days(command.day, command.until)
+                for day in days:
+                    await uow.calendar.set_override(
+                        day, command.action == "work", command.note or "", by=actor_id, now=now
+                    )
+                return HolidayResult(
+                    command.action, day=command.day, until=command.until, note=command.note, count=len(days)
                 )
-                return HolidayResult(command.action, day=command.day, note=command.note)
             if command.action == "clear":
                 assert command.day is not None
-                changed = await uow.calendar.clear_override(command.day)
-                return HolidayResult("clear", day=command.day, changed=changed)
+                cleared = await uow.calendar.clear_override(command.day, command.until)
+                return HolidayResult(
+                    "clear", day=command.day, until=command.until, changed=cleared > 0, count=cleared
+                )
             if command.action == "confirm":
                 assert command.year is not None
                 await uow.calendar.confirm_year(command.year, by=actor_id, now=now)
-                return HolidayResult("confirm", year=command.year)
+                entered = await uow.calendar.override_details(command.year)
+                overrides = await uow.calendar.overrides()
+                work = sum(1 for day in entered if overrides.get(day))
+                result = await self._standing(uow, HolidayResult("confirm", year=command.year))
+                result.entered_off, result.entered_work = len(entered) - work, work
+                return result
             if command.action == "list":
                 year = command.year or self.ctx.today().year
+                result = await self._standing(uow, HolidayResult("list", year=year))
                 calendar = await self.ctx.calendar(uow)
-                return HolidayResult(
-                    "list",
-                    year=year,
-                    overrides=await uow.calendar.list_overrides(year),
-                    covered_by_package=calendar.covers(year),
-                )
+                entered = await uow.calendar.override_details(year)
+                for listed in calendar.year_days(year):
+                    note, by, at = entered.get(listed.day, ("", None, None))
+                    result.days.append(
+                        ListedDay(listed.day, listed.is_workday, listed.source, listed.name, note, by, at)
+                    )
+                return result
         raise DomainError("bad_holiday", text=command.action)
+
+    async def _standing(self, uow: UnitOfWork, result: HolidayResult) -> HolidayResult:
+        """Fill in where the year's schedule comes from."""
+        assert result.year is not None
+        calendar = await self.ctx.calendar(uow)
+        confirmation = await uow.calendar.confirmation(result.year)
+        if calendar.published(result.year):
+            result.status = "official"
+        elif confirmation is not None:
+            result.status = "entered"
+            result.confirmed_by, result.confirmed_at = confirmation
+        return result
+
+
+async def tell_office_of_computed_years(
+    people: PeopleService, uow: UnitOfWork, years: Iterable[int], now: datetime
+) -> None:
+    """Never a silent guess: admins and supervisors hear, once per year each, that a year's working days
+    are computed (the outbox key makes every later call for the same year a no-op)."""
+    years = sorted(set(years))
+    if not years:
+        return
+    recipients = {
+        *await uow.people.users_with_role(Role.ADMIN),
+        *await uow.people.users_with_role(Role.SUPERVISOR),
+    }
+    for user_id in sorted(recipients):
+        reader = await people.stored_reader(uow, user_id)
+        for year in years:
+            await uow.send(
+                f"calendar-computed:{year}:{user_id}",
+                "chat.postMessage",
+                {"channel": user_id, "text": t(reader.locale, "cal.office_computed_year", year=year)},
+                now=now,
+                purpose="calendar_computed",
+                recipient_id=user_id,
+            )
+
+
+def date_notes(calendar: WorkCalendar, reading: DueReading | date, *, deadline: bool) -> list[Note]:
+    """What to tell the person who typed a date: that it rolled into next year, that it is a day off
+    (accepted, with the next working day), that the year's working days are only computed."""
+    if isinstance(reading, date):
+        reading = DueReading(reading)
+    day, notes = reading.day, []
+    if reading.next_year:
+        notes.append(("cal.due_next_year", {"month": day.month, "day": day.day, "date": day}))
+    if not calendar.is_workday(day):
+        holiday = calendar.holiday_name(day) or ""
+        if deadline:
+            next_day = calendar.next_workday(day)
+            notes.append(("cal.due_not_workday", {"date": day, "holiday": holiday, "next": next_day}))
+        else:
+            notes.append(("cal.date_not_workday", {"date": day, "holiday": holiday}))
+    if calendar.is_provisional(day):
+        notes.append(("cal.due_provisional", {"year": day.year}))
+    return notes

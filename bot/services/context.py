@@ -8,14 +8,13 @@ from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.domain.calendar import ChineseHolidayProvider, WorkCalendar
+from bot.calendar_sources import standard_calendar
+from bot.domain.calendar import WorkCalendar
 from bot.domain.clock import Clock
 from bot.domain.ports import UserDirectory
 from bot.domain.urging import UrgePolicy
 from bot.settings import Settings
 from storage.uow import UnitOfWork, unit_of_work
-
-_PROVIDER = ChineseHolidayProvider()
 
 
 @dataclass
@@ -49,9 +48,5 @@ class ServiceContext:
         )
 
     async def calendar(self, uow: UnitOfWork) -> WorkCalendar:
-        """The Chinese holiday calendar plus the organisation's own overrides from the database."""
-        return WorkCalendar(
-            _PROVIDER,
-            overrides=await uow.calendar.overrides(),
-            confirmed_years=await uow.calendar.confirmed_years(),
-        )
+        """The published Chinese schedule, the organisation's entered days, computed holidays."""
+        return standard_calendar(await uow.calendar.overrides(), await uow.calendar.confirmed_years())

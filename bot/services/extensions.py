@@ -3,16 +3,16 @@ deadline — never the original one — and re-plans the urging."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from bot.domain import lifecycle
-from bot.domain.calendar import UnknownCalendarYear
-from bot.domain.due_dates import parse_due
+from bot.domain.due_dates import DueReading, read_due
 from bot.domain.errors import DomainError, NotFound, PermissionDenied
 from bot.domain.events import EventKind, ItemEvent
 from bot.domain.items import Item, ItemRef, Role
 from bot.domain.records import ExtensionRequest
+from bot.services.calendar_admin import date_notes, tell_office_of_computed_years
 from bot.services.context import ServiceContext
 from bot.services.people import PeopleService
 from messages import urging as urge_messages
@@ -30,6 +30,8 @@ class ExtensionResult:
     item: Item
     request: ExtensionRequest
     created: bool = True
+    # For the requester: the date rolled into next year, is a day off, or lies in a computed year.
+    notes: list[tuple[str, dict[str, object]]] = field(default_factory=list)
 
 
 class ExtensionService:
@@ -40,24 +42,32 @@ class ExtensionService:
     async def _reader(self, uow: UnitOfWork, user_id: str) -> Reader:
         return await self.people.stored_reader(uow, user_id)
 
-    async def parse_date(self, text: str) -> date:
-        """A date typed by a user (``12-20``, ``5wd``, ``下周五`` …), against today's working-day calendar."""
+    async def parse_date(self, text: str) -> DueReading:
+        """A date typed by a user (``12-20``, ``Dec 31``, ``5wd``, ``下周五`` …), against today's calendar."""
         async with self.ctx.uow() as uow:
             calendar = await self.ctx.calendar(uow)
-        try:
-            return parse_due(text, self.ctx.today(), calendar)
-        except UnknownCalendarYear as missing:
-            raise DomainError("calendar_year_unknown", year=missing.params.get("year")) from None
+        return read_due(text, self.ctx.today(), calendar)
 
     async def request(
-        self, actor_id: str, ref: ItemRef | int, new_due: date, reason: str, *, request_key: str | None
+        self,
+        actor_id: str,
+        ref: ItemRef | int,
+        new_due: date | DueReading,
+        reason: str,
+        *,
+        request_key: str | None,
     ) -> ExtensionResult:
         reason = reason.strip()
         if not reason:
             raise DomainError("missing_value", option="reason", command="extend", field="reason")
+        reading = new_due if isinstance(new_due, DueReading) else DueReading(new_due)
         async with self.ctx.uow() as uow:
             item = await _item(uow, ref, self.ctx.today().year)
-            result = await self.request_in(uow, actor_id, item, new_due, reason, request_key=request_key)
+            result = await self.request_in(uow, actor_id, item, reading.day, reason, request_key=request_key)
+            calendar = await self.ctx.calendar(uow)
+            result.notes = date_notes(calendar, reading, deadline=True)
+            if years := calendar.provisional_years:
+                await tell_office_of_computed_years(self.people, uow, years, self.ctx.now())
         return result
 
     async def request_in(

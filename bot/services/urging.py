@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from bot.domain import lifecycle
 from bot.domain.cadence import parse_cadence
-from bot.domain.calendar import UnknownCalendarYear, WorkCalendar
+from bot.domain.calendar import WorkCalendar
 from bot.domain.events import EventKind, ItemEvent
 from bot.domain.items import Item, Role, overdue_days
 from bot.domain.lifecycle import OWNER_WORKING_STATES
@@ -31,12 +31,11 @@ from bot.domain.urging import (
     is_notice_repeat,
 )
 from bot.services import tracking
+from bot.services.calendar_admin import tell_office_of_computed_years
 from bot.services.context import ServiceContext
 from bot.services.people import PeopleService
 from bot.services.webhook import webhook_payload
 from messages import urging as urge_messages
-from messages.i18n import t
-from messages.replies import plain_reply
 from messages.views import Reader
 from storage.uow import UnitOfWork
 
@@ -113,35 +112,14 @@ class UrgingService:
         return sent
 
     def _decide(self, subject: UrgeSubject, now: datetime, calendar: WorkCalendar, plan: dict) -> Decision:
-        tz = self.ctx.settings.timezone
-        try:
-            return decide(subject, now, calendar, self.policy(), tz)
-        except UnknownCalendarYear as missing:
-            # No holiday data for that year: urge on Monday-Friday rather than not at all, and say so.
-            guessing = calendar.with_guessing()
-            decision = decide(subject, now, guessing, self.policy(), tz)
-            plan["guessed_years"] = sorted({*plan.get("guessed_years", []), *guessing.guessed_years})
-            log.warning("no holiday data for %s: urging on Monday-Friday", missing.params.get("year"))
-            return decision
+        decision = decide(subject, now, calendar, self.policy(), self.ctx.settings.timezone)
+        if calendar.provisional_years:
+            # Working days of a year without the official schedule were computed: say so (once).
+            plan["guessed_years"] = sorted({*plan.get("guessed_years", []), *calendar.provisional_years})
+        return decision
 
     async def _warn_missing_calendar(self, uow: UnitOfWork, years: list[int], now: datetime) -> None:
-        """Never a silent guess: admins and the office hear (once per year) that a year lacks holiday data."""
-        people = {
-            *await uow.people.users_with_role(Role.ADMIN),
-            *await uow.people.users_with_role(Role.SUPERVISOR),
-        }
-        for user_id in sorted(people):
-            stored = await uow.people.get(user_id)
-            locale = self.people.locale_of(stored[0] if stored else None)
-            text = t(locale, "reply.calendar_guess", years=", ".join(str(y) for y in years))
-            await uow.send(
-                f"calendar-guess:{'-'.join(map(str, years))}:{user_id}",
-                "chat.postMessage",
-                {"channel": user_id, **plain_reply(text)},
-                now=now,
-                purpose="calendar_guess",
-                recipient_id=user_id,
-            )
+        await tell_office_of_computed_years(self.people, uow, years, now)
 
     async def _send(
         self,
@@ -227,10 +205,7 @@ class UrgingService:
         if rung is Rung.REPEAT and is_notice_repeat(record.round):
             rung = Rung.NOTICE  # a repeat of the written notice is the notice again
         if rung in (Rung.CHECKIN, Rung.REPEAT):
-            try:
-                days_left: int | None = max(0, calendar.workdays_between(local_today, item.current_due))
-            except UnknownCalendarYear:
-                days_left = None
+            days_left: int | None = max(0, calendar.workdays_between(local_today, item.current_due))
             return urge_messages.checkin(
                 item, reader, record, days_left=days_left, repeat=rung is Rung.REPEAT
             )

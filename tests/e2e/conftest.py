@@ -134,6 +134,9 @@ async def world(db_url: str) -> AsyncIterator[World]:
         slack.app_url = f"http://127.0.0.1:{port}/slack/events"
         await seed_demo_organisation(runtime)
         yield World(slack, runtime, clock)
+        # Slack would have refused these payloads; a test provoking one on purpose takes it first.
+        refused = slack.take_refusals()
+        assert not refused, "Slack would refuse:\n" + "\n".join(str(r) for r in refused)
     finally:
         await runtime.close()
         await slack.stop()

@@ -58,10 +58,14 @@ async def _full_life(world: World) -> None:
 
     # Urging on the clock: the routine check-in comes, the owner answers it with one click.
     def checkin() -> list:  # type: ignore[type-arg]
-        return [m for m in world.slack.dm("U0HEADA") if urge_msg.ANSWER in [b.action_id for b in m.buttons()]]
+        return [
+            m
+            for m in world.slack.dm("U0HEADA")
+            if urge_msg.ANSWER_IDS["on_track"] in [b.action_id for b in m.buttons()]
+        ]
 
     await world.run_until(lambda: checkin())
-    await world.click("U0HEADA", checkin()[0], urge_msg.ANSWER)
+    await world.click("U0HEADA", checkin()[0], urge_msg.ANSWER_IDS["on_track"])
 
     # Reports through the form; the office returns the first final report, approves the second.
     await report(world, "U0HEADA", PROGRESS, notice)

@@ -43,8 +43,8 @@ async def test_the_ladder_checkin_answer_due_notice_escalation(world: World) -> 
     [checkin] = with_text(world, "U0STAFFA", "电话催办")
     local = world.local_now()
     assert local.weekday() < 5 and 9 <= local.hour < 18
-    assert [b.action_id for b in checkin.buttons()][:3] == [msg.ANSWER] * 3
-    await world.click("U0STAFFA", checkin, msg.ANSWER)  # the first button: on track
+    assert [b.action_id for b in checkin.buttons()][:3] == list(msg.ANSWER_IDS.values())
+    await world.click("U0STAFFA", checkin, msg.ANSWER_IDS["on_track"])
     [answered] = [r for r in await records(world) if r.rung == "checkin"]
     assert (answered.answer, answered.answered_by) == ("on_track", "U0STAFFA")
     assert answered.latency_seconds is not None and answered.latency_seconds >= 0
@@ -170,7 +170,7 @@ async def test_manual_urging_is_rate_limited(world: World) -> None:
     reply = await world.command("U0SUPER", "催办 1 请今天下班前答复")
     assert "已向" in reply.text
     [urged] = with_text(world, "U0HEADA", "请今天下班前答复")
-    assert msg.ANSWER in [b.action_id for b in urged.buttons()]
+    assert msg.ANSWER_IDS["on_track"] in [b.action_id for b in urged.buttons()]
     again = await world.command("U0SUPER", "催办 1")
     assert "分钟前刚催办过" in again.text
     assert len(with_text(world, "U0HEADA", "催办")) == 1
@@ -371,16 +371,15 @@ async def test_escalation_posts_a_signed_webhook_through_the_outbox(world: World
 
 
 async def test_a_year_without_holiday_data_is_urged_on_weekdays_and_the_office_is_told(world: World) -> None:
-    # Due in 2027, for which the holiday package has no data yet.
+    # Due in 2027, for which the published-schedule package has no data yet: computed, and said so.
     await world.command("U0LEADER", "assign <@U0HEADA> Long task due 2027-01-20")
-    await world.run_until(lambda: bool(with_text(world, "U0SUPER", "2027")), step=timedelta(hours=6))
-    assert with_text(world, "U0SUPER", "节假日")
-    assert with_text(world, "U0SUPER2", "No holiday data for 2027")
-    assert len(with_text(world, "U0SUPER", "2027")) == 1
+    await world.run_until(lambda: bool(with_text(world, "U0HEADA", "Long task")), step=timedelta(hours=6))
+    assert len(with_text(world, "U0SUPER", "2027 年放假安排")) == 1
+    assert len(with_text(world, "U0SUPER2", "2027 holiday schedule")) == 1
     world.advance(days=10)
     await world.tick()
     await world.deliver()
-    assert len(with_text(world, "U0SUPER", "尚无 2027")) == 1  # once per year, not per sweep
+    assert len(with_text(world, "U0SUPER", "2027 年放假安排")) == 1  # once per year, not per sweep
 
 
 async def test_an_extension_request_answers_the_waiting_checkin(world: World) -> None:
@@ -445,7 +444,7 @@ async def test_blocked_alert_escapes_the_title_once(world: World) -> None:
     await world.run_until(lambda: bool(with_text(world, "U0HEADA", "电话催办")))
     [checkin] = with_text(world, "U0HEADA", "电话催办")
     blocked = next(b for b in checkin.buttons() if b.value and b.value.endswith(":blocked"))
-    await world.slack.click("U0HEADA", checkin, msg.ANSWER, button_value=blocked.value)
+    await world.slack.click("U0HEADA", checkin, msg.ANSWER_IDS["blocked"], button_value=blocked.value)
     await world.deliver()
     [alert] = [m for m in world.slack.dm("U0SUPER") if "受阻" in m.text]
     assert "R&amp;D &lt;plan&gt;" in alert.text and "&amp;amp;" not in alert.text
@@ -495,7 +494,7 @@ async def test_the_sender_sees_who_has_answered_as_answers_come(world: World) ->
     [tracker] = with_text(world, "U0SUPER", "催办已发出")
     assert "尚未答复" in tracker.all_text() and msg.SILENT in [b.action_id for b in tracker.buttons()]
     [urged] = with_text(world, "U0HEADA", "请答复")
-    await world.click("U0HEADA", urged, msg.ANSWER)
+    await world.click("U0HEADA", urged, msg.ANSWER_IDS["on_track"])
     [tracker] = with_text(world, "U0SUPER", "催办已发出")
     assert "进展顺利" in tracker.all_text() and "尚未答复" not in tracker.all_text()
 

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from slack_sdk.models.blocks import Block
 
-from bot.domain.calendar import WorkCalendar
+from bot.calendar_sources import standard_calendar
 from bot.domain.periods import period_containing
 from bot.domain.statistics import NO_DEPARTMENT, ItemSnapshot, OfficeLimits, compute
 from messages.bulletins import BulletinView, DepartmentName, bulletin_message
@@ -108,7 +108,7 @@ def large(n: int = 5000) -> tuple[list[ItemSnapshot], dict[str, DepartmentName]]
 
 
 def render(items, names, locale: str, **kw):  # type: ignore[no-untyped-def]
-    stats = compute(items, WEEK, today=date(2026, 12, 1), tz=TZ, calendar=WorkCalendar())
+    stats = compute(items, WEEK, today=date(2026, 12, 1), tz=TZ, calendar=standard_calendar())
     view = BulletinView(stats, names, OfficeLimits(registered=3, issued_checked=3, issued_late=1))
     return bulletin_message(view, locale, **kw)
 

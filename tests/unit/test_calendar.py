@@ -6,11 +6,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.domain.calendar import ChineseHolidayProvider, UnknownCalendarYear, WorkCalendar
+from bot.calendar_sources import ComputedHolidays, OfficialSchedule, standard_calendar
+from bot.domain.calendar import DaySource, WorkCalendar
 from bot.domain.errors import DomainError
 
 CST = timezone(timedelta(hours=8))
-CAL = WorkCalendar()
+CAL = standard_calendar()
 # The years the bundled chinese_calendar data covers (checked in test_provider_coverage).
 FIRST_YEAR, LAST_YEAR = 2004, 2026
 
@@ -23,7 +24,7 @@ def d(text: str) -> date:
 
 
 def test_provider_coverage() -> None:
-    provider = ChineseHolidayProvider()
+    provider = OfficialSchedule()
     assert provider.covers(FIRST_YEAR)
     assert provider.covers(LAST_YEAR)
     assert not provider.covers(FIRST_YEAR - 1)
@@ -32,21 +33,11 @@ def test_provider_coverage() -> None:
     assert not provider.covers(10000)
 
 
-def test_provider_unknown_year_raises_domain_error() -> None:
-    with pytest.raises(UnknownCalendarYear) as info:
-        ChineseHolidayProvider().is_workday(date(2031, 3, 3))
-    assert info.value.code == "calendar_year_unknown"
-    assert info.value.params == {"year": 2031}
-    assert info.value.year == 2031
-    assert isinstance(info.value, DomainError)
-
-
 def test_provider_holiday_names() -> None:
-    provider = ChineseHolidayProvider()
+    provider = OfficialSchedule()
     assert provider.holiday_name(d("2025-10-01")) == "National Day"
     assert provider.holiday_name(d("2026-02-17")) == "Spring Festival"
     assert provider.holiday_name(d("2026-03-03")) is None
-    assert provider.holiday_name(d("2031-01-01")) is None
 
 
 # -- official days ----------------------------------------------------------------------------
@@ -118,7 +109,7 @@ def test_workdays_between_same_day_is_zero() -> None:
 
 
 def test_overrides_win_over_the_provider() -> None:
-    cal = WorkCalendar(overrides={d("2026-11-26"): False, d("2026-11-28"): True, d("2025-10-01"): True})
+    cal = standard_calendar({d("2026-11-26"): False, d("2026-11-28"): True, d("2025-10-01"): True})
     assert not cal.is_workday(d("2026-11-26"))
     assert cal.is_workday(d("2026-11-28"))
     assert cal.is_workday(d("2025-10-01"))
@@ -128,7 +119,7 @@ def test_overrides_win_over_the_provider() -> None:
 
 def test_confirmed_year_uses_overrides_and_monday_to_friday() -> None:
     overrides = {d("2031-01-01"): False, d("2031-01-02"): False, d("2031-01-04"): True}
-    cal = WorkCalendar(overrides=overrides, confirmed_years=[2031])
+    cal = standard_calendar(overrides, {2031})
     assert cal.covers(2031)
     assert not cal.covers(2032)
     assert not cal.is_workday(d("2031-01-01"))  # Wednesday, override
@@ -139,31 +130,31 @@ def test_confirmed_year_uses_overrides_and_monday_to_friday() -> None:
     assert cal.guessed_years == set()
 
 
-def test_unknown_year_raises_with_the_year() -> None:
-    with pytest.raises(UnknownCalendarYear) as info:
-        CAL.is_workday(d("2031-06-02"))
-    assert info.value.params == {"year": 2031}
-    with pytest.raises(UnknownCalendarYear):
-        CAL.add_workdays(d("2026-12-30"), 5)  # runs into 2027
-    assert not CAL.covers(2031)
-
-
-def test_override_answers_even_in_an_unknown_year() -> None:
-    cal = WorkCalendar(overrides={d("2031-06-02"): True})
-    assert cal.is_workday(d("2031-06-02"))
-    with pytest.raises(UnknownCalendarYear):
-        cal.is_workday(d("2031-06-03"))
-
-
-def test_guessing_records_the_year() -> None:
-    cal = WorkCalendar().with_guessing()
-    assert cal.guess_unknown_years
-    assert cal.add_workdays(d("2026-12-30"), 3) == d("2027-01-04")
-    assert cal.guessed_years == {2027}
+def test_a_year_without_the_schedule_is_computed_not_refused() -> None:
+    cal = standard_calendar()
+    assert not cal.covers(2031)
     assert cal.is_workday(d("2031-06-02"))  # Monday
-    assert not cal.is_workday(d("2031-06-01"))  # Sunday
-    assert cal.guessed_years == {2027, 2031}
-    assert CAL.guessed_years == set()  # the original is untouched
+    assert not cal.is_workday(d("2031-10-01"))  # National Day, computed
+    assert cal.add_workdays(d("2026-12-30"), 3) == d("2027-01-05")  # 1 Jan 2027 is New Year's Day
+    assert cal.provisional_years == {2027, 2031}
+    assert cal.source(d("2031-10-01")) is DaySource.COMPUTED
+    assert cal.is_provisional(d("2027-03-01"))
+    assert not cal.is_provisional(d("2026-03-02"))
+
+
+def test_override_answers_in_a_computed_year_and_is_entered() -> None:
+    cal = standard_calendar({d("2031-06-02"): False})
+    assert not cal.is_workday(d("2031-06-02"))
+    assert cal.source(d("2031-06-02")) is DaySource.ENTERED
+    assert cal.is_workday(d("2031-06-03"))
+    assert cal.is_provisional(d("2031-06-02"))  # the year is still not confirmed
+
+
+def test_guessing_copies_share_sources_not_provisional_years() -> None:
+    cal = standard_calendar().with_guessing()
+    assert cal.is_workday(d("2031-06-02"))
+    assert cal.guessed_years == {2031}
+    assert CAL.with_guessing().guessed_years == set()
 
 
 def test_with_guessing_keeps_overrides_and_confirmed_years() -> None:
@@ -171,6 +162,59 @@ def test_with_guessing_keeps_overrides_and_confirmed_years() -> None:
     assert not cal.is_workday(d("2031-01-01"))
     assert cal.is_workday(d("2031-01-02"))
     assert cal.guessed_years == set()
+
+
+def test_no_provider_means_monday_to_friday() -> None:
+    cal = WorkCalendar()
+    assert cal.is_workday(d("2026-10-01"))  # Thursday: no holidays without a provider
+    assert not cal.is_workday(d("2026-10-03"))  # Saturday
+    assert cal.provisional_years == {2026}
+
+
+# -- providers for 2026 and 2027, as the app wires them ----------------------------------------
+
+
+def test_2026_is_official_2027_is_computed() -> None:
+    cal = standard_calendar()
+    assert cal.source(d("2026-10-01")) is DaySource.OFFICIAL
+    assert cal.source(d("2027-10-01")) is DaySource.COMPUTED
+    # 2026: the package knows the 调休 make-up Sunday; 2027: statutory days only.
+    assert cal.is_workday(d("2026-01-04"))
+    assert not cal.is_workday(d("2027-02-08"))  # Spring Festival 2027 (computed)
+    assert not cal.is_workday(d("2027-10-05"))  # National Day (observed)
+    assert cal.is_workday(d("2027-10-08"))
+    assert cal.holiday_name(d("2027-10-01")) == "National Day"
+    assert cal.provisional_years == {2027}
+
+
+def test_computed_provider_knows_published_make_up_days_too() -> None:
+    computed = ComputedHolidays()
+    assert computed.is_workday(d("2026-01-04"))  # Sunday, made up for New Year 2026
+    assert not computed.is_workday(d("2026-10-01"))
+    assert computed.holiday_name(d("2027-01-01")) == "New Year's Day"
+
+
+def test_entered_year_replaces_the_computed_one() -> None:
+    official_2027 = {d("2027-02-11"): False, d("2027-02-12"): False, d("2027-02-20"): True}
+    cal = standard_calendar(official_2027, {2027})
+    assert cal.covers(2027) and not cal.is_provisional(d("2027-05-01"))
+    assert cal.is_workday(d("2027-02-09"))  # computed as off, but not in the entered schedule
+    assert not cal.is_workday(d("2027-02-11"))
+    assert cal.is_workday(d("2027-02-20"))  # Saturday make-up workday
+    assert cal.source(d("2027-03-01")) is DaySource.ENTERED
+    assert cal.provisional_years == set()
+
+
+def test_year_days_lists_holidays_and_make_up_days_with_sources() -> None:
+    cal = standard_calendar({d("2027-02-20"): True, d("2027-02-11"): False})
+    days = {listed.day: listed for listed in cal.year_days(2027)}
+    assert days[d("2027-02-20")].is_workday and days[d("2027-02-20")].source is DaySource.ENTERED
+    assert days[d("2027-02-11")].source is DaySource.ENTERED
+    assert days[d("2027-10-01")].source is DaySource.COMPUTED and days[d("2027-10-01")].name
+    assert d("2027-03-06") not in days  # an ordinary Saturday
+    official = {listed.day: listed for listed in cal.year_days(2026)}
+    assert official[d("2026-01-04")].is_workday and official[d("2026-01-04")].source is DaySource.OFFICIAL
+    assert not official[d("2026-10-01")].is_workday
 
 
 class _AlwaysOff:
@@ -185,7 +229,7 @@ class _AlwaysOff:
 
 
 def test_no_workday_is_bounded() -> None:
-    cal = WorkCalendar(_AlwaysOff())
+    cal = WorkCalendar(_AlwaysOff(), computed=_AlwaysOff())
     with pytest.raises(DomainError) as info:
         cal.next_workday(d("2026-01-01"))
     assert info.value.code == "calendar_no_workday"
@@ -195,7 +239,7 @@ def test_no_workday_is_bounded() -> None:
 
 
 def test_date_range_end_is_a_domain_error() -> None:
-    cal = WorkCalendar(confirmed_years={9999})
+    cal = standard_calendar(confirmed_years={9999})
     with pytest.raises(DomainError) as info:
         cal.add_workdays(date(9999, 12, 31), 1)
     assert info.value.code == "calendar_no_workday"

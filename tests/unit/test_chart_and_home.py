@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 import pytest
 from slack_sdk.models.blocks import Block
 
-from bot.domain.calendar import WorkCalendar
+from bot.calendar_sources import standard_calendar
 from bot.domain.items import Role
 from bot.domain.periods import period_containing
 from bot.domain.statistics import ItemSnapshot, Light, compute, trend
@@ -23,8 +23,8 @@ NAMES = {"office": ("办公室", "General Office"), "reform": ("发展改革科"
 
 def _chart(locale: str) -> bytes:
     items = small()
-    stats = compute(items, WEEK, today=date(2026, 12, 1), tz=TZ, calendar=WorkCalendar())
-    points = trend(items, WEEK, count=4, today=date(2026, 12, 1), tz=TZ, calendar=WorkCalendar())
+    stats = compute(items, WEEK, today=date(2026, 12, 1), tz=TZ, calendar=standard_calendar())
+    points = trend(items, WEEK, count=4, today=date(2026, 12, 1), tz=TZ, calendar=standard_calendar())
     return charts.bulletin_chart(stats.departments, NAMES, points, locale=locale, period=WEEK)
 
 

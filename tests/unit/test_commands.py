@@ -12,7 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.domain.calendar import UnknownCalendarYear, WorkCalendar
+from bot.calendar_sources import standard_calendar
+from bot.domain.calendar import UnknownCalendarYear
 from bot.domain.command_syntax import (
     Archive,
     Assign,
@@ -33,7 +34,7 @@ from bot.domain.command_syntax import (
     UserRef,
 )
 from bot.domain.commands import CADENCE_TOKEN_RE, OPTION_KEYWORDS, parse_command
-from bot.domain.due_dates import normalise, parse_due
+from bot.domain.due_dates import normalise, parse_due, required_date
 from bot.domain.errors import DomainError, ParseError
 from bot.domain.items import REQUIREMENTS_MAX, TITLE_MAX, ItemRef, SourceKind
 
@@ -698,7 +699,7 @@ def test_quoted_titles_round_trip(words: list[str]) -> None:
 
 def test_raw_due_is_understood_by_the_due_parser() -> None:
     command = assign("assign <@U1> 标题 截止 3 个工作日")
-    assert parse_due(command.due or "", date(2026, 11, 26), WorkCalendar()) == date(2026, 12, 1)
+    assert parse_due(command.due or "", date(2026, 11, 26), standard_calendar()) == date(2026, 12, 1)
 
 
 # -- the message catalogue --------------------------------------------------------------------
@@ -745,11 +746,17 @@ def _sample_errors() -> list[DomainError]:
         with pytest.raises(DomainError) as info:
             parse_command(text)
         errors.append(info.value)
-    today, cal = date(2026, 11, 26), WorkCalendar()
-    for text in ("x", "2020-01-01", "9999d", "99999999999d"):
+    today, cal = date(2026, 11, 26), standard_calendar()
+    for text in ("x", "2020-01-01", "9999d", "99999999999d", "2月30日", "13月1日", "2-29"):
         with pytest.raises(DomainError) as info:
             parse_due(text, today, cal)
         errors.append(info.value)
+    with pytest.raises(DomainError) as info:
+        required_date(None, "new_date")
+    errors.append(info.value)
+    with pytest.raises(DomainError) as info:
+        parse_command("holiday 2027-01-01..2027-03-01 off")
+    errors.append(info.value)
     return errors
 
 

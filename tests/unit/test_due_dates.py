@@ -6,11 +6,21 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.domain.calendar import UnknownCalendarYear, WorkCalendar
-from bot.domain.due_dates import MAX_DAYS_AHEAD, add_months, default_due, parse_due, parse_full_date
+from bot.calendar_sources import standard_calendar
+from bot.domain.due_dates import (
+    MAX_DAYS_AHEAD,
+    DueReading,
+    add_months,
+    default_due,
+    parse_due,
+    parse_full_date,
+    picked_date,
+    read_due,
+    required_date,
+)
 from bot.domain.errors import DomainError, ParseError
 
-CAL = WorkCalendar()
+CAL = standard_calendar()
 TODAY = date(2026, 11, 26)  # a Thursday
 
 
@@ -43,7 +53,18 @@ def d(text: str) -> date:
         ("11-26", "2026-11-26"),
         ("11-25", "2027-11-25"),
         ("1-3", "2027-01-03"),
-        ("2-29", "2028-02-29"),
+        ("11-25", "2027-11-25"),
+        # English month names
+        ("Dec 31", "2026-12-31"),
+        ("dec. 5", "2026-12-05"),
+        ("31 Dec", "2026-12-31"),
+        ("December 31", "2026-12-31"),
+        ("December 31st", "2026-12-31"),
+        ("31st of December", "2026-12-31"),
+        ("Dec 31, 2027", "2027-12-31"),
+        ("31 December 2027", "2027-12-31"),
+        ("Jan 3", "2027-01-03"),
+        ("sept 1", "2027-09-01"),
         # relative words
         ("today", "2026-11-26"),
         ("TODAY", "2026-11-26"),
@@ -111,17 +132,10 @@ def test_forms(text: str, expected: str) -> None:
         "",
         "   ",
         "soon",
-        "2026-02-30",
-        "2026-13-01",
-        "2026-00-10",
-        "20261305",
         "2026-12/05",
-        "2月30日",
-        "13-01",
-        "0-5",
-        "12-32",
-        "2026年13月1日",
         "3x",
+        "Dec",
+        "Smarch 3",
         "next",
         "下周",
         "周八",
@@ -137,18 +151,70 @@ def test_bad_dates(text: str) -> None:
     assert info.value.params == {"text": text}
 
 
+@pytest.mark.parametrize(
+    ("text", "code", "params"),
+    [
+        ("2026-02-30", "no_such_day", {"month": 2, "day": 30, "days": 29, "text": "2026-02-30"}),
+        ("2月30日", "no_such_day", {"month": 2, "day": 30, "days": 29, "text": "2月30日"}),
+        ("Feb 30", "no_such_day", {"month": 2, "day": 30, "days": 29, "text": "Feb 30"}),
+        ("12-32", "no_such_day", {"month": 12, "day": 32, "days": 31, "text": "12-32"}),
+        ("4月31日", "no_such_day", {"month": 4, "day": 31, "days": 30, "text": "4月31日"}),
+        ("0-5", "no_such_month", {"month": 0, "text": "0-5"}),
+        ("13-01", "no_such_month", {"month": 13, "text": "13-01"}),
+        ("2026-13-01", "no_such_month", {"month": 13, "text": "2026-13-01"}),
+        ("2026-00-10", "no_such_month", {"month": 0, "text": "2026-00-10"}),
+        ("20261305", "no_such_month", {"month": 13, "text": "20261305"}),
+        ("2026年13月1日", "no_such_month", {"month": 13, "text": "2026年13月1日"}),
+        ("2-29", "no_such_day_in_year", {"year": 2027, "month": 2, "day": 29, "text": "2-29"}),  # 28 days
+        ("2027-02-29", "no_such_day_in_year", {"year": 2027, "month": 2, "day": 29, "text": "2027-02-29"}),
+    ],
+)
+def test_dates_that_do_not_exist_say_why(text: str, code: str, params: dict[str, object]) -> None:
+    with pytest.raises(ParseError) as info:
+        parse_due(text, TODAY, CAL)
+    assert (info.value.code, info.value.params) == (code, params)
+
+
+def test_29_february_of_a_leap_year() -> None:
+    assert parse_due("2-29", date(2027, 12, 1), CAL) == date(2028, 2, 29)
+
+
 @pytest.mark.parametrize(("text", "iso"), [("2026-11-25", "2026-11-25"), ("2020-01-01", "2020-01-01")])
 def test_past_dates_are_refused(text: str, iso: str) -> None:
     with pytest.raises(ParseError) as info:
         parse_due(text, TODAY, CAL)
     assert info.value.code == "date_in_past"
-    assert info.value.params == {"date": iso}
+    assert info.value.params == {"date": iso, "today": TODAY.isoformat()}
 
 
 def test_this_week_can_be_past() -> None:
     with pytest.raises(ParseError) as info:
         parse_due("本周一", TODAY, CAL)
-    assert info.value.params == {"date": "2026-11-23"}
+    assert info.value.params == {"date": "2026-11-23", "today": TODAY.isoformat()}
+
+
+@pytest.mark.parametrize("text", ["12月1日", "12-01", "12/1", "Dec 1", "1 December", "1st of Dec"])
+def test_a_date_that_rolls_into_next_year_says_so(text: str) -> None:
+    reading = read_due(text, date(2026, 12, 16), CAL)
+    assert reading == DueReading(date(2027, 12, 1), next_year=True)
+
+
+@pytest.mark.parametrize("text", ["2027-12-01", "2027年12月1日", "Dec 1 2027", "12月20日", "3wd", "next mon"])
+def test_dates_with_a_year_or_this_year_do_not_roll(text: str) -> None:
+    assert not read_due(text, date(2026, 12, 16), CAL).next_year
+
+
+def test_picked_dates_never_show_python_messages() -> None:
+    assert picked_date("2027-01-15", "due") == date(2027, 1, 15)
+    assert picked_date(None, "due") is None
+    for raw in ("2027-02-30", "2027-13-01", "tomorrow", "2027-1-5x"):
+        with pytest.raises(ParseError) as info:
+            picked_date(raw, "new_date")
+        assert (info.value.code, info.value.field) == ("bad_date", "new_date")
+        assert "out of range" not in str(info.value.params)
+    with pytest.raises(ParseError) as info:
+        required_date("", "new_date")
+    assert (info.value.code, info.value.field) == ("date_required", "new_date")
 
 
 def test_too_far() -> None:
@@ -177,13 +243,18 @@ def test_working_days_across_weekend_and_holiday() -> None:
     assert parse_due("1wd", date(2025, 9, 26), CAL) == date(2025, 9, 28)  # make-up Sunday
 
 
-def test_working_days_into_an_unknown_year() -> None:
-    with pytest.raises(UnknownCalendarYear) as info:
-        parse_due("40wd", TODAY, CAL)
-    assert info.value.params == {"year": 2027}
-    guessing = CAL.with_guessing()
-    assert parse_due("40wd", TODAY, guessing) > TODAY
-    assert guessing.guessed_years == {2027}
+def test_working_days_into_a_computed_year() -> None:
+    calendar = standard_calendar()
+    # Thu 26 Nov 2026 + 25 working days: 1 Jan 2027 is New Year's Day (computed), so 4 Jan.
+    assert parse_due("25wd", TODAY, calendar) == date(2026, 12, 31)
+    assert parse_due("26wd", TODAY, calendar) == date(2027, 1, 4)
+    assert calendar.provisional_years == {2027}
+
+
+def test_default_due_in_december_lands_in_a_computed_year() -> None:
+    calendar = standard_calendar()
+    assert default_due(date(2026, 12, 4), calendar) == date(2027, 1, 4)
+    assert calendar.provisional_years == {2027}
 
 
 def test_calendar_forms_ignore_holidays() -> None:

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.domain.calendar import WorkCalendar
+from bot.calendar_sources import standard_calendar
 from bot.domain.periods import Period, PeriodKind, due_period, period_containing
 from bot.domain.statistics import (
     NO_DEPARTMENT,
@@ -27,7 +27,7 @@ from bot.domain.statistics import (
 )
 
 TZ = ZoneInfo("Asia/Shanghai")
-CAL = WorkCalendar()
+CAL = standard_calendar()
 WEEK = period_containing("week", date(2026, 11, 26))
 TODAY = date(2026, 12, 1)
 

@@ -9,8 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.calendar_sources import standard_calendar
 from bot.domain.cadence import Cadence, parse_cadence
-from bot.domain.calendar import UnknownCalendarYear, WorkCalendar
+from bot.domain.calendar import WorkCalendar
 from bot.domain.errors import DomainError, ParseError
 from bot.domain.urging import (
     NOTICE_REPEAT_ROUND,
@@ -26,7 +27,7 @@ from bot.domain.urging import (
 
 TZ = "Asia/Shanghai"
 CST = ZoneInfo(TZ)
-CAL = WorkCalendar()
+CAL = standard_calendar()
 POLICY = UrgePolicy()
 
 
@@ -418,11 +419,11 @@ def test_extension_replans_the_due_reminder_notice_and_checkins() -> None:
     assert not set(keys(before)) & set(keys(after))
 
 
-def test_unknown_calendar_year_propagates() -> None:
+def test_a_computed_year_plans_and_is_recorded() -> None:
     subject = UrgeSubject(issued_at=at("2026-12-20 10:00"), due=d("2027-01-20"))
-    with pytest.raises(UnknownCalendarYear):
-        decide(subject, subject.issued_at, CAL, POLICY, TZ)
-    assert decide(subject, subject.issued_at, CAL.with_guessing(), POLICY, TZ).next_at is not None
+    calendar = standard_calendar()
+    assert decide(subject, subject.issued_at, calendar, POLICY, TZ).next_at is not None
+    assert calendar.provisional_years == {2027}
 
 
 def test_naive_datetimes_are_refused() -> None:
