@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import aiohttp
 
-from bot.domain.calendar import WorkCalendar
+from bot.calendar_sources import standard_calendar
 from bot.emulator.web.server import next_working_morning
 from messages.notices import ACK
 from tests.web.conftest import Demo
@@ -109,7 +109,7 @@ async def test_the_clock_buttons_move_demo_time_forward(demo: Demo) -> None:
 
 
 def test_next_working_morning_skips_evenings_weekends_and_holidays() -> None:
-    calendar = WorkCalendar().with_guessing()
+    calendar = standard_calendar()
 
     def morning(text: str) -> str:
         now = datetime.fromisoformat(text).replace(tzinfo=SHANGHAI)

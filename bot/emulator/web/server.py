@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
+from bot.calendar_sources import standard_calendar
 from bot.domain.calendar import WorkCalendar
 from bot.emulator.console_input import escape_mentions
 from bot.emulator.driver import SlackEmulator
@@ -73,7 +74,7 @@ class WebWorkspace:
         self.pending, self.outbox_wait_seconds = pending, outbox_wait_seconds
         self.tz, self.work_start = ZoneInfo(tz), work_start
         self.people = [p for p in people if not p.deleted]
-        self.calendar = WorkCalendar().with_guessing()
+        self.calendar = standard_calendar()  # the official schedule and computed holidays, no local overrides
         self.langs = {p.user_id: lang_of(p.locale) for p in self.people}
         self.beat_seconds, self.sweep_every = beat_seconds, sweep_every
         self.version = 0
