@@ -3,7 +3,8 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 
-.PHONY: install demo test lint bench docs clean
+.PHONY: install demo console test lint bench docs clean
+DEMO_PORT ?= 8765
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,14 +14,20 @@ $(BIN)/.installed: pyproject.toml
 
 install: $(BIN)/.installed
 
-# The bot against a local emulated Slack workspace, on SQLite: no tokens needed.
+# The bot against a local emulated Slack workspace, on SQLite: no tokens needed. Open the printed URL.
 demo: install
+	-scripts/ensure-cjk-font
+	$(BIN)/duban demo --web --port $(DEMO_PORT)
+
+# The same workspace in the terminal.
+console: install
 	-scripts/ensure-cjk-font
 	$(BIN)/duban demo
 
 # Everything CI runs: lint, architecture contracts, docs in sync, the whole suite on SQLite and PostgreSQL.
 test: install
 	scripts/ensure-postgres
+	-scripts/ensure-chromium
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/python scripts/state_diagram.py --check
@@ -38,4 +45,4 @@ bench: install
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis *.egg-info duban-demo.db*
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis *.egg-info duban-demo.db* test-artifacts

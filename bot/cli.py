@@ -27,6 +27,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     demo = sub.add_parser("demo", help="the whole bot against a local emulated workspace, no Slack needed")
     demo.add_argument("--keep", action="store_true", help="keep the demo database from the last run")
     demo.add_argument("--script", help="read console commands from this file instead of the terminal")
+    demo.add_argument("--web", action="store_true", help="serve the workspace as a page on 127.0.0.1")
+    demo.add_argument("--port", type=int, default=0, help="the page's port with --web (default: any free)")
     sub.add_parser("migrate", help="apply database migrations")
     sub.add_parser("doctor", help="check the installation: token, scopes, channel, database, calendar, roles")
     manifest = sub.add_parser("manifest", help="print the Slack app manifest to create the app from")
@@ -79,7 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.demo import run_demo
 
             lines = Path(args.script).read_text(encoding="utf-8").splitlines() if args.script else None
-            asyncio.run(run_demo(settings, keep=args.keep, script_lines=lines))
+            asyncio.run(run_demo(settings, keep=args.keep, script_lines=lines, web=args.web, port=args.port))
     except SettingsError as error:
         print(f"duban: configuration error: {error}", file=sys.stderr)
         return 2

@@ -1,4 +1,4 @@
-"""``duban demo``: the real bot, a local emulated workspace and a console to act in it."""
+"""``duban demo``: the real bot, a local emulated workspace, and a console or a browser page to act in it."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from bot.app import Runtime, build_runtime
 from bot.domain.clock import ManualClock
 from bot.domain.items import Role
 from bot.domain.people import Department
+from bot.emulator.driver import SlackEmulator
 from bot.emulator.seed import DEMO_BULLETIN_CHANNEL, DEMO_DEPARTMENTS, DEMO_USERS, SeedUser
 from bot.settings import Settings
 
@@ -68,20 +69,53 @@ async def _script_lines(lines: list[str]) -> AsyncIterator[str]:
         yield line
 
 
-async def run_demo(settings: Settings, *, keep: bool = False, script_lines: list[str] | None = None) -> None:
+async def run_demo(
+    settings: Settings,
+    *,
+    keep: bool = False,
+    script_lines: list[str] | None = None,
+    web: bool = False,
+    port: int = 0,
+) -> None:
     from bot.emulator.console import DemoConsole
-    from bot.emulator.driver import SlackEmulator
 
     emulator = SlackEmulator(signing_secret=DEMO_SECRET, bot_token=DEMO_TOKEN, users=DEMO_USERS)
     await emulator.start(host="127.0.0.1", port=0)
     clock = ManualClock(follow_system=True)
     runtime = await build_runtime(demo_settings(settings, emulator.api_url, keep=keep), clock=clock)
     try:
-        port = await runtime.serve_http("127.0.0.1", 0)
-        emulator.app_url = f"http://127.0.0.1:{port}/slack/events"
+        bot_port = await runtime.serve_http("127.0.0.1", 0)
+        emulator.app_url = f"http://127.0.0.1:{bot_port}/slack/events"
         await seed_demo_organisation(runtime)
+        if web:
+            await _serve_web(emulator, runtime, clock, port)
+            return
         console = DemoConsole(emulator, clock=clock, after_step=runtime.tick, tz=settings.timezone)
         await console.run(_script_lines(script_lines) if script_lines is not None else None)
     finally:
         await runtime.close()
         await emulator.stop()
+
+
+async def _serve_web(emulator: SlackEmulator, runtime: Runtime, clock: ManualClock, port: int) -> None:
+    """The browser workspace until Ctrl-C: the page drives the emulator, a beat drives the outbox."""
+    import asyncio
+
+    from bot.emulator.web.server import WebWorkspace
+    from storage.outbox import pending_count
+
+    page = WebWorkspace(
+        emulator,
+        clock=clock,
+        tick=runtime.tick,
+        deliver=runtime.after_request,
+        pending=lambda: pending_count(runtime.sessions),
+        tz=runtime.settings.timezone,
+        work_start=runtime.settings.work_start,
+    )
+    url = await page.start("127.0.0.1", port)
+    print(f"Duban demo workspace: open {url} in your browser (Ctrl-C to stop)", flush=True)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await page.stop()
