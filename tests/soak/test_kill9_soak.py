@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from sqlalchemy.engine import make_url
 
 from bench.soak import SECRET, TOKEN, report, run_soak
@@ -41,7 +43,7 @@ async def test_kill9_soak_loses_and_doubles_nothing(db_url: str, tmp_path: Path)
 
 async def test_two_replicas_under_kills_share_the_work_without_doubling(db_url: str, tmp_path: Path) -> None:
     if not db_url.startswith("postgresql"):
-        return  # several replicas need PostgreSQL; SQLite is one process by design
+        pytest.skip("several replicas need PostgreSQL; SQLite is one process by design")
     tally = await run_soak(db_url, seconds=20, kills_every=(1.5, 3.0), seed=11, workdir=tmp_path, replicas=2)
     print(report(tally, "postgresql", 20))
     assert tally.kills >= 1 and tally.assigned
