@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from sqlalchemy.engine import make_url
 
 from bench.soak import SECRET, TOKEN, report, run_soak
