@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from bot.domain import lifecycle
+from bot.domain import lifecycle, permissions
 from bot.domain.command_syntax import UserRef
-from bot.domain.errors import DomainError, PermissionDenied
+from bot.domain.errors import DomainError
 from bot.domain.events import EventKind, ItemEvent
 from bot.domain.items import Item, Role
 from bot.domain.lifecycle import Action, State
@@ -18,8 +18,6 @@ from bot.services.context import ServiceContext
 from bot.services.people import PeopleService
 from messages import reports as report_messages
 from storage.uow import UnitOfWork
-
-DECIDER_ROLES = (Role.LEADER,)
 
 
 @dataclass(slots=True)
@@ -36,8 +34,7 @@ class ProposalService:
 
     async def _leader(self, actor_id: str) -> Person:
         actor = await self.people.actor(actor_id)
-        if not actor.has_any(*DECIDER_ROLES):
-            raise PermissionDenied("not_allowed", roles=DECIDER_ROLES, action="decide_proposals")
+        permissions.require(actor, permissions.Action.APPROVE_PROPOSAL)
         return actor
 
     @staticmethod

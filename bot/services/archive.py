@@ -6,10 +6,10 @@ import base64
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-from bot.domain import lifecycle
-from bot.domain.errors import NotFound, PermissionDenied
+from bot.domain import lifecycle, permissions
+from bot.domain.errors import NotFound
 from bot.domain.events import EventKind, ItemEvent
-from bot.domain.items import ItemRef, Role
+from bot.domain.items import ItemRef
 from bot.domain.lifecycle import Action, State
 from bot.domain.periods import Period, period_containing
 from bot.domain.statistics import ItemSnapshot, local_day
@@ -18,8 +18,6 @@ from bot.services.items import may_see
 from bot.services.people import PeopleService
 from messages import dossier, ledger
 from storage.uow import UnitOfWork
-
-ARCHIVER_ROLES = (Role.SUPERVISOR, Role.ADMIN)
 
 
 @dataclass(slots=True)
@@ -42,8 +40,7 @@ class ArchiveService:
 
     async def archive(self, actor_id: str, ref: ItemRef) -> ArchiveResult:
         actor = await self.people.actor(actor_id)
-        if not actor.has_any(*ARCHIVER_ROLES):
-            raise PermissionDenied("not_allowed", roles=ARCHIVER_ROLES, action="archive")
+        permissions.require(actor, permissions.Action.ARCHIVE)
         locale = self.people.locale_of(actor)
         tz = actor.tz or self.ctx.settings.timezone
         now = self.ctx.now()
@@ -126,7 +123,7 @@ class ArchiveService:
                 if item is None:
                     continue
                 visible_title = may_see(actor, item)
-                if not visible_title and not actor.has_any(Role.LEADER, Role.SUPERVISOR, Role.ADMIN):
+                if not visible_title and not permissions.cleared(actor):
                     continue  # confidential items of others are not even listed to ordinary staff
                 if scope is not None and not _touches(snap, scope, zone):
                     continue

@@ -7,12 +7,12 @@ from datetime import date
 
 from sqlalchemy.exc import IntegrityError
 
-from bot.domain import lifecycle
+from bot.domain import lifecycle, permissions
 from bot.domain.cadence import parse_cadence
 from bot.domain.calendar import WorkCalendar
 from bot.domain.command_syntax import UserRef
 from bot.domain.due_dates import DueReading, default_due, read_due
-from bot.domain.errors import DomainError, PermissionDenied
+from bot.domain.errors import DomainError
 from bot.domain.events import EventKind, ItemEvent
 from bot.domain.items import (
     REQUIREMENTS_MAX,
@@ -21,7 +21,6 @@ from bot.domain.items import (
     ItemRef,
     Owner,
     OwnerRole,
-    Role,
     SourceKind,
 )
 from bot.domain.lifecycle import Action, State
@@ -32,8 +31,6 @@ from bot.services.context import ServiceContext
 from bot.services.people import PeopleService
 from messages import replies
 from messages.views import Reader
-
-ASSIGNER_ROLES = (Role.LEADER, Role.SUPERVISOR)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,8 +66,7 @@ class AssignService:
 
     async def assign(self, actor_id: str, request: AssignRequest, *, request_key: str | None) -> AssignResult:
         actor = await self.people.actor(actor_id)
-        if not actor.has_any(*ASSIGNER_ROLES):
-            raise PermissionDenied("not_allowed", roles=ASSIGNER_ROLES, action="assign")
+        permissions.require(actor, permissions.Action.ASSIGN)
         title = " ".join(request.title.split())
         if not title:
             raise DomainError("empty_title", field="title")

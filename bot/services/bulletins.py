@@ -19,9 +19,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
+from bot.domain import permissions
 from bot.domain.calendar import WorkCalendar
-from bot.domain.errors import PermissionDenied
-from bot.domain.items import Role
 from bot.domain.periods import Period, PeriodKind, due_period, period_containing
 from bot.domain.statistics import (
     BulletinStats,
@@ -46,7 +45,6 @@ log = logging.getLogger("duban.bulletins")
 POST_AT = time(9, 0)
 KINDS: tuple[PeriodKind, ...] = tuple(PeriodKind)
 TREND_PERIODS = 6
-POSTER_ROLES = (Role.LEADER, Role.SUPERVISOR)
 # The office's own time limits are measured in the monthly and longer bulletins.
 OFFICE_LIMIT_KINDS = frozenset({PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR})
 
@@ -134,7 +132,7 @@ class BulletinService:
         actor = await self.people.actor(actor_id)
         period = period_containing(kind, self.ctx.today())
         built = await self._build(period)
-        return built.view, actor.has_any(Role.LEADER, Role.SUPERVISOR, Role.ADMIN)
+        return built.view, permissions.cleared(actor)
 
     async def post(self, actor_id: str, kind: str) -> PostOutcome:
         """Publish the current period's bulletin now (at most once per kind and day).
@@ -142,8 +140,7 @@ class BulletinService:
         It has its own row, so the scheduled bulletin of the period still goes out after it ends.
         """
         actor = await self.people.actor(actor_id)
-        if not actor.has_any(*POSTER_ROLES):
-            raise PermissionDenied("not_allowed", roles=POSTER_ROLES, action="bulletin_post")
+        permissions.require(actor, permissions.Action.BULLETIN)
         period = period_containing(kind, self.ctx.today())
         channel = self.ctx.settings.bulletin_channel
         if not channel:

@@ -12,10 +12,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from bot.domain import permissions
 from bot.domain.calendar import DaySource, WorkCalendar
 from bot.domain.command_syntax import Holiday
 from bot.domain.due_dates import DueReading
-from bot.domain.errors import DomainError, PermissionDenied
+from bot.domain.errors import DomainError
 from bot.domain.items import Role
 from bot.services.context import ServiceContext
 from bot.services.people import PeopleService
@@ -64,8 +65,8 @@ class CalendarAdminService:
 
     async def apply(self, actor_id: str, command: Holiday) -> HolidayResult:
         actor = await self.people.actor(actor_id)
-        if command.action != "list" and not actor.has_any(Role.ADMIN):
-            raise PermissionDenied("not_allowed", roles=(Role.ADMIN,), action="holiday")
+        if command.action != "list":
+            permissions.require(actor, permissions.Action.HOLIDAY)
         now = self.ctx.now()
         async with self.ctx.uow() as uow:
             if command.action in ("off", "work"):

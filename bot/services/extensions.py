@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from bot.domain import lifecycle
+from bot.domain import lifecycle, permissions
 from bot.domain.due_dates import DueReading, read_due
 from bot.domain.errors import DomainError, NotFound, PermissionDenied
 from bot.domain.events import EventKind, ItemEvent
@@ -21,8 +21,6 @@ from messages.replies import plain_reply
 from messages.text import mention
 from messages.views import Reader
 from storage.uow import UnitOfWork
-
-DECIDERS = (Role.SUPERVISOR, Role.LEADER)
 
 
 @dataclass(slots=True)
@@ -139,8 +137,7 @@ class ExtensionService:
         self, actor_id: str, request_id: int, *, approve: bool, note: str = ""
     ) -> ExtensionResult:
         actor = await self.people.actor(actor_id)
-        if not actor.has_any(*DECIDERS):
-            raise PermissionDenied("not_allowed", roles=DECIDERS, action="extend")
+        permissions.require(actor, permissions.Action.DECIDE_EXTENSION)
         now = self.ctx.now()
         async with self.ctx.uow() as uow:
             request = await uow.urging.extension(request_id, for_update=True)
@@ -186,8 +183,7 @@ class ExtensionService:
     ) -> ExtensionResult:
         """From an escalation: the office or a leader moves the deadline directly (recorded as approved)."""
         actor = await self.people.actor(actor_id)
-        if not actor.has_any(*DECIDERS):
-            raise PermissionDenied("not_allowed", roles=DECIDERS, action="extend")
+        permissions.require(actor, permissions.Action.DECIDE_EXTENSION)
         now = self.ctx.now()
         async with self.ctx.uow() as uow:
             item = await _item(uow, item_id, self.ctx.today().year)

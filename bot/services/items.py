@@ -8,9 +8,11 @@ from datetime import datetime
 from bot.domain import lifecycle
 from bot.domain.errors import DomainError, NotFound
 from bot.domain.events import EventKind, ItemEvent
-from bot.domain.items import Item, ItemNumber, ItemRef, Role, overdue_days
+from bot.domain.items import Item, ItemNumber, ItemRef, overdue_days
 from bot.domain.lifecycle import Action, State
 from bot.domain.people import Person
+from bot.domain.permissions import Action as Permission
+from bot.domain.permissions import allowed, cleared
 from bot.domain.reports import review_overdue_since
 from bot.services.context import ServiceContext
 from bot.services.people import PeopleService
@@ -19,7 +21,6 @@ from messages import reports as report_messages
 from messages.views import ItemDetail, Reader
 from storage.uow import UnitOfWork
 
-OVERSEER_ROLES = (Role.LEADER, Role.SUPERVISOR, Role.ADMIN)
 LIST_LIMIT = 30
 
 
@@ -39,8 +40,9 @@ class ListResult:
 
 
 def may_see(person: Person, item: Item) -> bool:
-    """Confidential items are for their participants, leaders and supervisors only."""
-    return not item.confidential or person.has_any(*OVERSEER_ROLES) or item.involves(person.user_id)
+    """Confidential items are for their participants, leaders, supervisors and admins only
+    (``bot.domain.permissions.cleared``)."""
+    return cleared(person, item)
 
 
 class ItemService:
@@ -49,7 +51,7 @@ class ItemService:
         self.people = people
 
     def reader(self, person: Person) -> Reader:
-        return self.people.reader(person, cleared=person.has_any(*OVERSEER_ROLES))
+        return self.people.reader(person, cleared=cleared(person))
 
     async def acknowledge(self, actor_id: str, item_id: int) -> AckResult:
         actor = await self.people.actor(actor_id)
@@ -146,7 +148,7 @@ class ItemService:
             else:
                 items = await uow.items.query(limit=500)
         visible = [i for i in items if may_see(actor, i)]
-        if scope == "all" and not actor.has_any(*OVERSEER_ROLES):
+        if scope == "all" and not allowed(actor, Permission.LIST_ALL):
             visible = [i for i in visible if i.involves(actor_id)]
         # Open items first (most urgent deadline first), then finished ones.
         visible.sort(key=lambda i: (not lifecycle.is_open(i), i.current_due, i.number.year, i.number.seq))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from bot.domain import lifecycle
+from bot.domain import lifecycle, permissions
 from bot.domain.errors import DomainError, PermissionDenied
 from bot.domain.events import EventKind, ItemEvent
 from bot.domain.items import REQUIREMENTS_MAX, Item, ItemRef, Role
@@ -28,9 +28,6 @@ from bot.services.context import ServiceContext
 from bot.services.people import PeopleService
 from messages import reports as report_messages
 from storage.uow import UnitOfWork
-
-REVIEWER_ROLES = (Role.SUPERVISOR, Role.LEADER)
-INSTRUCTOR_ROLES = (Role.LEADER,)
 
 
 @dataclass(slots=True)
@@ -72,8 +69,7 @@ class ReviewService:
         """Open the review: the item moves to under review (the office has taken it up)."""
 
         actor = await self.people.actor(actor_id)
-        if not actor.has_any(*REVIEWER_ROLES):
-            raise PermissionDenied("not_allowed", roles=REVIEWER_ROLES, action="review_reports")
+        permissions.require(actor, permissions.Action.REVIEW)
         async with self.ctx.uow() as uow:
             item = await issuing.load_item(self.ctx, uow, actor, ref, for_update=True)
             assert item.id is not None
@@ -99,8 +95,7 @@ class ReviewService:
     ) -> ReviewResult:
 
         actor = await self.people.actor(actor_id)
-        if not actor.has_any(*REVIEWER_ROLES):
-            raise PermissionDenied("not_allowed", roles=REVIEWER_ROLES, action="review_reports")
+        permissions.require(actor, permissions.Action.REVIEW)
         today = self.ctx.today()
         async with self.ctx.uow() as uow:
             item = await issuing.load_item(self.ctx, uow, actor, item_id, for_update=True)
@@ -253,8 +248,7 @@ class ReviewService:
 
     async def _instructor(self, actor_id: str) -> Person:
         actor = await self.people.actor(actor_id)
-        if not actor.has_any(*INSTRUCTOR_ROLES):
-            raise PermissionDenied("not_allowed", roles=INSTRUCTOR_ROLES, action="instruct")
+        permissions.require(actor, permissions.Action.INSTRUCT)
         return actor
 
     @staticmethod

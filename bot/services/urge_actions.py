@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.domain import permissions
 from bot.domain.errors import DomainError, NotFound, PermissionDenied
 from bot.domain.events import EventKind, ItemEvent
 from bot.domain.items import Item, ItemRef, Role, overdue_days
@@ -23,8 +24,6 @@ from messages.i18n import t
 from messages.replies import plain_reply
 from messages.text import mention
 from storage.uow import UnitOfWork
-
-OVERSEERS = (Role.LEADER, Role.SUPERVISOR)
 
 
 @dataclass(slots=True)
@@ -128,8 +127,7 @@ class UrgeActionService:
     async def _overseer(self, actor_id: str) -> Person:
         """Urging by hand, calls and coordination are for leaders and the supervision office."""
         actor = await self.people.actor(actor_id)
-        if not actor.has_any(*OVERSEERS):
-            raise PermissionDenied("not_allowed", roles=OVERSEERS, action="urge")
+        permissions.require(actor, permissions.Action.URGE)
         return actor
 
     async def _tell(
