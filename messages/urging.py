@@ -21,7 +21,7 @@ from bot.domain.urging import is_notice_repeat
 from messages.blocks import actions, button, context, header, message, section
 from messages.i18n import format_date, format_datetime, t, tp
 from messages.notices import EXTEND, OPEN, REPORT
-from messages.text import Mrkdwn, escape, mention
+from messages.text import Mrkdwn, clip, escape, mention
 from messages.views import Reader
 
 SNOOZE = "urge_snooze"  # value record id
@@ -45,8 +45,19 @@ ANSWER_IDS = {answer: f"urge_answer_{answer}" for answer in ANSWERS}
 ANSWER_ACTION = re.compile("^urge_answer_(?:" + "|".join(ANSWERS) + ")$")  # what the handler listens to
 
 
-def _title(item: Item) -> Mrkdwn:
-    return Mrkdwn(escape(item.title))
+def _title(item: Item, reader: Reader) -> Mrkdwn:
+    """The title for this reader: a confidential item's title only with clearance (with :lock:), else
+    "a confidential item" and its number."""
+    if item.confidential and not reader.can_see_confidential:
+        return Mrkdwn(t(reader.locale, "seam.confidential_item", number=str(item.number)))
+    return Mrkdwn((":lock: " if item.confidential else "") + escape(item.title))
+
+
+def _plain_title(item: Item, reader: Reader) -> str:
+    """The title in notification fallback text (plain, never more than ``_title`` shows)."""
+    if item.confidential and not reader.can_see_confidential:
+        return t(reader.locale, "seam.confidential_item", number=str(item.number))
+    return item.title
 
 
 def checkin(
@@ -58,12 +69,12 @@ def checkin(
     intro = t(
         loc,
         f"urge.{kind}_intro",
-        title=_title(item),
+        title=_title(item, reader),
         due=format_date(item.current_due, loc),
         days_left=days_left,
     )
     return message(
-        t(loc, "urge.fallback", header=head, title=item.title),
+        t(loc, "urge.fallback", header=head, title=_plain_title(item, reader)),
         [header(head), section(intro), _answer_row(item, loc, record)],
     )
 
@@ -71,9 +82,9 @@ def checkin(
 def due_reminder(item: Item, reader: Reader, record: UrgeRecord) -> dict[str, Any]:
     loc, number = reader.locale, str(item.number)
     head = tp(loc, "urge.due_header", number=number)
-    intro = t(loc, "urge.due_intro", title=_title(item), due=format_date(item.current_due, loc))
+    intro = t(loc, "urge.due_intro", title=_title(item, reader), due=format_date(item.current_due, loc))
     return message(
-        t(loc, "urge.fallback", header=head, title=item.title),
+        t(loc, "urge.fallback", header=head, title=_plain_title(item, reader)),
         [header(head), section(intro), _answer_row(item, loc, record)],
     )
 
@@ -85,12 +96,12 @@ def manual(item: Item, reader: Reader, record: UrgeRecord, *, by: str, note: str
         loc,
         "urge.manual_intro",
         who=mention(record.actor_id or by),
-        title=_title(item),
+        title=_title(item, reader),
         due=format_date(item.current_due, loc),
         note=note,
     )
     return message(
-        t(loc, "urge.fallback", header=head, title=item.title),
+        t(loc, "urge.fallback", header=head, title=_plain_title(item, reader)),
         [header(head), section(intro), _answer_row(item, loc, record)],
     )
 
@@ -101,18 +112,20 @@ def written_notice(item: Item, reader: Reader, record: UrgeRecord, *, overdue_da
     intro = t(
         loc,
         "urge.notice_intro",
-        title=_title(item),
+        title=_title(item, reader),
         due=format_date(item.current_due, loc),
         days=overdue_days,
     )
-    row = actions(
+    buttons = [
         button(tp(loc, "urge_button.answer_notice"), NOTICE_ANSWER, str(record.id), style="primary"),
         button(tp(loc, "button.extend"), EXTEND, str(item.id)),
-        button(tp(loc, "button.open"), OPEN, str(item.id)),
-        block_id=f"urge:{record.id}",
-    )
+    ]
+    if not item.confidential or reader.can_see_confidential:
+        buttons.append(button(tp(loc, "button.open"), OPEN, str(item.id)))
+    row = actions(*buttons, block_id=f"urge:{record.id}")
     return message(
-        t(loc, "urge.fallback", header=head, title=item.title), [header(head), section(intro), row]
+        t(loc, "urge.fallback", header=head, title=_plain_title(item, reader)),
+        [header(head), section(intro), row],
     )
 
 
@@ -131,7 +144,7 @@ def escalation(
     intro = t(
         loc,
         "urge.escalation_intro",
-        title=_title(item),
+        title=_title(item, reader),
         lead=mention(item.lead.user_id),
         days=overdue_days,
         sent=sent,
@@ -148,7 +161,7 @@ def escalation(
             block_id=f"urge:{record.id}",
         )
     )
-    return message(t(loc, "urge.fallback", header=head, title=item.title), blocks)
+    return message(t(loc, "urge.fallback", header=head, title=_plain_title(item, reader)), blocks)
 
 
 def history_lines(reader: Reader, records: list[UrgeRecord]) -> str:
@@ -241,7 +254,7 @@ def extension_for_office(
         "urge_reply.extension_for_office",
         who=mention(requester),
         number=str(item.number),
-        title=_title(item),
+        title=_title(item, reader),
         old=format_date(item.current_due, loc),
         new=format_date(new, loc),
         reason=reason,
@@ -379,12 +392,24 @@ def for_record(
     return checkin(item, reader, record, days_left=days_left, repeat=record.rung == "repeat")
 
 
+def office_note(reader: Reader, item: Item, message: str, who: str) -> dict[str, Any]:
+    """A short note about the item (``urge_reply.<message>``): blocked alerts, coordination called."""
+    text = t(
+        reader.locale,
+        f"urge_reply.{message}",
+        who=mention(who),
+        number=str(item.number),
+        title=_plain_title(item, reader),
+    )
+    return {"text": clip(text, 3000)}
+
+
 def tracker(reader: Reader, item: Item, records: list[UrgeRecord]) -> dict[str, Any]:
     """For whoever sent an urging: who has answered it so far (updated in place as answers come)."""
     loc = reader.locale
     head = tp(loc, "urge.tracker_header", number=str(item.number))
-    intro = t(loc, "urge.tracker_intro", title=_title(item), rung=t(loc, f"rung.{records[0].rung}"))
+    intro = t(loc, "urge.tracker_intro", title=_title(item, reader), rung=t(loc, f"rung.{records[0].rung}"))
     blocks: list[Any] = [header(head), section(intro), section(who_answered(reader, records))]
     if any(not r.answered for r in records):
         blocks.append(urging_buttons(loc, item))
-    return message(t(loc, "urge.fallback", header=head, title=item.title), blocks)
+    return message(t(loc, "urge.fallback", header=head, title=_plain_title(item, reader)), blocks)

@@ -10,8 +10,8 @@ from datetime import datetime
 
 from bot.domain.items import Item
 from bot.domain.records import UrgeRecord
+from bot.notifications import NoticeKind, Notifier, stored_person
 from bot.services.people import PeopleService
-from messages import urging as urge_messages
 from storage.uow import UnitOfWork
 
 
@@ -34,15 +34,15 @@ async def post(
 ) -> None:
     first = min(records, key=lambda r: r.id or 0)
     assert item.id is not None and first.id is not None
-    reader = await people.stored_reader(uow, sender_id)
-    await uow.send(
-        f"tracker:{first.id}:{sender_id}",
-        "chat.postMessage",
-        {"channel": sender_id, **urge_messages.tracker(reader, item, records)},
+    await Notifier(people.ctx.settings).send(
+        uow,
+        NoticeKind.TRACKER,
+        item,
+        await stored_person(uow, sender_id),
         now=now,
-        item_id=item.id,
+        key={"record": first.id},
+        data={"records": records},
         purpose=f"tracker:{first.id}",
-        recipient_id=sender_id,
     )
 
 
@@ -60,11 +60,14 @@ async def refresh(
         return
     channel, ts = ref
     sender_id = first.actor_id or item.assigner_id
-    reader = await people.stored_reader(uow, sender_id)
-    await uow.send(
-        f"tracker-update:{first.id}:{answered.id}:{now.isoformat()}",
-        "chat.update",
-        {"channel": channel, "ts": ts, **urge_messages.tracker(reader, item, records)},
+    await Notifier(people.ctx.settings).send(
+        uow,
+        NoticeKind.TRACKER_UPDATE,
+        item,
+        await stored_person(uow, sender_id),
         now=now,
-        item_id=item.id,
+        key={"record": first.id, "answered": answered.id, "at": now.isoformat()},
+        data={"records": records},
+        channel=channel,
+        ts=ts,
     )

@@ -3,26 +3,23 @@ urge the silent ones again, log a phone call, call a coordination."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain import permissions
 from bot.domain.errors import DomainError, NotFound, PermissionDenied
 from bot.domain.events import EventKind, ItemEvent
-from bot.domain.items import Item, ItemRef, Role, overdue_days
+from bot.domain.items import Item, ItemRef, overdue_days
 from bot.domain.lifecycle import OWNER_WORKING_STATES, State
 from bot.domain.people import Person
 from bot.domain.records import UrgeRecord
 from bot.domain.urging import Answer, Rung
+from bot.notifications import NoticeKind, Notifier, stored_person
 from bot.services import tracking
 from bot.services.context import ServiceContext
 from bot.services.extensions import ExtensionService
 from bot.services.people import PeopleService
-from messages import urging as urge_messages
-from messages.i18n import t
-from messages.replies import plain_reply
-from messages.text import mention
 from storage.uow import UnitOfWork
 
 
@@ -45,6 +42,7 @@ class UrgeActionService:
         self.people = people
         self.extensions = extensions
         self.policy = ctx.urge_policy()
+        self.notifier = Notifier(ctx.settings)
 
     async def answer(self, actor_id: str, record_id: int, answer: Answer, note: str = "") -> AnswerResult:
         async with self.ctx.uow() as uow:
@@ -99,30 +97,30 @@ class UrgeActionService:
         ref = await uow.messages.find(item.id, f"urge:{record.id}")
         if ref is None:
             return
-        reader = await self.people.stored_reader(uow, record.answered_by or "")
-        base = urge_messages.for_record(
-            item,
-            reader,
-            record,
-            overdue_days=overdue_days(item, self.ctx.today()),
-            by=await self._name(uow, record.actor_id),
-        )
-        body = urge_messages.answered(base, reader, record)
         channel, ts = ref
-        await uow.send(
-            f"urge-answered:{record.id}",
-            "chat.update",
-            {"channel": channel, "ts": ts, **body},
+        # The message sits in its recipient's DM: redacted for them, in the answerer's language.
+        answerer = await stored_person(uow, record.answered_by or "")
+        recipient = await stored_person(uow, record.recipient_id or answerer.user_id)
+        reader_as = replace(answerer, roles=recipient.roles, user_id=recipient.user_id)
+        await self.notifier.send(
+            uow,
+            NoticeKind.URGE_ANSWERED,
+            item,
+            reader_as,
             now=now,
-            item_id=item.id,
+            key={"record": record.id},
+            data={
+                "record": record,
+                "overdue_days": overdue_days(item, self.ctx.today()),
+                "by": await self._name(uow, record.actor_id),
+            },
+            channel=channel,
+            ts=ts,
         )
 
     async def _alert_blocked(self, uow: UnitOfWork, item: Item, owner_id: str, now: datetime) -> None:
         assert item.id is not None
-        for user_id in {item.assigner_id, *await uow.people.users_with_role(Role.SUPERVISOR)}:
-            await self._tell(
-                uow, item, user_id, "blocked_alert", f"blocked:{item.id}:{now.isoformat()}", now, owner_id
-            )
+        await self._tell(uow, item, NoticeKind.BLOCKED_ALERT, now, owner_id, at=now.isoformat())
 
     async def _overseer(self, actor_id: str) -> Person:
         """Urging by hand, calls and coordination are for leaders and the supervision office."""
@@ -131,27 +129,10 @@ class UrgeActionService:
         return actor
 
     async def _tell(
-        self, uow: UnitOfWork, item: Item, user_id: str, message: str, key: str, now: datetime, who: str
+        self, uow: UnitOfWork, item: Item, kind: NoticeKind, now: datetime, who: str, **key: str
     ) -> None:
-        """A short DM about the item (``urge_reply.<message>``) in the reader's language, via the outbox."""
-        assert item.id is not None
-        reader = await self.people.stored_reader(uow, user_id)
-        text = t(
-            reader.locale,
-            f"urge_reply.{message}",
-            who=mention(who),
-            number=str(item.number),
-            title=item.title,
-        )
-        await uow.send(
-            f"{key}:{user_id}",
-            "chat.postMessage",
-            {"channel": user_id, **plain_reply(text)},
-            now=now,
-            item_id=item.id,
-            purpose=message,
-            recipient_id=user_id,
-        )
+        """A short DM about the item to the kind's audience (blocked alert, coordination called)."""
+        await self.notifier.send_all(uow, kind, item, now=now, key=key, data={"who": who})
 
     async def answer_notice(
         self, actor_id: str, record_id: int, *, reason: str, progress: str, new_date: date, request_key: str
@@ -194,9 +175,7 @@ class UrgeActionService:
             record = await self._record(
                 uow, item, Rung.MANUAL, len(manual) + 1, lead, now, actor_id, note or ""
             )
-            reader = await self.people.stored_reader(uow, lead)
-            body = urge_messages.manual(item, reader, record, by=actor.name, note=note or "")
-            await self._deliver(uow, item, record, body, now)
+            await self._deliver(uow, item, record, now, by=actor.name)
             await tracking.post(uow, self.people, item, [record], actor_id, now)
             await self._count(uow, item, Rung.MANUAL, [lead], now, actor_id, note or "")
         return UrgeResult(item, [lead])
@@ -232,15 +211,7 @@ class UrgeActionService:
                 record = await self._record(
                     uow, item, rung, original.round, user_id, now, actor_id, original.note
                 )
-                reader = await self.people.stored_reader(uow, user_id)
-                body = urge_messages.for_record(
-                    item,
-                    reader,
-                    record,
-                    overdue_days=overdue_days(item, self.ctx.today()),
-                    by=await self._name(uow, original.actor_id),
-                )
-                await self._deliver(uow, item, record, body, now)
+                await self._deliver(uow, item, record, now, by=await self._name(uow, original.actor_id))
             if silent:
                 item.urge_plan = {**item.urge_plan, "silent_at": now.isoformat(), "silent_count": count}
                 await self._count(uow, item, Rung.REPEAT, silent, now, actor_id, "silent")
@@ -313,16 +284,7 @@ class UrgeActionService:
                 return UrgeResult(item, [])
             item.urge_plan = {**item.urge_plan, "coordination_for": occasion}
             await uow.items.save(item, now=now)
-            for user_id in owners:
-                await self._tell(
-                    uow,
-                    item,
-                    user_id,
-                    "coordination_called",
-                    f"coordination:{item.id}:{occasion}",
-                    now,
-                    actor_id,
-                )
+            await self._tell(uow, item, NoticeKind.COORDINATION, now, actor_id, occasion=occasion)
             await uow.events.append(
                 item.id,
                 ItemEvent(EventKind.ESCALATED, now, actor_id, {"detail": "coordination", "owners": owners}),
@@ -377,17 +339,19 @@ class UrgeActionService:
         return record
 
     async def _deliver(
-        self, uow: UnitOfWork, item: Item, record: UrgeRecord, body: dict, now: datetime
+        self, uow: UnitOfWork, item: Item, record: UrgeRecord, now: datetime, *, by: str | None
     ) -> None:
+        """An urging by hand (or re-sent to the silent), redacted for its recipient by the seam."""
         assert record.recipient_id is not None
-        await uow.send(
-            f"urge:{record.idem_key}",
-            "chat.postMessage",
-            {"channel": record.recipient_id, **body},
+        await self.notifier.send(
+            uow,
+            NoticeKind.URGE_MANUAL,
+            item,
+            await stored_person(uow, record.recipient_id),
             now=now,
-            item_id=item.id,
+            key={"idem_key": record.idem_key},
+            data={"record": record, "overdue_days": overdue_days(item, self.ctx.today()), "by": by},
             purpose=f"urge:{record.id}",
-            recipient_id=record.recipient_id,
         )
 
     async def _count(

@@ -16,9 +16,8 @@ from bot.domain import lifecycle
 from bot.domain.cadence import parse_cadence
 from bot.domain.calendar import WorkCalendar
 from bot.domain.events import EventKind, ItemEvent
-from bot.domain.items import Item, Role, overdue_days
+from bot.domain.items import Item, overdue_days
 from bot.domain.lifecycle import OWNER_WORKING_STATES
-from bot.domain.people import Person
 from bot.domain.records import UrgeRecord
 from bot.domain.urging import (
     Decision,
@@ -30,13 +29,12 @@ from bot.domain.urging import (
     decide,
     is_notice_repeat,
 )
+from bot.notifications import URGE_KINDS, NoticeKind, Notifier
 from bot.services import tracking
 from bot.services.calendar_admin import tell_office_of_computed_years
 from bot.services.context import ServiceContext
 from bot.services.people import PeopleService
 from bot.services.webhook import webhook_payload
-from messages import urging as urge_messages
-from messages.views import Reader
 from storage.uow import UnitOfWork
 
 log = logging.getLogger("duban.urging")
@@ -50,6 +48,7 @@ class UrgingService:
     def __init__(self, ctx: ServiceContext, people: PeopleService) -> None:
         self.ctx = ctx
         self.people = people
+        self.notifier = Notifier(ctx.settings)
 
     def policy(self) -> UrgePolicy:
         return self.ctx.urge_policy()
@@ -131,8 +130,8 @@ class UrgingService:
         records: list[UrgeRecord],
     ) -> int:
         assert item.id is not None
-        recipients = await self._recipients(uow, item, planned.rung, planned.round)
-        today = self.ctx.today()
+        kind = self._kind(planned.rung, planned.round)
+        recipients = await self.notifier.audience(uow, kind, item)
         sent_to: list[str] = []
         sent_records: list[UrgeRecord] = []
         for person in recipients:
@@ -151,16 +150,15 @@ class UrgingService:
             )
             if record is None:
                 continue  # already urged under this key: never twice
-            reader = self.reader(person)
-            body = self._render(item, planned.rung, reader, record, today, calendar, records)
-            await uow.send(
-                f"urge:{record.idem_key}",
-                "chat.postMessage",
-                {"channel": person.user_id, **body},
+            await self.notifier.send(
+                uow,
+                kind,
+                item,
+                person,
                 now=now,
-                item_id=item.id,
+                key={"idem_key": record.idem_key},
+                data={"record": record, "extra": self._extra(kind, item, calendar, records)},
                 purpose=f"urge:{record.id}",
-                recipient_id=person.user_id,
             )
             sent_to.append(person.user_id)
             sent_records.append(record)
@@ -191,67 +189,28 @@ class UrgingService:
         )
         return 1
 
-    def _render(
-        self,
-        item: Item,
-        rung: Rung,
-        reader: Reader,
-        record: UrgeRecord,
-        today: object,
-        calendar: WorkCalendar,
-        records: list[UrgeRecord],
-    ) -> dict:
-        local_today = self.ctx.today()
-        if rung is Rung.REPEAT and is_notice_repeat(record.round):
-            rung = Rung.NOTICE  # a repeat of the written notice is the notice again
-        if rung in (Rung.CHECKIN, Rung.REPEAT):
-            days_left: int | None = max(0, calendar.workdays_between(local_today, item.current_due))
-            return urge_messages.checkin(
-                item, reader, record, days_left=days_left, repeat=rung is Rung.REPEAT
-            )
-        if rung is Rung.DUE:
-            return urge_messages.due_reminder(item, reader, record)
-        if rung is Rung.NOTICE:
-            return urge_messages.written_notice(
-                item, reader, record, overdue_days=overdue_days(item, local_today)
-            )
-        notice_sent = next((r.sent_at for r in reversed(records) if r.rung == Rung.NOTICE.value), None)
-        return urge_messages.escalation(
-            item,
-            reader,
-            record,
-            overdue_days=overdue_days(item, local_today),
-            notice_sent=notice_sent,
-            history=records,
-        )
-
-    async def _recipients(self, uow: UnitOfWork, item: Item, rung: Rung, round_: int) -> list[Person]:
-        """Check-ins go to the lead owner; the due reminder to all owners; the written notice also to the
-        head of the lead's department; an escalation to the responsible leader and the office."""
-        ids: list[str]
+    @staticmethod
+    def _kind(rung: Rung, round_: int) -> NoticeKind:
+        """The notice an automatic rung sends (a repeat of the written notice is the notice again).
+        Who receives it is the notification table's audience: check-ins the lead owner, the due
+        reminder all owners, the written notice also the head of the lead's department, an
+        escalation the responsible leader and the office."""
         if rung is Rung.REPEAT and is_notice_repeat(round_):
             rung = Rung.NOTICE
-        if rung in (Rung.CHECKIN, Rung.REPEAT):
-            ids = [item.lead.user_id]
-        elif rung is Rung.DUE:
-            ids = [o.user_id for o in item.owners]
-        elif rung is Rung.NOTICE:
-            ids = [item.lead.user_id]
-            for department in await uow.people.departments_of(item.lead.user_id):
-                if department.head_user_id and department.head_user_id not in ids:
-                    ids.append(department.head_user_id)
-        else:
-            assigner = await uow.people.get(item.assigner_id)
-            leaders = [item.assigner_id] if assigner and Role.LEADER in assigner[0].roles else []
-            leaders = leaders or await uow.people.users_with_role(Role.LEADER)
-            ids = list(dict.fromkeys([*leaders, *await uow.people.users_with_role(Role.SUPERVISOR)]))
-        people = []
-        for user_id in ids:
-            # A deactivated person is still urged: Slack refuses, the outbox records the permanent
-            # failure in the dossier and tells the office, and the ladder goes on to escalation.
-            stored = await uow.people.get(user_id)
-            people.append(stored[0] if stored else Person(user_id=user_id, name=user_id, locale=""))
-        return people
+        return URGE_KINDS[rung.value]
+
+    def _extra(self, kind: NoticeKind, item: Item, calendar: WorkCalendar, records: list[UrgeRecord]) -> dict:
+        """What the kind's message builder needs besides the item, the reader and the record."""
+        today = self.ctx.today()
+        if kind in (NoticeKind.URGE_CHECKIN, NoticeKind.URGE_REPEAT):
+            days_left = max(0, calendar.workdays_between(today, item.current_due))
+            return {"days_left": days_left, "repeat": kind is NoticeKind.URGE_REPEAT}
+        if kind is NoticeKind.URGE_DUE:
+            return {}
+        if kind is NoticeKind.URGE_NOTICE:
+            return {"overdue_days": overdue_days(item, today)}
+        notice_sent = next((r.sent_at for r in reversed(records) if r.rung == Rung.NOTICE.value), None)
+        return {"overdue_days": overdue_days(item, today), "notice_sent": notice_sent, "history": records}
 
     async def _webhook(self, uow: UnitOfWork, item: Item, planned: PlannedUrge, now: datetime) -> None:
         settings = self.ctx.settings
@@ -268,9 +227,6 @@ class UrgingService:
             item_id=item.id,
             purpose="webhook",
         )
-
-    def reader(self, person: Person) -> Reader:
-        return self.people.reader(person)
 
 
 def _instant(value: str | None) -> datetime | None:

@@ -1,0 +1,137 @@
+"""Sending a notice: who receives it, what each of them may read, and the outbox row with its key."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
+
+from bot.domain.items import Item, Role
+from bot.domain.people import Person, normalise_locale
+from bot.domain.permissions import cleared
+from bot.notifications.table import NOTICES, Audience, NoticeKind, Redaction
+from messages.views import Reader
+
+if TYPE_CHECKING:
+    from storage.uow import UnitOfWork
+
+
+class OrgSettings(Protocol):
+    locale: str
+    timezone: str
+
+
+class Notifier:
+    """The one place that decides, per notice kind, the audience, the redaction and the key."""
+
+    def __init__(self, settings: OrgSettings) -> None:
+        self.settings = settings
+
+    def reader(self, person: Person, item: Item | None, kind: NoticeKind) -> Reader:
+        """How to write to ``person`` about ``item`` under the kind's redaction rule."""
+        redaction = NOTICES[kind].redaction
+        if redaction is Redaction.ALWAYS:
+            clear = False
+        elif redaction is Redaction.CLEARANCE and item is not None:
+            clear = cleared(person, item)
+        else:
+            clear = cleared(person)
+        return Reader(
+            user_id=person.user_id,
+            locale=normalise_locale(person.locale or None, self.settings.locale),
+            tz=person.tz or self.settings.timezone,
+            can_see_confidential=clear,
+        )
+
+    async def audience(self, uow: UnitOfWork, kind: NoticeKind, item: Item) -> list[Person]:
+        """The people a kind goes to, for audiences that follow from the item and the organisation.
+        Deactivated people stay in the list: Slack refuses, and the outbox tells the office."""
+        rule = NOTICES[kind]
+        ids: list[str]
+        match rule.audience:
+            case Audience.LEAD_OWNER:
+                ids = [item.lead.user_id]
+            case Audience.OWNERS:
+                ids = [o.user_id for o in item.owners]
+            case Audience.LEAD_AND_HEADS:
+                ids = [item.lead.user_id]
+                for department in await uow.people.departments_of(item.lead.user_id):
+                    if department.head_user_id:
+                        ids.append(department.head_user_id)
+            case Audience.RESPONSIBLE_LEADER_AND_OFFICE:
+                assigner = await uow.people.get(item.assigner_id)
+                leaders = [item.assigner_id] if assigner and Role.LEADER in assigner[0].roles else []
+                leaders = leaders or await uow.people.users_with_role(Role.LEADER)
+                ids = [*leaders, *await uow.people.users_with_role(Role.SUPERVISOR)]
+            case Audience.LEADERS:
+                ids = await uow.people.users_with_role(Role.LEADER)
+            case Audience.OFFICE:
+                ids = await uow.people.users_with_role(Role.SUPERVISOR)
+            case Audience.OFFICE_AND_ASSIGNER:
+                ids = [item.assigner_id, *await uow.people.users_with_role(Role.SUPERVISOR)]
+            case Audience.ASSIGNER:
+                ids = [item.assigner_id]
+            case _:
+                raise ValueError(f"{kind}: the caller names the audience ({rule.audience})")
+        return [await stored_person(uow, user_id) for user_id in dict.fromkeys(ids)]
+
+    async def send(
+        self,
+        uow: UnitOfWork,
+        kind: NoticeKind,
+        item: Item,
+        person: Person,
+        *,
+        now: datetime,
+        key: dict[str, Any] | None = None,
+        data: dict[str, Any] | None = None,
+        purpose: str | None = None,
+        channel: str | None = None,
+        ts: str | None = None,
+    ) -> bool:
+        """Render ``kind`` for ``person`` (redacted as the table says) and queue it in ``uow``.
+
+        Returns False when a row with the same idempotency key already exists. ``channel``/``ts``
+        address an update in place (``chat.update``); a new message goes to the person's DM.
+        """
+        rule = NOTICES[kind]
+        if rule.builder is None:
+            raise ValueError(f"{kind} is still sent by {rule.sent_by}")
+        assert item.id is not None
+        reader = self.reader(person, item, kind)
+        body = rule.builder(item, reader, data or {})
+        idem = rule.key.format(item=item.id, user=person.user_id, **(key or {}))
+        if rule.method == "chat.update":
+            return await uow.send(
+                idem, rule.method, {"channel": channel, "ts": ts, **body}, now=now, item_id=item.id
+            )
+        return await uow.send(
+            idem,
+            rule.method,
+            {"channel": channel or person.user_id, **body},
+            now=now,
+            item_id=item.id,
+            purpose=purpose or kind.value,
+            recipient_id=person.user_id,
+        )
+
+    async def send_all(
+        self,
+        uow: UnitOfWork,
+        kind: NoticeKind,
+        item: Item,
+        *,
+        now: datetime,
+        key: dict[str, Any] | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> list[Person]:
+        """``send`` to the kind's whole audience; returns who got a new row."""
+        sent = []
+        for person in await self.audience(uow, kind, item):
+            if await self.send(uow, kind, item, person, now=now, key=key, data=data):
+                sent.append(person)
+        return sent
+
+
+async def stored_person(uow: UnitOfWork, user_id: str) -> Person:
+    stored = await uow.people.get(user_id)
+    return stored[0] if stored else Person(user_id=user_id, name=user_id, locale="")
