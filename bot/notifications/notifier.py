@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -9,6 +10,7 @@ from bot.domain.items import Item, Role
 from bot.domain.people import Person, normalise_locale
 from bot.domain.permissions import cleared
 from bot.notifications.table import NOTICES, Audience, NoticeKind, Redaction
+from messages.i18n import t
 from messages.views import Reader
 
 if TYPE_CHECKING:
@@ -74,6 +76,14 @@ class Notifier:
                 raise ValueError(f"{kind}: the caller names the audience ({rule.audience})")
         return [await stored_person(uow, user_id) for user_id in dict.fromkeys(ids)]
 
+    def render(self, kind: NoticeKind, item: Item, person: Person, data: dict[str, Any]) -> dict[str, Any]:
+        """The message of ``kind`` about ``item`` as ``person`` may read it."""
+        builder = NOTICES[kind].builder
+        if builder is None:
+            raise ValueError(f"{kind} is still sent by {NOTICES[kind].sent_by}")
+        reader = self.reader(person, item, kind)
+        return builder(redacted(item, reader), reader, data)
+
     async def send(
         self,
         uow: UnitOfWork,
@@ -94,11 +104,8 @@ class Notifier:
         address an update in place (``chat.update``); a new message goes to the person's DM.
         """
         rule = NOTICES[kind]
-        if rule.builder is None:
-            raise ValueError(f"{kind} is still sent by {rule.sent_by}")
         assert item.id is not None
-        reader = self.reader(person, item, kind)
-        body = rule.builder(item, reader, data or {})
+        body = self.render(kind, item, person, data or {})
         idem = rule.key.format(item=item.id, user=person.user_id, **(key or {}))
         if rule.method == "chat.update":
             return await uow.send(
@@ -130,6 +137,15 @@ class Notifier:
             if await self.send(uow, kind, item, person, now=now, key=key, data=data):
                 sent.append(person)
         return sent
+
+
+def redacted(item: Item, reader: Reader) -> Item:
+    """The item as ``reader`` may read it: without clearance, a confidential item is "🔒 a confidential
+    item" and its number, with no requirements (whatever the builder then shows of it)."""
+    if not item.confidential or reader.can_see_confidential:
+        return item
+    label = t(reader.locale, "seam.confidential_item", number=str(item.number))
+    return replace(item, title=label, requirements="")
 
 
 async def stored_person(uow: UnitOfWork, user_id: str) -> Person:

@@ -10,12 +10,12 @@ from bot.domain import lifecycle, permissions
 from bot.domain.due_dates import DueReading, read_due
 from bot.domain.errors import DomainError, NotFound, PermissionDenied
 from bot.domain.events import EventKind, ItemEvent
-from bot.domain.items import Item, ItemRef, Role
+from bot.domain.items import Item, ItemRef
 from bot.domain.records import ExtensionRequest
+from bot.notifications import NoticeKind, Notifier
 from bot.services.calendar_admin import date_notes, tell_office_of_computed_years
 from bot.services.context import ServiceContext
 from bot.services.people import PeopleService
-from messages import urging as urge_messages
 from messages.i18n import format_date, t
 from messages.replies import plain_reply
 from messages.text import mention
@@ -117,20 +117,14 @@ class ExtensionService:
                 },
             ),
         )
-        for user_id in await uow.people.users_with_role(Role.SUPERVISOR):
-            reader = await self._reader(uow, user_id)
-            body = urge_messages.extension_for_office(
-                reader, item, stored.id, requester=actor_id, new=new_due, reason=reason
-            )
-            await uow.send(
-                f"extension:{stored.id}:{user_id}",
-                "chat.postMessage",
-                {"channel": user_id, **body},
-                now=now,
-                item_id=item.id,
-                purpose="extension",
-                recipient_id=user_id,
-            )
+        await Notifier(self.ctx.settings).send_all(
+            uow,
+            NoticeKind.EXTENSION,
+            item,
+            now=now,
+            key={"request": stored.id},
+            data={"request": stored.id, "extra": {"requester": actor_id, "new": new_due, "reason": reason}},
+        )
         return ExtensionResult(item, stored)
 
     async def decide(

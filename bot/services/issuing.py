@@ -11,10 +11,10 @@ from bot.domain.events import EventKind, ItemEvent
 from bot.domain.items import Item, ItemRef, Role
 from bot.domain.lifecycle import State
 from bot.domain.people import Person
+from bot.notifications import NoticeKind, Notifier
 from bot.services.context import ServiceContext
 from bot.services.items import may_see
 from bot.services.people import PeopleService
-from messages import notices
 from messages import reports as report_messages
 from messages.views import Reader
 from storage.uow import UnitOfWork
@@ -67,17 +67,9 @@ async def send_notices(
 ) -> None:
     """The supervision notice (督查通知单) or FYI transfer (转办单) to every owner of an issued item."""
     assert item.id is not None
+    notifier = Notifier(ctx.settings)
     for person in owners:
-        reader = reader_for(ctx, people, person)
-        await uow.send(
-            f"notice:{item.id}:{person.user_id}",
-            "chat.postMessage",
-            {"channel": person.user_id, **notices.notice(item, reader, ctx.settings.timezone)},
-            now=now,
-            item_id=item.id,
-            purpose="notice",
-            recipient_id=person.user_id,
-        )
+        await notifier.send(uow, NoticeKind.NOTICE, item, person, now=now, data={"tz": ctx.settings.timezone})
 
 
 async def send_proposal(

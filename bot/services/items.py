@@ -14,10 +14,9 @@ from bot.domain.people import Person
 from bot.domain.permissions import Action as Permission
 from bot.domain.permissions import allowed, cleared
 from bot.domain.reports import review_overdue_since
+from bot.notifications import NoticeKind, Notifier
 from bot.services.context import ServiceContext
 from bot.services.people import PeopleService
-from messages import notices
-from messages import reports as report_messages
 from messages.views import ItemDetail, Reader
 from storage.uow import UnitOfWork
 
@@ -89,17 +88,7 @@ class ItemService:
     async def _tell_fyi_closed(self, uow: UnitOfWork, item: Item, now: datetime) -> None:
         """The last owner acknowledged an FYI transfer (转办单): the assigner hears it is closed."""
         assert item.id is not None
-        stored = await uow.people.get(item.assigner_id)
-        assigner = stored[0] if stored else Person(user_id=item.assigner_id, name=item.assigner_id, locale="")
-        await uow.send(
-            f"fyi-closed:{item.id}",
-            "chat.postMessage",
-            {"channel": assigner.user_id, **report_messages.fyi_closed(self.reader(assigner), item)},
-            now=now,
-            item_id=item.id,
-            purpose="fyi_closed",
-            recipient_id=assigner.user_id,
-        )
+        await Notifier(self.ctx.settings).send_all(uow, NoticeKind.FYI_CLOSED, item, now=now)
 
     async def _restamp_notice(self, uow: UnitOfWork, item: Item, owner: Person, now: datetime) -> None:
         """Replace the Acknowledge button on the owner's notice with who acknowledged when."""
@@ -108,13 +97,15 @@ class ItemService:
         if ref is None:
             return
         channel, ts = ref
-        body = notices.acknowledged_notice(item, self.reader(owner), self.ctx.settings.timezone, now)
-        await uow.send(
-            f"notice-ack:{item.id}:{owner.user_id}",
-            "chat.update",
-            {"channel": channel, "ts": ts, **body},
+        await Notifier(self.ctx.settings).send(
+            uow,
+            NoticeKind.NOTICE_ACK,
+            item,
+            owner,
             now=now,
-            item_id=item.id,
+            data={"tz": self.ctx.settings.timezone, "at": now},
+            channel=channel,
+            ts=ts,
         )
 
     async def detail(self, actor_id: str, ref: ItemRef | ItemNumber | int) -> ItemDetail:

@@ -1,0 +1,155 @@
+"""The notification table covers every notice the services send, and redacts confidential items.
+
+A new send site in a service with a purpose or key that no notice kind names fails here, as does a
+kind without an audience or redaction rule, or a moved kind whose builder leaks a confidential title.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.domain.items import Item, ItemNumber, Owner, OwnerRole, Role, SourceKind
+from bot.domain.people import Person
+from bot.domain.records import UrgeRecord
+from bot.notifications import NOTICES, Audience, NoticeKind, Notifier, Redaction
+
+SERVICES = Path(__file__).resolve().parents[2] / "bot" / "services"
+TITLE = "绝密：人事调整方案"
+SEND_CALL = re.compile(r"(?:uow\.send|issuing\.dm|await dm)\(\s*(?:uow,\s*)?(f?\"[^\"]*\"|\S+),", re.S)
+PURPOSE = re.compile(r"purpose=(f?\"([a-z_]+)[^\"]*\"|[A-Z_]+)")
+
+
+def _source() -> str:
+    return "\n".join(p.read_text() for p in sorted(SERVICES.glob("*.py")))
+
+
+@pytest.mark.parametrize("kind", list(NoticeKind))
+def test_every_kind_has_an_audience_redaction_and_key(kind: NoticeKind) -> None:
+    rule = NOTICES[kind]
+    assert isinstance(rule.audience, Audience)
+    assert isinstance(rule.redaction, Redaction)
+    assert "{" in rule.key
+    assert rule.builder is not None or rule.sent_by.startswith("bot.services")
+
+
+def test_the_table_lists_every_kind() -> None:
+    assert set(NOTICES) == set(NoticeKind)
+
+
+def test_every_purpose_a_service_sends_is_a_notice_kind() -> None:
+    constants = dict(re.findall(r'^([A-Z_]+) = "([a-z_]+)"', _source(), re.M))
+    purposes = set()
+    for literal, name in PURPOSE.findall(_source()):
+        purposes.add(name or constants[literal])
+    purposes -= {"tracker", "urge"}  # tracker:<record>, urge:<record>: TRACKER and the URGE_* kinds
+    assert purposes, "the scan found nothing: the pattern is broken"
+    assert purposes <= {k.value for k in NoticeKind}, purposes - {k.value for k in NoticeKind}
+
+
+def test_every_key_a_service_sends_under_is_a_notice_kinds_key() -> None:
+    known = {rule.key.split(":")[0] for rule in NOTICES.values()} | {"{FAILURE_PURPOSE}"}
+    keys = [re.match(r'f?"([^:"]*)', arg) for arg in SEND_CALL.findall(_source())]
+    prefixes = {m.group(1) for m in keys if m}
+    assert prefixes, "the scan found nothing: the pattern is broken"
+    assert prefixes <= known, prefixes - known
+
+
+class Settings:
+    locale = "zh"
+    timezone = "Asia/Shanghai"
+
+
+def _item() -> Item:
+    return Item(
+        id=3,
+        number=ItemNumber(2026, 3),
+        title=TITLE,
+        requirements="",
+        source=SourceKind.OTHER,
+        state="in_progress",
+        assigner_id="U0SUPER",
+        owners=[Owner("U0STAFFB", OwnerRole.LEAD), Owner("U0STAFFB2", OwnerRole.CO)],
+        original_due=date(2026, 12, 1),
+        current_due=date(2026, 12, 1),
+        created_at=datetime(2026, 11, 26, 2, tzinfo=UTC),
+        confidential=True,
+    )
+
+
+def _record(rung: str) -> UrgeRecord:
+    now = datetime(2026, 12, 3, 2, tzinfo=UTC)
+    return UrgeRecord(7, 3, rung, 1, "k", "U0HEADB", now, now, actor_id="U0SUPER")
+
+
+NOW = datetime(2026, 12, 3, 2, tzinfo=UTC)
+SAMPLES: dict[NoticeKind, dict[str, Any]] = {
+    NoticeKind.NOTICE: {"tz": "Asia/Shanghai"},
+    NoticeKind.NOTICE_ACK: {"tz": "Asia/Shanghai", "at": NOW},
+    NoticeKind.FYI_CLOSED: {},
+    NoticeKind.URGE_CHECKIN: {"record": _record("checkin"), "extra": {"days_left": 2}},
+    NoticeKind.URGE_REPEAT: {"record": _record("repeat"), "extra": {"days_left": 0, "repeat": True}},
+    NoticeKind.URGE_DUE: {"record": _record("due")},
+    NoticeKind.URGE_NOTICE: {"record": _record("notice"), "extra": {"overdue_days": 3}},
+    NoticeKind.URGE_ESCALATION: {
+        "record": _record("escalation"),
+        "extra": {"overdue_days": 5, "notice_sent": NOW, "history": [_record("notice")]},
+    },
+    NoticeKind.URGE_MANUAL: {"record": _record("manual"), "overdue_days": 1, "by": "李娜"},
+    NoticeKind.URGE_ANSWERED: {
+        "record": UrgeRecord(
+            7,
+            3,
+            "notice",
+            1,
+            "k",
+            "U0HEADB",
+            NOW,
+            NOW,
+            answer="extension",
+            answered_at=NOW,
+            answered_by="U0HEADB",
+        ),
+        "overdue_days": 1,
+    },
+    NoticeKind.TRACKER: {"records": [_record("notice")]},
+    NoticeKind.TRACKER_UPDATE: {"records": [_record("notice")]},
+    NoticeKind.EXTENSION: {
+        "request": 5,
+        "extra": {"requester": "U0HEADB", "new": date(2026, 12, 20), "reason": "需要协调"},
+    },
+    NoticeKind.BLOCKED_ALERT: {"who": "U0STAFFB"},
+    NoticeKind.COORDINATION: {"who": "U0LEADER"},
+}
+MOVED = [kind for kind, rule in NOTICES.items() if rule.builder is not None]
+
+
+def test_every_moved_kind_has_a_redaction_sample() -> None:
+    assert set(MOVED) == set(SAMPLES)
+
+
+@pytest.mark.parametrize("kind", MOVED)
+@pytest.mark.parametrize(
+    ("person", "sees"),
+    [
+        (Person("U0HEADB", "Sarah", roles={Role.DEPT_HEAD}), False),
+        (Person("U0STAFFA", "刘洋"), False),
+        (Person("U0STAFFB", "陈静"), True),
+        (Person("U0SUPER", "李娜"), True),  # the assigner
+        (Person("U0LEADER", "王建国", roles={Role.LEADER}), True),
+        (Person("U0ADMIN", "Admin", roles={Role.ADMIN}), True),
+    ],
+    ids=["head", "unrelated", "lead", "assigner", "leader", "admin"],
+)
+def test_a_confidential_title_reaches_only_the_cleared(kind: NoticeKind, person: Person, sees: bool) -> None:
+    notifier = Notifier(Settings())
+    item = _item()
+    body = repr(notifier.render(kind, item, person, SAMPLES[kind]))
+    assert (TITLE in body) is sees, body
+    assert "DB-2026-0003" in body
+    if not sees:
+        assert ":lock:" in body
