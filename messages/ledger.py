@@ -14,6 +14,7 @@ COLUMNS = (
     "number",
     "source",
     "title",
+    "classification",  # 密级
     "department",
     "owners",
     "created",
@@ -74,6 +75,7 @@ def ledger_xlsx(
                 snap.number,
                 tp(locale, f"source.{source}"),
                 snap.title if visible else tp(locale, "ledger.redacted"),
+                tp(locale, "ledger.confidential" if snap.confidential else "ledger.not_confidential"),
                 dept_name,
                 ", ".join(owners),
                 local_day(snap.created_at, zone),

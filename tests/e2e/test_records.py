@@ -177,8 +177,11 @@ async def test_export_ledger_as_xlsx(world: World) -> None:
     assert rows[0][0] == "Number" and len(rows) == 4
     by_number = {r[0]: r for r in rows[1:]}
     assert by_number["DB-2026-0001"][2] == "防汛检查"
-    assert by_number["DB-2026-0001"][3] == "General Office" and by_number["DB-2026-0001"][12] == "overdue"
+    assert by_number["DB-2026-0001"][4] == "General Office" and by_number["DB-2026-0001"][13] == "overdue"
     assert by_number["DB-2026-0002"][2] == "Secret plan"  # leaders may see it
+    assert rows[0][3] == "Classification"  # 密级
+    assert by_number["DB-2026-0002"][3] == "Confidential"
+    assert by_number["DB-2026-0001"][3] == "Not confidential"
     staff = load_workbook(io.BytesIO(uploads[0].content)).active
     staff_rows = list(staff.iter_rows(values_only=True))
     assert staff_rows[0][0] == "编号" and {r[0] for r in staff_rows[1:]} == {"DB-2026-0001", "DB-2026-0003"}
@@ -198,6 +201,6 @@ async def test_ledger_keeps_formula_like_titles_as_text_and_names_the_owners(wor
     assert (first[2].value, first[2].data_type) == (title, "s")  # text, not a formula
     assert first[2].quotePrefix and second[2].quotePrefix
     assert second[2].value == "+SUM(A1) 预算复核" and second[2].data_type == "s"
-    assert first[4].value == "张伟, 刘洋"  # owners by name, lead first — not Slack ids
+    assert first[5].value == "张伟, 刘洋"  # owners by name, lead first — not Slack ids
     sheet_xml = zipfile.ZipFile(io.BytesIO(upload.content)).read("xl/worksheets/sheet1.xml").decode()
     assert "<f>" not in sheet_xml and "HYPERLINK" in sheet_xml

@@ -1,0 +1,149 @@
+"""A confidential item's whole life, and every delivery it caused: its title reaches only the cleared.
+
+The rule (issue 12 §1, ``bot.domain.permissions``): a confidential item's title and texts are for its
+owners, its assigner, leaders, supervisors and admins. Department heads who are none of these get
+"a confidential item" and its number. The test collects every DM, ephemeral reply, App Home view,
+channel post and uploaded file (ledgers unzipped) the emulator holds, and every slash-command reply,
+and checks who received the title.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections import defaultdict
+
+from bot.emulator.seed import DEMO_BULLETIN_CHANNEL, DEMO_USERS
+from messages import urging as urge_msg
+from messages.reports import INSTRUCT, REVIEW
+from tests.e2e.conftest import World
+from tests.e2e.test_reports import ALL_CHECKS, FINAL, dm_with, open_form, report, submit
+
+TITLE = "XJ干部调整方案"
+REQUIREMENTS_WORD = "XJ名单"
+# Lead 刘洋 (office, head 张伟), co-owner 陈静 (reform, head Sarah Lee), assigned by 王建国.
+CLEARED = {"U0LEADER", "U0DEPUTY", "U0SUPER", "U0SUPER2", "U0STAFFA", "U0STAFFB"}
+NOT_CLEARED = {"U0HEADA", "U0HEADB", "U0STAFFB2"}
+
+
+class Deliveries:
+    """What each person received, as text."""
+
+    def __init__(self) -> None:
+        self.replies: dict[str, list[str]] = defaultdict(list)
+
+    def reply(self, user: str, reply: object) -> None:
+        text = getattr(reply, "text", "") or ""
+        message = getattr(reply, "message", None)
+        self.replies[user].append(text + (message.all_text() if message else ""))
+
+    def collect(self, world: World) -> dict[str, str]:
+        seen: dict[str, list[str]] = defaultdict(list)
+        users = [u.user_id for u in DEMO_USERS if not u.deleted]
+        for user in users:
+            seen[user] += [m.all_text() + repr(m.blocks) for m in world.slack.dm(user)]
+            seen[user] += [m.all_text() + repr(m.blocks) for m in world.slack.ephemerals(user)]
+            home = world.slack.home(user)
+            if home is not None:
+                seen[user].append(repr(home))
+            seen[user] += self.replies[user]
+        channel = "\n".join(
+            m.all_text() + repr(m.blocks) for m in world.slack.channel_messages(DEMO_BULLETIN_CHANNEL)
+        )
+        for user in users:
+            seen[user].append(channel)  # everyone is in the bulletin channel
+        for upload in world.slack.files:
+            text = _file_text(upload.content) + upload.title + upload.initial_comment
+            for channel_id in upload.channels:
+                for user in users:
+                    if channel_id in (user, "D" + user[1:]):
+                        seen[user].append(text)
+                if channel_id == DEMO_BULLETIN_CHANNEL:
+                    for user in users:
+                        seen[user].append(text)
+        return {user: "\n".join(texts) for user, texts in seen.items()}
+
+
+def _file_text(content: bytes) -> str:
+    if content[:2] == b"PK":  # a workbook: its shared strings and sheets
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        return "\n".join(archive.read(n).decode("utf-8", "replace") for n in archive.namelist())
+    return content.decode("utf-8", "replace")
+
+
+def with_text(world: World, user: str, needle: str) -> list:  # type: ignore[type-arg]
+    return [m for m in world.slack.dm(user) if needle in m.all_text()]
+
+
+async def _life(world: World, seen: Deliveries) -> None:
+    reply = await world.command(
+        "U0LEADER",
+        f"assign <@U0STAFFA> <@U0STAFFB> {TITLE} due 2026-12-15 confidential",
+    )
+    seen.reply("U0LEADER", reply)
+    assert "DB-2026-0001" in reply.text
+
+    # The ladder, through the written notice (also to the lead's department head) and escalation.
+    await world.run_until(lambda: bool(with_text(world, "U0HEADA", "DB-2026-0001")))
+    [head_notice] = with_text(world, "U0HEADA", "DB-2026-0001")
+    assert TITLE not in head_notice.all_text() and ":lock:" in head_notice.text + repr(head_notice.blocks)
+    await world.run_until(lambda: bool(with_text(world, "U0LEADER", "升级督办")))
+
+    # The head answers the written notice with a new date; the office approves the extension.
+    await world.click("U0HEADA", head_notice, urge_msg.NOTICE_ANSWER)
+    view = world.slack.open_view("U0HEADA")
+    assert view is not None
+    await world.slack.submit(
+        "U0HEADA", view, {"reason": "人手不足", "progress": "过半", "new_date": "2027-01-08"}
+    )
+    await world.deliver()
+    await world.click("U0SUPER", dm_with(world, "U0SUPER", urge_msg.EXT_APPROVE), urge_msg.EXT_APPROVE)
+
+    # Report, return, report, approve; the leader's instruction reopens; report and approve again.
+    await report(world, "U0STAFFA", FINAL)
+    review = await open_form(world, "U0SUPER", dm_with(world, "U0SUPER", REVIEW), REVIEW)
+    assert (
+        await submit(
+            world, "U0SUPER", review, {"decision": "return", "reasons": "数据不全", "new_due": "2027-01-20"}
+        )
+        == {}
+    )
+    await report(world, "U0STAFFA", {**FINAL, "done": "补充完毕"})
+    review = await open_form(world, "U0SUPER", dm_with(world, "U0SUPER", REVIEW), REVIEW)
+    assert await submit(world, "U0SUPER", review, {"decision": "approve", "checklist": ALL_CHECKS}) == {}
+    instruct = await open_form(world, "U0LEADER", dm_with(world, "U0LEADER", INSTRUCT), INSTRUCT)
+    assert await submit(world, "U0LEADER", instruct, {"text": "继续巩固", "new_due": "2027-01-29"}) == {}
+    await report(world, "U0STAFFA", {**FINAL, "done": "已巩固"})
+    review = await open_form(world, "U0SUPER", dm_with(world, "U0SUPER", REVIEW), REVIEW)
+    assert await submit(world, "U0SUPER", review, {"decision": "approve", "checklist": ALL_CHECKS}) == {}
+    assert (await world.item("DB-2026-0001")).state == "completed"
+
+    # Bulletins: previews for everyone, a manual post; scheduled ones went out while the clock ran.
+    for user in CLEARED | NOT_CLEARED:
+        seen.reply(user, await world.command(user, "bulletin week"))
+        seen.reply(user, await world.command(user, "show 1"))
+        seen.reply(user, await world.command(user, "list all"))
+        seen.reply(user, await world.command(user, "export"))
+        await world.slack.open_home(user)
+        await world.slack.settle()
+    seen.reply("U0SUPER", await world.command("U0SUPER", "bulletin week post"))
+    world.advance(days=1)
+    seen.reply("U0SUPER", await world.command("U0SUPER", "archive 1"))
+    await world.deliver()
+
+
+async def test_a_confidential_title_reaches_only_the_cleared(world: World) -> None:
+    seen = Deliveries()
+    await _life(world, seen)
+    received = seen.collect(world)
+    leaked = sorted(user for user in NOT_CLEARED if TITLE in received[user])
+    assert not leaked, {user: _around(received[user]) for user in leaked}
+    # The sweep can see the title where it should be (otherwise it proves nothing).
+    assert all(TITLE in received[user] for user in CLEARED), [u for u in CLEARED if TITLE not in received[u]]
+    # The department heads were told about it, by number and 🔒.
+    assert "DB-2026-0001" in received["U0HEADA"]
+
+
+def _around(text: str) -> str:
+    at = text.index(TITLE)
+    return text[max(0, at - 300) : at + 100]
