@@ -392,6 +392,23 @@ def for_record(
     return checkin(item, reader, record, days_left=days_left, repeat=record.rung == "repeat")
 
 
+def extension_decided(reader: Reader, item: Item, request: Any, old: Any) -> dict[str, Any]:
+    """The extension request's outcome, for the requester and the owners."""
+    loc = reader.locale
+    key = "urge_reply.extension_approved" if request.status == "approved" else "urge_reply.extension_refused"
+    text = t(
+        loc,
+        key,
+        number=str(item.number),
+        new=format_date(request.requested_due, loc),
+        old=format_date(old, loc),
+        original=format_date(item.original_due, loc),
+        who=mention(request.decided_by or ""),
+        note=request.decision_note,
+    )
+    return {"text": clip(text, 3000)}
+
+
 def office_note(reader: Reader, item: Item, message: str, who: str) -> dict[str, Any]:
     """A short note about the item (``urge_reply.<message>``): blocked alerts, coordination called."""
     text = t(

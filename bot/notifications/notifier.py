@@ -44,8 +44,11 @@ class Notifier:
             can_see_confidential=clear,
         )
 
-    async def audience(self, uow: UnitOfWork, kind: NoticeKind, item: Item) -> list[Person]:
-        """The people a kind goes to, for audiences that follow from the item and the organisation.
+    async def audience(
+        self, uow: UnitOfWork, kind: NoticeKind, item: Item, *, also: tuple[str, ...] = ()
+    ) -> list[Person]:
+        """The people a kind goes to, for audiences that follow from the item and the organisation
+        (``also``: the people the event names, e.g. who asked for the extension, listed first).
         Deactivated people stay in the list: Slack refuses, and the outbox tells the office."""
         rule = NOTICES[kind]
         ids: list[str]
@@ -64,14 +67,16 @@ class Notifier:
                 leaders = [item.assigner_id] if assigner and Role.LEADER in assigner[0].roles else []
                 leaders = leaders or await uow.people.users_with_role(Role.LEADER)
                 ids = [*leaders, *await uow.people.users_with_role(Role.SUPERVISOR)]
-            case Audience.LEADERS:
-                ids = await uow.people.users_with_role(Role.LEADER)
+            case Audience.LEADERS:  # the active ones: a proposal or 督查反馈 waits for an answer
+                ids = await active_holders(uow, Role.LEADER)
             case Audience.OFFICE:
-                ids = await uow.people.users_with_role(Role.SUPERVISOR)
+                ids = await active_holders(uow, Role.SUPERVISOR)
             case Audience.OFFICE_AND_ASSIGNER:
                 ids = [item.assigner_id, *await uow.people.users_with_role(Role.SUPERVISOR)]
             case Audience.ASSIGNER:
                 ids = [item.assigner_id]
+            case Audience.REQUESTER:
+                ids = [*also, *(o.user_id for o in item.owners)]
             case _:
                 raise ValueError(f"{kind}: the caller names the audience ({rule.audience})")
         return [await stored_person(uow, user_id) for user_id in dict.fromkeys(ids)]
@@ -130,10 +135,11 @@ class Notifier:
         now: datetime,
         key: dict[str, Any] | None = None,
         data: dict[str, Any] | None = None,
+        also: tuple[str, ...] = (),
     ) -> list[Person]:
         """``send`` to the kind's whole audience; returns who got a new row."""
         sent = []
-        for person in await self.audience(uow, kind, item):
+        for person in await self.audience(uow, kind, item, also=also):
             if await self.send(uow, kind, item, person, now=now, key=key, data=data):
                 sent.append(person)
         return sent
@@ -146,6 +152,12 @@ def redacted(item: Item, reader: Reader) -> Item:
         return item
     label = t(reader.locale, "seam.confidential_item", number=str(item.number))
     return replace(item, title=label, requirements="")
+
+
+async def active_holders(uow: UnitOfWork, role: Role) -> list[str]:
+    """Holders of ``role`` who can still read a message (not deactivated, not bots)."""
+    people = [await stored_person(uow, user_id) for user_id in await uow.people.users_with_role(role)]
+    return [p.user_id for p in people if not p.deleted and not p.is_bot]
 
 
 async def stored_person(uow: UnitOfWork, user_id: str) -> Person:

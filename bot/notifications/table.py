@@ -134,13 +134,23 @@ NOTICES: dict[NoticeKind, NoticeRule] = {
         Audience.ASSIGNER, C, "fyi-closed:{item}", lambda i, r, d: report_messages.fyi_closed(r, i)
     ),
     NoticeKind.PROPOSAL: NoticeRule(
-        Audience.LEADERS, C, "proposal:{item}:{user}", sent_by="bot.services.issuing"
+        Audience.LEADERS,
+        C,
+        "proposal:{item}:{user}",
+        lambda i, r, d: report_messages.proposal(r, i, d["tz"]),
     ),
     NoticeKind.PROPOSAL_DECIDED: NoticeRule(
-        Audience.MESSAGE_OWNER, C, "proposal-decided:{item}:{user}", sent_by="bot.services.approval"
+        Audience.MESSAGE_OWNER,
+        C,
+        "proposal-decided:{item}:{user}",
+        lambda i, r, d: report_messages.proposal_decided(r, i, d["approved"], d["by"], d["at"], d["tz"]),
+        method="chat.update",
     ),
     NoticeKind.PROPOSAL_OUTCOME: NoticeRule(
-        Audience.ASSIGNER, C, "proposal-outcome:{item}", sent_by="bot.services.approval"
+        Audience.ASSIGNER,
+        C,
+        "proposal-outcome:{item}",
+        lambda i, r, d: report_messages.proposal_outcome(r, i, d["approved"], d["by"]),
     ),
     NoticeKind.URGE_CHECKIN: NoticeRule(Audience.LEAD_OWNER, C, URGE_KEY, _urge(urge_messages.checkin)),
     NoticeKind.URGE_REPEAT: NoticeRule(Audience.LEAD_OWNER, C, URGE_KEY, _urge(urge_messages.checkin)),
@@ -182,7 +192,10 @@ NOTICES: dict[NoticeKind, NoticeRule] = {
         lambda i, r, d: urge_messages.extension_for_office(r, i, d["request"], **d["extra"]),
     ),
     NoticeKind.EXTENSION_DECIDED: NoticeRule(
-        Audience.REQUESTER, C, "extension-decided:{request}:{user}", sent_by="bot.services.extensions"
+        Audience.REQUESTER,
+        C,
+        "extension-decided:{request}:{user}",
+        lambda i, r, d: urge_messages.extension_decided(r, i, d["request"], d["old"]),
     ),
     NoticeKind.BLOCKED_ALERT: NoticeRule(
         Audience.OFFICE_AND_ASSIGNER,
@@ -197,34 +210,63 @@ NOTICES: dict[NoticeKind, NoticeRule] = {
         lambda i, r, d: urge_messages.office_note(r, i, "coordination_called", d["who"]),
     ),
     NoticeKind.REPORT_RECEIVED: NoticeRule(
-        Audience.REPORTER, C, "report-received:{report}", sent_by="bot.services.reports"
+        Audience.REPORTER,
+        C,
+        "report-received:{report}",
+        lambda i, r, d: report_messages.report_received(r, i, d["report"], co=d["co"], again=False),
     ),
     NoticeKind.REVIEW_REQUEST: NoticeRule(
-        Audience.OFFICE, C, "review-request:{item}:{report}:{user}", sent_by="bot.services.reports"
+        Audience.OFFICE,
+        C,
+        "review-request:{item}:{report}:{user}",
+        lambda i, r, d: report_messages.review_request(r, i, d["report"]),
     ),
     NoticeKind.CO_PART_DONE: NoticeRule(
-        Audience.LEAD_OWNER, C, "co-part-done:{report}", sent_by="bot.services.reports"
+        Audience.LEAD_OWNER,
+        C,
+        "co-part-done:{report}",
+        lambda i, r, d: report_messages.co_part_done(r, i, d["by"]),
     ),
     NoticeKind.NOTE_ACK: NoticeRule(
         Audience.CHANNEL, N, "note-ack:{channel}:{ts}", sent_by="bot.services.reports", method="reactions.add"
     ),
     NoticeKind.REVIEW_OVERDUE: NoticeRule(
-        Audience.OFFICE, C, "review-overdue:{item}:{day}:{user}", sent_by="bot.services.reports"
+        Audience.OFFICE,
+        C,
+        "review-overdue:{item}:{day}:{user}",
+        lambda i, r, d: report_messages.review_overdue(r, i, i.review_due),
     ),
     NoticeKind.RETURNED: NoticeRule(
-        Audience.OWNERS, C, "returned:{review}:{user}", sent_by="bot.services.review"
+        Audience.OWNERS,
+        C,
+        "returned:{review}:{user}",
+        lambda i, r, d: report_messages.returned_notice(r, i, d["reviewer"], d["reasons"], d["tz"]),
     ),
     NoticeKind.REVIEW_DONE: NoticeRule(
-        Audience.ACTOR, C, "review-done:{review}", sent_by="bot.services.review"
+        Audience.ACTOR,
+        C,
+        "review-done:{review}",
+        lambda i, r, d: report_messages.review_done(r, i, d["decision"], again=False),
     ),
     NoticeKind.COMPLETED: NoticeRule(
-        Audience.OWNERS, C, "completed:{review}:{user}", sent_by="bot.services.review"
+        Audience.OWNERS,
+        C,
+        "completed:{review}:{user}",
+        lambda i, r, d: report_messages.completed_owner(r, i, d["reviewer"]),
     ),
     NoticeKind.FEEDBACK: NoticeRule(
-        Audience.LEADERS, C, "feedback:{review}:{user}", sent_by="bot.services.review"
+        Audience.LEADERS,
+        C,
+        "feedback:{review}:{user}",
+        lambda i, r, d: report_messages.feedback(
+            r, i, d["report"], d["reviewer"], d["timely"], d["reported_on"]
+        ),
     ),
     NoticeKind.INSTRUCTED: NoticeRule(
-        Audience.OWNERS, C, "instructed:{item}:{seq}:{user}", sent_by="bot.services.review"
+        Audience.OWNERS,
+        C,
+        "instructed:{item}:{seq}:{user}",
+        lambda i, r, d: report_messages.instructed_notice(r, i, d["by"], d["text"], d["tz"]),
     ),
     NoticeKind.BULLETIN: NoticeRule(
         Audience.CHANNEL, A, "bulletin:{kind}:{period}", sent_by="bot.services.bulletins"

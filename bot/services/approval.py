@@ -10,13 +10,13 @@ from bot.domain import lifecycle, permissions
 from bot.domain.command_syntax import UserRef
 from bot.domain.errors import DomainError
 from bot.domain.events import EventKind, ItemEvent
-from bot.domain.items import Item, Role
+from bot.domain.items import Item
 from bot.domain.lifecycle import Action, State
 from bot.domain.people import Person
+from bot.notifications import NoticeKind, Notifier
 from bot.services import issuing
 from bot.services.context import ServiceContext
 from bot.services.people import PeopleService
-from messages import reports as report_messages
 from storage.uow import UnitOfWork
 
 
@@ -108,35 +108,14 @@ class ProposalService:
         """Restamp every leader's proposal with the decision; tell the supervisor who proposed it."""
         assert item.id is not None
         now = self.ctx.now()
-        for leader in await issuing.role_holders(uow, Role.LEADER):
+        notifier = Notifier(self.ctx.settings)
+        data = {"approved": approved, "by": actor.user_id, "at": now, "tz": self.ctx.settings.timezone}
+        for leader in await notifier.audience(uow, NoticeKind.PROPOSAL, item):
             ref = await uow.messages.find(item.id, "proposal", leader.user_id)
             if ref is None:
                 continue
             channel, ts = ref
-            body = report_messages.proposal_decided(
-                issuing.reader_for(self.ctx, self.people, leader),
-                item,
-                approved,
-                actor.user_id,
-                now,
-                self.ctx.settings.timezone,
+            await notifier.send(
+                uow, NoticeKind.PROPOSAL_DECIDED, item, leader, now=now, data=data, channel=channel, ts=ts
             )
-            await uow.send(
-                f"proposal-decided:{item.id}:{leader.user_id}",
-                "chat.update",
-                {"channel": channel, "ts": ts, **body},
-                now=now,
-                item_id=item.id,
-            )
-        assigner = await issuing.stored_person(uow, item.assigner_id)
-        await issuing.dm(
-            uow,
-            f"proposal-outcome:{item.id}",
-            assigner.user_id,
-            report_messages.proposal_outcome(
-                issuing.reader_for(self.ctx, self.people, assigner), item, approved, actor.user_id
-            ),
-            now=now,
-            item_id=item.id,
-            purpose="proposal_outcome",
-        )
+        await notifier.send_all(uow, NoticeKind.PROPOSAL_OUTCOME, item, now=now, data=data)

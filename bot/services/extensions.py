@@ -16,9 +16,7 @@ from bot.notifications import NoticeKind, Notifier
 from bot.services.calendar_admin import date_notes, tell_office_of_computed_years
 from bot.services.context import ServiceContext
 from bot.services.people import PeopleService
-from messages.i18n import format_date, t
-from messages.replies import plain_reply
-from messages.text import mention
+from messages.i18n import t
 from messages.views import Reader
 from storage.uow import UnitOfWork
 
@@ -225,33 +223,15 @@ class ExtensionService:
     ) -> None:
         """The owners learn the decision (the requester included)."""
         assert item.id is not None and request.id is not None
-        for user_id in dict.fromkeys([request.requester_id, *(o.user_id for o in item.owners)]):
-            reader = await self._reader(uow, user_id)
-            loc = reader.locale
-            key = (
-                "urge_reply.extension_approved"
-                if request.status == "approved"
-                else "urge_reply.extension_refused"
-            )
-            text = t(
-                loc,
-                key,
-                number=str(item.number),
-                new=format_date(request.requested_due, loc),
-                old=format_date(old, loc),
-                original=format_date(item.original_due, loc),
-                who=mention(request.decided_by or ""),
-                note=request.decision_note,
-            )
-            await uow.send(
-                f"extension-decided:{request.id}:{user_id}",
-                "chat.postMessage",
-                {"channel": user_id, **plain_reply(text)},
-                now=self.ctx.now(),
-                item_id=item.id,
-                purpose="extension_decided",
-                recipient_id=user_id,
-            )
+        await Notifier(self.ctx.settings).send_all(
+            uow,
+            NoticeKind.EXTENSION_DECIDED,
+            item,
+            now=self.ctx.now(),
+            key={"request": request.id},
+            data={"request": request, "old": old},
+            also=(request.requester_id,),
+        )
 
 
 async def _item(uow: UnitOfWork, ref: ItemRef | int, year: int) -> Item:

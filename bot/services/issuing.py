@@ -15,7 +15,6 @@ from bot.notifications import NoticeKind, Notifier
 from bot.services.context import ServiceContext
 from bot.services.items import may_see
 from bot.services.people import PeopleService
-from messages import reports as report_messages
 from messages.views import Reader
 from storage.uow import UnitOfWork
 
@@ -77,17 +76,9 @@ async def send_proposal(
 ) -> None:
     """拟办呈批: the proposed handling goes to every leader with Approve / Change / Reject."""
     assert item.id is not None
-    for leader in await role_holders(uow, Role.LEADER):
-        reader = reader_for(ctx, people, leader)
-        await dm(
-            uow,
-            f"proposal:{item.id}:{leader.user_id}",
-            leader.user_id,
-            report_messages.proposal(reader, item, ctx.settings.timezone),
-            now=now,
-            item_id=item.id,
-            purpose="proposal",
-        )
+    await Notifier(ctx.settings).send_all(
+        uow, NoticeKind.PROPOSAL, item, now=now, data={"tz": ctx.settings.timezone}
+    )
 
 
 def needs_approval(ctx: ServiceContext, actor: Person, item: Item) -> bool:

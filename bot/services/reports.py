@@ -10,16 +10,16 @@ from datetime import datetime
 from bot.domain import lifecycle
 from bot.domain.errors import DomainError
 from bot.domain.events import EventKind, ItemEvent
-from bot.domain.items import Item, ItemRef, OwnerRole, Role
+from bot.domain.items import Item, ItemRef, OwnerRole
 from bot.domain.lifecycle import OWNER_WORKING_STATES, Action, State
 from bot.domain.people import Person
 from bot.domain.reports import TEXT_MAX, ReportInput, ReportKind, ReportRecord, validate_report
+from bot.notifications import NoticeKind, Notifier
 from bot.services import issuing
 from bot.services.approval import ProposalService
 from bot.services.context import ServiceContext
 from bot.services.people import PeopleService
 from bot.services.review import ReviewService
-from messages import reports as report_messages
 from messages.text import clip
 from storage.uow import UnitOfWork
 
@@ -165,42 +165,13 @@ class ReportService:
         now: datetime,
     ) -> None:
         assert item.id is not None
-        reader = issuing.reader_for(self.ctx, self.people, actor)
-        await issuing.dm(
-            uow,
-            f"report-received:{report.id}",
-            actor.user_id,
-            report_messages.report_received(reader, item, report, co=co_owner, again=False),
-            now=now,
-            item_id=item.id,
-            purpose="report_received",
-        )
+        notifier, key = Notifier(self.ctx.settings), {"report": report.id}
+        data = {"report": report, "co": co_owner, "by": actor.user_id}
+        await notifier.send(uow, NoticeKind.REPORT_RECEIVED, item, actor, now=now, key=key, data=data)
         if lead_final:
-            for supervisor in await issuing.role_holders(uow, Role.SUPERVISOR):
-                await issuing.dm(
-                    uow,
-                    f"review-request:{item.id}:{report.id}:{supervisor.user_id}",
-                    supervisor.user_id,
-                    report_messages.review_request(
-                        issuing.reader_for(self.ctx, self.people, supervisor), item, report
-                    ),
-                    now=now,
-                    item_id=item.id,
-                    purpose="review_request",
-                )
+            await notifier.send_all(uow, NoticeKind.REVIEW_REQUEST, item, now=now, key=key, data=data)
         elif co_owner and report.kind == ReportKind.FINAL.value:
-            lead = await issuing.stored_person(uow, item.lead.user_id)
-            await issuing.dm(
-                uow,
-                f"co-part-done:{report.id}",
-                lead.user_id,
-                report_messages.co_part_done(
-                    issuing.reader_for(self.ctx, self.people, lead), item, actor.user_id
-                ),
-                now=now,
-                item_id=item.id,
-                purpose="co_part_done",
-            )
+            await notifier.send_all(uow, NoticeKind.CO_PART_DONE, item, now=now, key=key, data=data)
 
     async def thread_note(
         self, user_id: str, *, channel: str, thread_ts: str, ts: str, text: str, event_id: str
@@ -261,7 +232,7 @@ class ReportService:
             waiting = await uow.reports.waiting_for_review(due_before=today)
             if not waiting:
                 return 0
-            supervisors = await issuing.role_holders(uow, Role.SUPERVISOR)
+            notifier = Notifier(self.ctx.settings)
             for item_id in waiting:
                 # Once per item and day, however many replicas sweep however often.
                 if not await uow.reports.first_time(f"review-overdue:{item_id}:{today.isoformat()}", now):
@@ -273,17 +244,8 @@ class ReportService:
                     item_id,
                     ItemEvent(EventKind.REVIEW_OVERDUE, now, None, {"detail": item.review_due.isoformat()}),
                 )
-                for supervisor in supervisors:
-                    await issuing.dm(
-                        uow,
-                        f"review-overdue:{item_id}:{today.isoformat()}:{supervisor.user_id}",
-                        supervisor.user_id,
-                        report_messages.review_overdue(
-                            issuing.reader_for(self.ctx, self.people, supervisor), item, item.review_due
-                        ),
-                        now=now,
-                        item_id=item_id,
-                        purpose="review_overdue",
-                    )
+                await notifier.send_all(
+                    uow, NoticeKind.REVIEW_OVERDUE, item, now=now, key={"day": today.isoformat()}
+                )
                 flagged += 1
         return flagged

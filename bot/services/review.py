@@ -9,7 +9,7 @@ from datetime import date
 from bot.domain import lifecycle, permissions
 from bot.domain.errors import DomainError, PermissionDenied
 from bot.domain.events import EventKind, ItemEvent
-from bot.domain.items import REQUIREMENTS_MAX, Item, ItemRef, Role
+from bot.domain.items import REQUIREMENTS_MAX, Item, ItemRef
 from bot.domain.lifecycle import Action, State
 from bot.domain.people import Person
 from bot.domain.reports import (
@@ -23,6 +23,7 @@ from bot.domain.reports import (
     timeliness,
     validate_review,
 )
+from bot.notifications import NoticeKind, Notifier
 from bot.services import issuing
 from bot.services.context import ServiceContext
 from bot.services.people import PeopleService
@@ -53,6 +54,7 @@ class ReviewService:
     def __init__(self, ctx: ServiceContext, people: PeopleService) -> None:
         self.ctx = ctx
         self.people = people
+        self.notifier = Notifier(self.ctx.settings)
 
     # -- review (审核) ----------------------------------------------------------------------------
 
@@ -169,30 +171,22 @@ class ReviewService:
                     ),
                 )
                 await issuing.state_event(uow, item, previous, actor_id, now)
-                for owner in item.owners:
-                    person = await issuing.stored_person(uow, owner.user_id)
-                    reader = issuing.reader_for(self.ctx, self.people, person)
-                    await issuing.dm(
-                        uow,
-                        f"returned:{review_id}:{owner.user_id}",
-                        owner.user_id,
-                        report_messages.returned_notice(
-                            reader, item, actor_id, valid.reasons, self.ctx.settings.timezone
-                        ),
-                        now=now,
-                        item_id=item.id,
-                        purpose="returned",
-                    )
-            await issuing.dm(
+                await self.notifier.send_all(
+                    uow,
+                    NoticeKind.RETURNED,
+                    item,
+                    now=now,
+                    key={"review": review_id},
+                    data={"reviewer": actor_id, "reasons": valid.reasons, "tz": self.ctx.settings.timezone},
+                )
+            await self.notifier.send(
                 uow,
-                f"review-done:{review_id}",
-                actor_id,
-                report_messages.review_done(
-                    issuing.reader_for(self.ctx, self.people, actor), item, valid.decision.value, again=False
-                ),
+                NoticeKind.REVIEW_DONE,
+                item,
+                actor,
                 now=now,
-                item_id=item.id,
-                purpose="review_done",
+                key={"review": review_id},
+                data={"decision": valid.decision.value},
             )
         return ReviewResult(item, valid.decision.value)
 
@@ -205,36 +199,12 @@ class ReviewService:
         zone = self.ctx.settings.zone
         reported_on = item.reported_at.astimezone(zone).date() if item.reported_at else self.ctx.today()
         timely = timeliness(reported_on, item.original_due, item.current_due)
-        for owner in item.owners:
-            person = await issuing.stored_person(uow, owner.user_id)
-            await issuing.dm(
-                uow,
-                f"completed:{review_id}:{owner.user_id}",
-                owner.user_id,
-                report_messages.completed_owner(
-                    issuing.reader_for(self.ctx, self.people, person), item, reviewer_id
-                ),
-                now=now,
-                item_id=item.id,
-                purpose="completed",
-            )
-        for leader in await issuing.role_holders(uow, Role.LEADER):
-            await issuing.dm(
-                uow,
-                f"feedback:{review_id}:{leader.user_id}",
-                leader.user_id,
-                report_messages.feedback(
-                    issuing.reader_for(self.ctx, self.people, leader),
-                    item,
-                    report,
-                    reviewer_id,
-                    timely,
-                    reported_on,
-                ),
-                now=now,
-                item_id=item.id,
-                purpose="feedback",
-            )
+        key = {"review": review_id}
+        await self.notifier.send_all(
+            uow, NoticeKind.COMPLETED, item, now=now, key=key, data={"reviewer": reviewer_id}
+        )
+        feedback = {"report": report, "reviewer": reviewer_id, "timely": timely, "reported_on": reported_on}
+        await self.notifier.send_all(uow, NoticeKind.FEEDBACK, item, now=now, key=key, data=feedback)
 
     # -- instructions (批示) ------------------------------------------------------------------------
 
@@ -316,21 +286,12 @@ class ReviewService:
                 ),
             )
             await issuing.state_event(uow, item, previous, actor.user_id, now)
-            for owner in item.owners:
-                person = await issuing.stored_person(uow, owner.user_id)
-                await issuing.dm(
-                    uow,
-                    f"instructed:{item.id}:{event.seq}:{owner.user_id}",
-                    owner.user_id,
-                    report_messages.instructed_notice(
-                        issuing.reader_for(self.ctx, self.people, person),
-                        item,
-                        actor.user_id,
-                        text,
-                        self.ctx.settings.timezone,
-                    ),
-                    now=now,
-                    item_id=item.id,
-                    purpose="instructed",
-                )
+            await self.notifier.send_all(
+                uow,
+                NoticeKind.INSTRUCTED,
+                item,
+                now=now,
+                key={"seq": event.seq},
+                data={"by": actor.user_id, "text": text, "tz": self.ctx.settings.timezone},
+            )
         return InstructResult(item)

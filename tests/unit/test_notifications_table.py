@@ -15,7 +15,8 @@ import pytest
 
 from bot.domain.items import Item, ItemNumber, Owner, OwnerRole, Role, SourceKind
 from bot.domain.people import Person
-from bot.domain.records import UrgeRecord
+from bot.domain.records import ExtensionRequest, UrgeRecord
+from bot.domain.reports import ReportRecord, timeliness
 from bot.notifications import NOTICES, Audience, NoticeKind, Notifier, Redaction
 
 SERVICES = Path(__file__).resolve().parents[2] / "bot" / "services"
@@ -78,6 +79,7 @@ def _item() -> Item:
         current_due=date(2026, 12, 1),
         created_at=datetime(2026, 11, 26, 2, tzinfo=UTC),
         confidential=True,
+        review_due=date(2026, 12, 8),
     )
 
 
@@ -87,6 +89,7 @@ def _record(rung: str) -> UrgeRecord:
 
 
 NOW = datetime(2026, 12, 3, 2, tzinfo=UTC)
+REPORT = ReportRecord(9, 3, "U0STAFFB", "final", 100, "on_track", "已完成", "", "", None, "form", NOW)
 SAMPLES: dict[NoticeKind, dict[str, Any]] = {
     NoticeKind.NOTICE: {"tz": "Asia/Shanghai"},
     NoticeKind.NOTICE_ACK: {"tz": "Asia/Shanghai", "at": NOW},
@@ -122,7 +125,30 @@ SAMPLES: dict[NoticeKind, dict[str, Any]] = {
         "request": 5,
         "extra": {"requester": "U0HEADB", "new": date(2026, 12, 20), "reason": "需要协调"},
     },
+    NoticeKind.EXTENSION_DECIDED: {
+        "request": ExtensionRequest(
+            5, 3, "U0HEADB", date(2026, 12, 20), "需要协调", NOW, status="approved", decided_by="U0SUPER"
+        ),
+        "old": date(2026, 12, 1),
+    },
     NoticeKind.BLOCKED_ALERT: {"who": "U0STAFFB"},
+    NoticeKind.RETURNED: {"reviewer": "U0SUPER", "reasons": "数据不全", "tz": "Asia/Shanghai"},
+    NoticeKind.REVIEW_DONE: {"decision": "approve"},
+    NoticeKind.COMPLETED: {"reviewer": "U0SUPER"},
+    NoticeKind.FEEDBACK: {
+        "report": None,
+        "reviewer": "U0SUPER",
+        "timely": timeliness(date(2026, 12, 1), date(2026, 12, 1), date(2026, 12, 1)),
+        "reported_on": date(2026, 12, 1),
+    },
+    NoticeKind.REPORT_RECEIVED: {"report": REPORT, "co": False, "by": "U0STAFFB"},
+    NoticeKind.REVIEW_REQUEST: {"report": REPORT, "co": False, "by": "U0STAFFB"},
+    NoticeKind.CO_PART_DONE: {"report": REPORT, "co": True, "by": "U0STAFFB2"},
+    NoticeKind.REVIEW_OVERDUE: {},
+    NoticeKind.PROPOSAL: {"tz": "Asia/Shanghai"},
+    NoticeKind.PROPOSAL_DECIDED: {"approved": True, "by": "U0LEADER", "at": NOW, "tz": "Asia/Shanghai"},
+    NoticeKind.PROPOSAL_OUTCOME: {"approved": False, "by": "U0LEADER", "at": NOW, "tz": "Asia/Shanghai"},
+    NoticeKind.INSTRUCTED: {"by": "U0LEADER", "text": "抓紧", "tz": "Asia/Shanghai"},
     NoticeKind.COORDINATION: {"who": "U0LEADER"},
 }
 MOVED = [kind for kind, rule in NOTICES.items() if rule.builder is not None]
