@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from bot.domain import permissions
 from bot.domain.items import Role
 from bot.domain.lifecycle import OPEN_STATES
 from bot.domain.periods import period_containing
@@ -69,7 +70,7 @@ class DashboardService:
         async with self.ctx.uow() as uow:
             calendar = (await self.ctx.calendar(uow)).with_guessing()
             owned = set(await uow.reporting.owned_item_ids(user_id))
-            overseer = data.is_supervisor or data.is_leader
+            overseer = permissions.allowed(actor, permissions.Action.LIST_ALL)  # sees every item
             snapshots = await uow.reporting.snapshots(item_ids=None if overseer else sorted(owned))
             urges = await uow.reporting.unanswered_urges() if data.is_supervisor else []
             if data.is_leader:

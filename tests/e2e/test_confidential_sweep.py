@@ -93,6 +93,7 @@ async def _life(world: World, seen: Deliveries) -> None:
     await world.click("U0HEADA", head_notice, urge_msg.NOTICE_ANSWER)
     view = world.slack.open_view("U0HEADA")
     assert view is not None
+    seen.replies["U0HEADA"].append(repr(view))  # the form the head fills in counts too
     await world.slack.submit(
         "U0HEADA", view, {"reason": "人手不足", "progress": "过半", "new_date": "2027-01-08"}
     )
