@@ -10,8 +10,9 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 
+from bot.fault_kinds import is_database_unavailable, is_trigger_expired
 from bot.services import Services
-from messages import replies
+from messages import faults, replies
 
 log = logging.getLogger("duban.errors")
 
@@ -20,9 +21,14 @@ def register(app: AsyncApp, services: Services) -> None:
     @app.error
     async def on_error(error: Exception, body: dict[str, Any], respond: Any) -> BoltResponse | None:
         ref = uuid.uuid4().hex[:8]
-        log.exception(
-            "unhandled error ref=%s type=%s", ref, body.get("type") or body.get("command"), exc_info=error
-        )
+        kind = body.get("type") or body.get("command")
+        if is_trigger_expired(error):
+            # Slack gives 3 s to open a form after a click; a slow moment loses it. Nothing was done.
+            log.warning("form not opened ref=%s type=%s: %s", ref, kind, error)
+        elif is_database_unavailable(error):
+            log.error("database unreachable ref=%s type=%s: %s", ref, kind, error)
+        else:
+            log.exception("unhandled error ref=%s type=%s", ref, kind, exc_info=error)
         if body.get("type") == "event_callback" and isinstance(error, SlackApiError):
             # Slack refused a call made for this event (e.g. publishing App Home for a user it doesn't know):
             # a redelivery would fail the same way, so the event is acknowledged, not retried.
@@ -34,7 +40,12 @@ def register(app: AsyncApp, services: Services) -> None:
                 locale = (await services.reader(user_id)).locale
             except Exception:  # the database may be what failed; answer in the default language
                 log.debug("could not load the reader for the error reply", exc_info=True)
-        text = replies.t(locale, "error.internal", ref=ref)
+        if is_trigger_expired(error):
+            text = faults.trigger_expired(locale)
+        elif is_database_unavailable(error):
+            text = faults.database_unavailable(locale, ref)
+        else:
+            text = replies.t(locale, "error.internal", ref=ref)
         if body.get("command"):
             return BoltResponse(status=200, body={"response_type": "ephemeral", "text": text})
         if body.get("type") == "view_submission":
