@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from typing import Any
@@ -10,6 +11,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 
+from bot.domain.people import normalise_locale
 from bot.fault_kinds import is_database_unavailable, is_trigger_expired
 from bot.services import Services
 from messages import faults, replies
@@ -38,8 +40,9 @@ def register(app: AsyncApp, services: Services) -> None:
         if user_id:
             try:
                 locale = (await services.reader(user_id)).locale
-            except Exception:  # the database may be what failed; answer in the default language
+            except Exception:  # the database may be what failed: ask Slack for the person's language
                 log.debug("could not load the reader for the error reply", exc_info=True)
+                locale = await _slack_locale(services, user_id, locale)
         if is_trigger_expired(error):
             text = faults.trigger_expired(locale)
         elif is_database_unavailable(error):
@@ -65,3 +68,12 @@ def register(app: AsyncApp, services: Services) -> None:
         if respond is not None and body.get("response_url"):
             await respond(response_type="ephemeral", replace_original=False, text=text)
         return None
+
+
+async def _slack_locale(services: Services, user_id: str, default: str) -> str:
+    """The person's language from Slack's users.info, quickly, or ``default``."""
+    try:
+        profile = await asyncio.wait_for(services.ctx.directory.fetch(user_id), timeout=1.0)
+    except Exception:
+        return default
+    return normalise_locale(profile.locale if profile else None, default)
