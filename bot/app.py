@@ -106,8 +106,14 @@ class Runtime:
             web_app.middlewares.append(guard("/slack/events"))
 
         async def healthz(request: web.Request) -> web.Response:
-            healthy = await ping(self.engine)
-            return web.json_response({"ok": healthy}, status=200 if healthy else 503)
+            """200 ``{"ok": true}``; 503 naming what is wrong: the database unreachable, or Slack refusing
+            the bot token (sending stopped until it is fixed)."""
+            problems: dict[str, str] = {}
+            if not await ping(self.engine):
+                problems["database"] = "unreachable"
+            if self.dispatcher.halted is not None:
+                problems["slack"] = self.dispatcher.halted
+            return web.json_response({"ok": not problems, **problems}, status=503 if problems else 200)
 
         async def metrics_text() -> bytes:
             return await self.metrics.render(self.sessions, self.clock.now())

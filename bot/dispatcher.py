@@ -13,17 +13,19 @@ history (``bot.delivery_check``) and records the message it finds instead: exact
 (updates, views, file uploads, ephemerals) carry no metadata and stay at-least-once; keep ``lease`` longer
 than the client's ``timeout``.
 
-Pacing is local to this process (Slack's limits are per app and workspace, so with several
-replicas give each a share of the budgets). Rows that may not go yet are released back to
-``pending`` with ``next_attempt_at`` nudged to when they may go, uncounted, and picked up by a
-later round. Use an ``AsyncWebClient`` without a rate-limit retry handler: 429s are handled here.
+Pacing is shared by every replica through the database (``bot.pacing.SharedPacing``; Slack's limits are per
+app and workspace), or local to this process with ``shared_pacing=False``. Rows that may not go yet are
+released back to ``pending`` with ``next_attempt_at`` nudged to when they may go, uncounted, and picked up by
+a later round. Use an ``AsyncWebClient`` without a rate-limit retry handler: 429s are handled here.
+
+When Slack refuses the bot token itself (``invalid_auth``, ``token_revoked`` …) the row goes back to pending
+uncounted and the dispatcher stops sending: ``halted`` names the error (``/healthz`` shows it), one error
+line is logged, and ``auth.test`` is tried every ``AUTH_PROBE_INTERVAL``; once it passes, sending resumes.
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
-import json
 import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Mapping
@@ -31,14 +33,13 @@ from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any
 
-import aiohttp
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.delivery_check import find_posted, with_send_key
+from bot.delivery_check import find_posted
 from bot.domain.clock import Clock
-from bot.pacing import CHANNEL_INTERVAL, DEFAULT_METHOD_BUDGETS, _Pacer
+from bot.pacing import CHANNEL_INTERVAL, DEFAULT_METHOD_BUDGETS, LocalPacing, Pacing, SharedPacing
+from bot.slack_calls import PERMANENT_ERRORS, SendError, call_slack
 from storage import outbox
 from storage.outbox import ClaimedSend
 
@@ -46,48 +47,7 @@ log = logging.getLogger(__name__)
 
 BACKOFF_CAP = timedelta(minutes=5)
 DEFAULT_RETRY_AFTER = timedelta(seconds=1)
-
-# Slack errors that will not go away by retrying this same call.
-PERMANENT_ERRORS: frozenset[str] = frozenset(
-    {
-        "account_inactive",
-        "as_user_not_supported",
-        "cannot_dm_bot",
-        "cant_update_message",
-        "channel_not_found",
-        "edit_window_closed",
-        "invalid_arguments",
-        "invalid_attachments",
-        "invalid_blocks",
-        "invalid_blocks_format",
-        "invalid_json",
-        "invalid_metadata_format",
-        "invalid_user",
-        "is_archived",
-        "json_not_object",
-        "message_not_found",
-        "messages_tab_disabled",
-        "metadata_too_large",
-        "method_not_supported_for_channel_type",
-        "msg_too_long",
-        "no_text",
-        "not_in_channel",
-        "restricted_action",
-        "restricted_action_non_threadable_channel",
-        "restricted_action_read_only_channel",
-        "restricted_action_thread_only_channel",
-        "too_many_attachments",
-        "too_many_users",
-        "user_disabled",
-        "user_is_bot",
-        "user_not_found",
-        "user_not_visible",
-        "users_not_found",
-    }
-)
-RATE_LIMIT_ERRORS: frozenset[str] = frozenset({"ratelimited", "rate_limited"})
-# Methods whose documented content type is form-encoded only; everything else gets a JSON body.
-FORM_ONLY_METHODS: frozenset[str] = frozenset({"users.info", "users.lookupByEmail", "conversations.info"})
+AUTH_PROBE_INTERVAL = timedelta(seconds=60)
 
 PermanentFailureHook = Callable[[ClaimedSend, str], Awaitable[None]]
 
@@ -107,14 +67,6 @@ class DispatchStats:
         for f in fields(self):
             setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
         return self
-
-
-class _SendError(Exception):
-    def __init__(self, kind: str, error: str, retry_after: timedelta | None = None) -> None:
-        super().__init__(error)
-        self.kind = kind  # "rate_limited" | "permanent" | "transient"
-        self.error = error
-        self.retry_after = retry_after
 
 
 class OutboxDispatcher:
@@ -142,6 +94,7 @@ class OutboxDispatcher:
         method_budgets: Mapping[str, int] | None = None,
         channel_interval: timedelta = CHANNEL_INTERVAL,
         permanent_errors: frozenset[str] = PERMANENT_ERRORS,
+        shared_pacing: bool = True,
     ) -> None:
         self._sf = session_factory
         self._client = client
@@ -151,8 +104,16 @@ class OutboxDispatcher:
         self._lease = lease
         self._max_attempts = max_attempts
         self._on_permanent_failure = on_permanent_failure
-        self._pacer = _Pacer({**DEFAULT_METHOD_BUDGETS, **(method_budgets or {})}, channel_interval)
+        budgets = {**DEFAULT_METHOD_BUDGETS, **(method_budgets or {})}
+        self._pacer: Pacing = (
+            SharedPacing(session_factory, budgets, channel_interval)
+            if shared_pacing
+            else LocalPacing(budgets, channel_interval)
+        )
         self._permanent_errors = permanent_errors
+        # The Slack error that refused the bot token, while sending is stopped; None while all is well.
+        self.halted: str | None = None
+        self._probe_at: datetime | None = None
         self._round_lock = asyncio.Lock()
         # Sent, but the outcome could not be recorded: record it on the next claim, never re-send.
         self._unrecorded: dict[str, dict[str, Any]] = {}
@@ -172,8 +133,14 @@ class OutboxDispatcher:
         async with self._round_lock:  # overlapping rounds could hold one key twice
             return await self._round()
 
+    @property
+    def client(self) -> AsyncWebClient:
+        return self._client
+
     async def _round(self) -> DispatchStats:
         stats = DispatchStats()
+        if self.halted is not None and not await self._auth_restored():
+            return stats
         claimed_at = self._clock.now()
         batch = await outbox.claim_due(
             self._sf, now=claimed_at, worker_id=self.worker_id, limit=self._batch_size, lease=self._lease
@@ -192,11 +159,11 @@ class OutboxDispatcher:
             if send.idem_key in self._unrecorded:
                 await self._record_success(send, self._unrecorded[send.idem_key], stats, replayed=True)
                 continue
-            if now >= send_by:
+            if now >= send_by or self.halted is not None:
                 await self._defer(send, now, stats)
                 continue
             channel = _channel_of(send)
-            wait = self._pacer.wait(send.method, channel, now.timestamp())
+            wait = await self._pacer.acquire(send.method, channel, now.timestamp())
             if wait > 0:
                 extra = queued_on_method[send.method] * self._pacer.method_spacing(send.method)
                 if channel is not None:
@@ -205,10 +172,23 @@ class OutboxDispatcher:
                 queued_on_method[send.method] += 1
                 await self._defer(send, now + timedelta(seconds=wait + extra), stats)
                 continue
-            self._pacer.take(send.method, channel, now.timestamp())
             await self._attempt(send, stats)
         return stats
 
+    async def _auth_restored(self) -> bool:
+        """While halted: try ``auth.test`` once per AUTH_PROBE_INTERVAL; True (and resume) once it passes."""
+        now = self._clock.now()
+        if self._probe_at is not None and now < self._probe_at:
+            return False
+        self._probe_at = now + AUTH_PROBE_INTERVAL
+        try:
+            await self._client.auth_test()
+        except Exception as exc:
+            log.warning("Slack still refuses the bot token (%s); sending stays stopped", exc)
+            return False
+        log.warning("Slack accepts the bot token again; sending resumes")
+        self.halted, self._probe_at = None, None
+        return True
     async def _attempt(self, send: ClaimedSend, stats: DispatchStats) -> None:
         if send.in_doubt and send.method == "chat.postMessage":
             found = await find_posted(self._client, send)
@@ -217,33 +197,11 @@ class OutboxDispatcher:
                 await self._record_success(send, found, stats, replayed=True)
                 return
         try:
-            result = await self._call(send)
-        except _SendError as exc:
+            result = await call_slack(self._client, send, self._permanent_errors)
+        except SendError as exc:
             await self._handle_failure(send, exc, stats)
             return
         await self._record_success(send, result, stats)
-
-    async def _call(self, send: ClaimedSend) -> dict[str, Any]:
-        if send.method == WEBHOOK_METHOD:
-            return await _post_webhook(send.payload)
-        try:
-            if send.method == FILE_UPLOAD_METHOD:
-                response = await _upload_file(self._client, send.payload)
-            elif send.method in FORM_ONLY_METHODS:
-                response = await self._client.api_call(send.method, data=_form_encode(send.payload))
-            elif send.method == "chat.postMessage":
-                response = await self._client.api_call(send.method, json=with_send_key(send))
-            else:
-                response = await self._client.api_call(send.method, json=send.payload)
-        except SlackApiError as exc:
-            raise _classify_slack_error(exc, self._permanent_errors) from exc
-        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
-            raise _SendError("transient", f"{type(exc).__name__}: {exc}") from exc
-        except Exception as exc:  # a bug or an odd reply: bounded by max_attempts, never fatal to the round
-            log.exception("unexpected error sending outbox row %s (%s)", send.id, send.method)
-            raise _SendError("transient", f"{type(exc).__name__}: {exc}") from exc
-        data = response.data if isinstance(response.data, dict) else {}
-        return _summarise(data)
 
     async def _record_success(
         self, send: ClaimedSend, result: dict[str, Any], stats: DispatchStats, *, replayed: bool = False
@@ -270,11 +228,31 @@ class OutboxDispatcher:
             stats.lost += 1
             log.warning("outbox row %s was sent after its claim was lost (lease expired)", send.id)
 
-    async def _handle_failure(self, send: ClaimedSend, exc: _SendError, stats: DispatchStats) -> None:
+    async def _handle_failure(self, send: ClaimedSend, exc: SendError, stats: DispatchStats) -> None:
         now = self._clock.now()
+        if exc.kind == "auth":
+            if self.halted is None:
+                log.error(
+                    "Slack refused the bot token (%s): sending stopped, nothing is dropped; "
+                    "fix SLACK_BOT_TOKEN (reinstall the app?) and sending resumes by itself",
+                    exc.error,
+                )
+            self.halted, self._probe_at = exc.error, now + AUTH_PROBE_INTERVAL
+            applied = await outbox.mark_retry(
+                self._sf,
+                send.id,
+                worker_id=self.worker_id,
+                error=exc.error,
+                next_attempt_at=now,
+                attempts=send.attempts,
+                count_attempt=False,
+            )
+            stats.deferred += applied
+            stats.lost += not applied
+            return
         if exc.kind == "rate_limited":
             retry_after = exc.retry_after or DEFAULT_RETRY_AFTER
-            self._pacer.block(send.method, (now + retry_after).timestamp())
+            await self._pacer.block(send.method, (now + retry_after).timestamp())
             applied = await outbox.mark_retry(
                 self._sf,
                 send.id,
@@ -331,97 +309,3 @@ def _channel_of(send: ClaimedSend) -> str | None:
         return None
     channel = send.payload.get("channel")
     return channel if isinstance(channel, str) else None
-
-
-WEBHOOK_METHOD = "webhook.post"  # not Slack: an outside gateway (SMS, voice) reached on escalation
-
-
-async def _post_webhook(payload: Mapping[str, Any]) -> dict[str, Any]:
-    """POST a pre-signed JSON body; 429/5xx and network errors are retried like Slack's, 4xx fail."""
-    try:
-        timeout = aiohttp.ClientTimeout(total=15)
-        body, headers = payload["body"].encode(), payload.get("headers")
-        async with (
-            aiohttp.ClientSession(timeout=timeout) as session,
-            session.post(payload["url"], data=body, headers=headers) as response,
-        ):
-            if response.status == 429:
-                retry = response.headers.get("Retry-After", "")
-                wait = timedelta(seconds=int(retry)) if retry.isdigit() else None
-                raise _SendError("rate_limited", "webhook 429", wait)
-            if response.status >= 500:
-                raise _SendError("transient", f"webhook HTTP {response.status}")
-            if response.status >= 400:
-                raise _SendError("permanent", f"webhook HTTP {response.status}")
-            return {"ok": True, "status": response.status}
-    except (aiohttp.ClientError, TimeoutError, OSError) as exc:
-        raise _SendError("transient", f"{type(exc).__name__}: {exc}") from exc
-
-
-FILE_UPLOAD_METHOD = "files.uploadV2"  # pseudo-method: Slack's external file upload flow as one row
-
-
-async def _upload_file(client: AsyncWebClient, payload: Mapping[str, Any]) -> Any:
-    """files.getUploadURLExternal, POST the bytes, files.completeUploadExternal (``files_upload_v2``).
-
-    Payload: filename, title, channel_id, initial_comment, content_base64. A user id as channel_id
-    means that person's DM, opened first (completeUploadExternal wants a conversation id).
-    """
-    channel = str(payload["channel_id"])
-    if channel.startswith(("U", "W")):
-        opened = await client.conversations_open(users=channel)
-        channel = str(opened["channel"]["id"])
-    return await client.files_upload_v2(
-        filename=str(payload["filename"]),
-        title=str(payload.get("title") or payload["filename"]),
-        channel=channel,
-        initial_comment=str(payload.get("initial_comment") or ""),
-        content=base64.b64decode(payload["content_base64"]),
-        request_file_info=False,
-    )
-
-
-def _form_encode(payload: Mapping[str, Any]) -> dict[str, Any]:
-    # Form bodies carry nested values (blocks, lists) as JSON strings, as Slack expects.
-    return {k: v if isinstance(v, str) else json.dumps(v) for k, v in payload.items()}
-
-
-def _summarise(data: Mapping[str, Any]) -> dict[str, Any]:
-    """What is worth keeping of a Slack reply: where the message or view landed."""
-    result: dict[str, Any] = {"ok": bool(data.get("ok", True))}
-    for key in ("channel", "ts", "message_ts", "warning"):
-        value = data.get(key)
-        if isinstance(value, str):
-            result[key] = value
-        elif key == "channel" and isinstance(value, dict) and isinstance(value.get("id"), str):
-            result[key] = value["id"]  # conversations.open
-    view = data.get("view")
-    if isinstance(view, dict):
-        result["view_id"] = view.get("id")
-        result["view_hash"] = view.get("hash")
-    return result
-
-
-def _classify_slack_error(exc: SlackApiError, permanent_errors: frozenset[str]) -> _SendError:
-    response = exc.response
-    status = getattr(response, "status_code", None) or getattr(response, "status", None)
-    headers = getattr(response, "headers", None) or {}
-    data = getattr(response, "data", None)
-    error = str(data.get("error") or "") if isinstance(data, dict) else ""
-    if status == 429 or error in RATE_LIMIT_ERRORS:
-        return _SendError("rate_limited", error or "ratelimited", _retry_after(headers))
-    if isinstance(status, int) and status >= 500:
-        return _SendError("transient", f"http_{status}" + (f": {error}" if error else ""))
-    if error in permanent_errors:
-        return _SendError("permanent", error)
-    # Unknown errors, auth problems and Slack-side hiccups (internal_error, fatal_error …):
-    # retried with backoff and failed after max_attempts, so a fixed token can still save them.
-    return _SendError("transient", error or f"http_{status}")
-
-
-def _retry_after(headers: Mapping[str, str]) -> timedelta | None:
-    raw = headers.get("Retry-After") or headers.get("retry-after")
-    try:
-        return timedelta(seconds=max(0.0, float(raw))) if raw is not None else None
-    except ValueError:
-        return None

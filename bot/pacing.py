@@ -1,9 +1,20 @@
-"""Local pacing of Slack Web API calls: per-method token buckets and per-channel spacing."""
+"""Pacing of Slack Web API calls: per-method budgets (Slack's tiers, per workspace) and one message per second
+per channel.
+
+``SharedPacing`` (the default) keeps the budgets in the database (``storage.pacing``), so every replica draws
+on the same budget; ``LocalPacing`` keeps them in this process (one replica, benchmarks). Both answer
+``acquire(method, channel, now)`` with 0 (taken: call now) or the seconds to wait (nothing taken).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import timedelta
+from typing import Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage import pacing as shared
 
 DEFAULT_METHOD_BUDGETS: Mapping[str, int] = {
     "chat.postMessage": 600,
@@ -67,3 +78,72 @@ class _Pacer:
     @property
     def channel_interval(self) -> float:
         return self._channel_interval
+
+
+class Pacing(Protocol):
+    async def acquire(self, method: str, channel: str | None, now: float) -> float: ...
+
+    async def block(self, method: str, until: float) -> None: ...
+
+    def method_spacing(self, method: str) -> float: ...
+
+    @property
+    def channel_interval(self) -> float: ...
+
+
+class LocalPacing:
+    """Budgets held by this process only."""
+
+    def __init__(self, budgets: Mapping[str, int], channel_interval: timedelta) -> None:
+        self._pacer = _Pacer(budgets, channel_interval)
+
+    async def acquire(self, method: str, channel: str | None, now: float) -> float:
+        wait = self._pacer.wait(method, channel, now)
+        if wait == 0:
+            self._pacer.take(method, channel, now)
+        return wait
+
+    async def block(self, method: str, until: float) -> None:
+        self._pacer.block(method, until)
+
+    def method_spacing(self, method: str) -> float:
+        return self._pacer.method_spacing(method)
+
+    @property
+    def channel_interval(self) -> float:
+        return self._pacer.channel_interval
+
+
+class SharedPacing:
+    """The same budgets, kept in the ``pacing`` table and taken atomically: replicas share them."""
+
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        budgets: Mapping[str, int],
+        channel_interval: timedelta,
+    ) -> None:
+        self._sf = session_factory
+        self._shape = _Pacer(budgets, channel_interval)  # rates and burst sizes, never its state
+
+    def _method_budget(self, method: str) -> shared.Budget:
+        interval = self._shape.method_spacing(method)
+        burst = self._shape._capacity(method)
+        return shared.Budget(f"method:{method}", interval, max(0.0, (burst - 1.0) * interval))
+
+    async def acquire(self, method: str, channel: str | None, now: float) -> float:
+        # A 429's rest is its own key: the bucket itself is left as it was, as Slack's is.
+        budgets = [self._method_budget(method), shared.Budget(f"rest:{method}", 0.0)]
+        if channel is not None and self.channel_interval > 0:
+            budgets.append(shared.Budget(f"channel:{channel}", self.channel_interval))
+        return await shared.take(self._sf, budgets, now)
+
+    async def block(self, method: str, until: float) -> None:
+        await shared.block(self._sf, shared.Budget(f"rest:{method}", 0.0), until)
+
+    def method_spacing(self, method: str) -> float:
+        return self._shape.method_spacing(method)
+
+    @property
+    def channel_interval(self) -> float:
+        return self._shape.channel_interval

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -11,6 +12,8 @@ from bot.domain.errors import DomainError
 from bot.services import Services
 from messages import replies
 from messages.views import Reader
+
+log = logging.getLogger("duban.feedback")
 
 
 def item_id_of(body: dict[str, Any]) -> int | None:
@@ -35,11 +38,34 @@ class DirectMessageRespond:
         await self.services.notify(self.user_id, body, key=f"{self.key}:{self.count}")
 
 
+class RespondOrDirectMessage:
+    """``respond`` through the response_url, and by DM when Slack refuses it (expired after 30 minutes, or
+    used 5 times): the clicker is told either way, once."""
+
+    def __init__(self, inner: AsyncRespond, dm: DirectMessageRespond) -> None:
+        self.inner, self.dm = inner, dm
+
+    async def __call__(self, text: Any = "", blocks: list[Any] | None = None, **kwargs: Any) -> Any:
+        try:
+            response = await self.inner(text, blocks, **kwargs)
+            status = getattr(response, "status_code", 200)
+        except Exception as exc:  # network trouble reaching the response_url
+            response, status = None, 0
+            log.warning("response_url unreachable (%s); answering by DM", type(exc).__name__)
+        if status < 300 or kwargs.get("delete_original"):
+            return response
+        log.warning("response_url refused (HTTP %s); answering by DM", status)
+        await self.dm(text if isinstance(text, str) else None, blocks)
+        return response
+
+
 def respond_by_dm_without_response_url(services: Services) -> Any:
     async def middleware(context: Any, body: dict[str, Any], next: Any) -> Any:
-        if body.get("type") == "block_actions" and not body.get("response_url") and body.get("user"):
+        if body.get("type") == "block_actions" and body.get("user"):
             action_ts = (body.get("actions") or [{}])[0].get("action_ts", "")
-            context["respond"] = DirectMessageRespond(services, body["user"]["id"], f"action:{action_ts}")
+            dm = DirectMessageRespond(services, body["user"]["id"], f"action:{action_ts}")
+            has_url = bool(body.get("response_url"))
+            context["respond"] = RespondOrDirectMessage(context.respond, dm) if has_url else dm
         return await next()
 
     return middleware

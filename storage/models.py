@@ -11,6 +11,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -368,3 +369,13 @@ class DossierRow(Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(Timestamp)
     created_by: Mapped[str | None] = mapped_column(String(32))
+
+
+class PacingRow(Base):
+    """Slack pacing shared by every replica: when the next call on ``key`` may go (GCRA's theoretical
+    arrival time, seconds since the epoch). Keys: ``method:<name>`` (workspace budget), ``rest:<name>``
+    (a 429's Retry-After), ``channel:<id>`` (one message a second)."""
+
+    __tablename__ = "pacing"
+    key: Mapped[str] = mapped_column(String(96), primary_key=True)
+    next_at: Mapped[float] = mapped_column(Float, default=0.0)

@@ -153,9 +153,15 @@ class SlackEmulator:
         retry_after: int | None = 1,
         error: str | None = None,
         times: int = 1,
+        delay: float = 0.0,
+        reset: bool = False,
     ) -> None:
-        """The next `times` calls of `method` fail: HTTP `status` (Retry-After on 429) or ok=false `error`."""
-        self.api.inject_failure(method, status=status, retry_after=retry_after, error=error, times=times)
+        """The next `times` calls of `method` fail: HTTP `status` (Retry-After on 429), ok=false `error`, held
+        `delay` seconds then served (a timeout), or `reset` (connection dropped). `method="response_url"`
+        makes the next posts to any response_url meet `error` (default ``expired_url``)."""
+        self.api.inject_failure(
+            method, status=status, retry_after=retry_after, error=error, times=times, delay=delay, reset=reset
+        )
 
     # ---------------------------------------------------------------- what the workspace holds
     @property

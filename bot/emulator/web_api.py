@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import Awaitable, Callable
@@ -35,12 +36,26 @@ _ERRORS_BY_STATUS = {
 }
 
 
+# inject_failure("response_url", error="expired_url"): the next posts to a response_url find it dead.
+RESPONSE_URL = "response_url"
+
+
 @dataclass
 class InjectedFailure:
+    """What the next ``remaining`` calls of a method meet.
+
+    ``error``: ok=false with that Slack error (HTTP 200); ``status``: that HTTP status (Retry-After on 429);
+    ``delay``: the call is held that many seconds and then served normally (a client with a shorter timeout
+    gives up while Slack still acts, as a real slow Slack does); ``reset``: the connection is dropped before
+    any answer, which the client sees as a refused/reset connection and Slack did nothing.
+    """
+
     status: int
     retry_after: int | None
     error: str | None
     remaining: int
+    delay: float = 0.0
+    reset: bool = False
 
 
 class WebApi:
@@ -79,8 +94,11 @@ class WebApi:
         retry_after: int | None = 1,
         error: str | None = None,
         times: int = 1,
+        delay: float = 0.0,
+        reset: bool = False,
     ) -> None:
-        self.failures.setdefault(method, []).append(InjectedFailure(status, retry_after, error, times))
+        failure = InjectedFailure(status, retry_after, error, times, delay, reset)
+        self.failures.setdefault(method, []).append(failure)
 
     @web.middleware
     async def _track(
@@ -156,6 +174,14 @@ class WebApi:
             return web.json_response({"ok": False, "error": error})
         handler = METHODS.get(method)
         failure = self._take_failure(method) if handler else None
+        if failure is not None and failure.reset:
+            self._record(method, params, 0, "connection_reset", at)
+            if request.transport is not None:
+                request.transport.abort()  # no answer at all: Slack never saw the call
+            raise ConnectionResetError("injected connection reset")
+        if failure is not None and failure.delay:
+            await asyncio.sleep(failure.delay)  # then served as usual: Slack acted, the client may have gone
+            failure = None
         if failure is not None:
             if failure.error is not None:
                 self._record(method, params, 200, failure.error, at)
@@ -179,9 +205,13 @@ class WebApi:
         return web.json_response(body, headers=api_methods.response_headers(self.ctx, method))
 
     async def _response_url(self, request: web.Request) -> web.Response:
+        failure = self._take_failure(RESPONSE_URL)
         try:
+            if failure is not None:
+                raise ApiError(failure.error or "expired_url")
             target = self.responses.use(request.match_info["token"])
         except ApiError as exc:
+            self._record(RESPONSE_URL, {}, 404, exc.error, time.time())
             return web.json_response(exc.body(), status=404)
         try:
             body = await request.json()
