@@ -227,7 +227,8 @@ class UrgingService:
 
     async def _recipients(self, uow: UnitOfWork, item: Item, rung: Rung, round_: int) -> list[Person]:
         """Check-ins go to the lead owner; the due reminder to all owners; the written notice also to the
-        head of the lead's department; an escalation to the responsible leader and the office."""
+        head of the lead's department (the item's unit); an escalation to the unit's 分管领导, the
+        assigning leader and the office."""
         ids: list[str]
         if rung is Rung.REPEAT and is_notice_repeat(round_):
             rung = Rung.NOTICE
@@ -241,8 +242,15 @@ class UrgingService:
                 if department.head_user_id and department.head_user_id not in ids:
                     ids.append(department.head_user_id)
         else:
+            # The unit's 分管领导 (organisation file) and the assigning leader; with neither, every leader.
+            unit_leaders = [
+                d.leader_user_id
+                for d in await uow.people.departments_of(item.lead.user_id)
+                if d.leader_user_id
+            ]
             assigner = await uow.people.get(item.assigner_id)
             leaders = [item.assigner_id] if assigner and Role.LEADER in assigner[0].roles else []
+            leaders = list(dict.fromkeys([*unit_leaders, *leaders]))
             leaders = leaders or await uow.people.users_with_role(Role.LEADER)
             ids = list(dict.fromkeys([*leaders, *await uow.people.users_with_role(Role.SUPERVISOR)]))
         people = []
