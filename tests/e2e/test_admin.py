@@ -61,7 +61,9 @@ async def test_an_admin_grants_and_revokes_a_role_in_chinese(world: World) -> No
         ("U0STAFFA", "部门", "只有管理员"),
     ],
 )
-async def test_others_get_a_clear_localised_refusal(world: World, user: str, text: str, expected: str) -> None:
+async def test_others_get_a_clear_localised_refusal(
+    world: World, user: str, text: str, expected: str
+) -> None:
     reply = await world.command(user, text)
     assert reply.status == 200 and expected in reply.text, reply.text
     assert await audit(world) == []
