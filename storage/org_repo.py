@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.items import Role
@@ -18,6 +18,7 @@ from storage.repositories import PeopleRepository
 
 FILE = "file"  # departments and head roles that DUBAN_ORG_FILE owns (re-applied at every start)
 ORG_ROLE_SOURCE = "org"
+ORG_FILE_LOCK = 0x6475_6261_6E6F  # pg advisory lock key: "dubano"
 
 
 @dataclass
@@ -62,6 +63,9 @@ class OrgRepository:
         """Make the departments exactly the file's: add, change (by code: renaming keeps history) and
         remove (kept for history, without members). Department heads hold the dept_head role."""
         changes = OrgChanges()
+        if self.session.bind.dialect.name == "postgresql":
+            # Replicas starting together apply the file one after the other (released at commit).
+            await self.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ORG_FILE_LOCK})
         rows = {r.code: r for r in await self.session.scalars(select(DepartmentRow))}
         for wanted in org.departments:
             row = rows.get(wanted.code)
