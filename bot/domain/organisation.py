@@ -71,7 +71,7 @@ def parse_org_file(text: str) -> Organisation:
         raise OrgFileError(f"not valid TOML: {exc}") from None
     unknown = sorted(k for k in data if k != "department")
     if unknown:
-        raise OrgFileError(f"unknown table or key {unknown[0]!r} (expected [[department]] tables)")
+        raise OrgFileError(f"unknown table or key {_shown(unknown[0])} (expected [[department]] tables)")
     raw = data.get("department")
     if not isinstance(raw, list) or not raw:
         raise OrgFileError("no [[department]] tables")
@@ -104,7 +104,9 @@ def _department(entry: Any, index: int) -> OrgDepartment:
     elif code is None:
         raise OrgFileError(f"{where}: field code: missing")
     else:
-        raise OrgFileError(f"{where}: field code: letters, digits, '_', '.', '-' (up to 64), got {code!r}")
+        raise OrgFileError(
+            f"{where}: field code: letters, digits, '_', '.', '-' (up to 64), got {_shown(code)}"
+        )
     unknown = sorted(k for k in entry if k not in KNOWN_FIELDS)
     if unknown:
         raise OrgFileError(f"{where}: field {unknown[0]}: unknown (known: {', '.join(sorted(KNOWN_FIELDS))})")
@@ -115,7 +117,7 @@ def _department(entry: Any, index: int) -> OrgDepartment:
     usergroup = entry.get("usergroup")
     if usergroup is not None and not (isinstance(usergroup, str) and USERGROUP_RE.fullmatch(usergroup)):
         raise OrgFileError(
-            f"{where}: field usergroup: a Slack user group id like S0123ABCD, got {usergroup!r}"
+            f"{where}: field usergroup: a Slack user group id like S0123ABCD, got {_shown(usergroup)}"
         )
     members_raw = entry.get("members")
     if members_raw is not None and usergroup is not None:
@@ -123,7 +125,7 @@ def _department(entry: Any, index: int) -> OrgDepartment:
     if members_raw is None:
         members_raw = []
     if not isinstance(members_raw, list):
-        raise OrgFileError(f"{where}: field members: a list of Slack user ids, got {members_raw!r}")
+        raise OrgFileError(f"{where}: field members: a list of Slack user ids, got {_shown(members_raw)}")
     members = tuple(_user(m, where, "members") or "" for m in members_raw)
     duplicates = sorted({m for m in members if members.count(m) > 1})
     if duplicates:
@@ -138,7 +140,7 @@ def _text(entry: dict[str, Any], key: str, where: str, *, required: bool) -> str
             raise OrgFileError(f"{where}: field {key}: missing")
         return ""
     if not isinstance(value, str) or not value.strip():
-        raise OrgFileError(f"{where}: field {key}: a non-empty text, got {value!r}")
+        raise OrgFileError(f"{where}: field {key}: a non-empty text, got {_shown(value)}")
     value = " ".join(value.split())
     if len(value) > NAME_MAX:
         raise OrgFileError(f"{where}: field {key}: longer than {NAME_MAX} characters")
@@ -150,4 +152,10 @@ def _user(value: Any, where: str, key: str) -> str | None:
         return None
     if isinstance(value, str) and USER_ID_RE.fullmatch(value):
         return value
-    raise OrgFileError(f"{where}: field {key}: a Slack user id like U012ABCDEF, got {value!r}")
+    raise OrgFileError(f"{where}: field {key}: a Slack user id like U012ABCDEF, got {_shown(value)}")
+
+
+def _shown(value: Any, limit: int = 60) -> str:
+    """A value as typed, short enough for the one-line error."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
