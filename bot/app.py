@@ -28,6 +28,7 @@ from bot.observability import InstrumentedApp, InstrumentedWebClient, Metrics, m
 from bot.services import Services
 from bot.services.context import ServiceContext
 from bot.services.delivery import DeliveryService
+from bot.services.organisation import load_org_file
 from bot.settings import Settings
 from bot.slack_auth import SlackAuthError, StartupAuthorization
 from bot.slack_directory import SlackUserDirectory
@@ -190,6 +191,8 @@ async def build_runtime(
 ) -> Runtime:
     """``verify_slack``: call auth.test before anything else and raise SlackAuthError on a refused token
     (serve, socket); otherwise the first request does it (tests, the demo)."""
+    # A bad organisation file stops the start before anything else, with one line (OrgFileError).
+    organisation = load_org_file(settings.org_file) if settings.org_file else None
     metrics = Metrics()
     client = make_client(settings, metrics=metrics)
     auth = StartupAuthorization(client)
@@ -218,6 +221,8 @@ async def build_runtime(
     app.metrics = metrics
     # Roles named in the environment hold from the first request on, at every start.
     await services.people.apply_configured_roles()
+    if organisation is not None:
+        await services.org.apply(organisation)
     register_all(app, services)
     delivery = DeliveryService(ctx)
     dispatcher = OutboxDispatcher(

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot import logs
+from bot.domain.organisation import OrgFileError
 from bot.settings import Settings, SettingsError, load_settings
 from bot.slack_auth import SlackAuthError
 
@@ -88,6 +89,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SlackAuthError as error:
         print(f"duban: {error}", file=sys.stderr)
         return 3
+    except OrgFileError as error:
+        print(f"duban: {error}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
     return 0

@@ -40,7 +40,9 @@ def demo_departments(users: tuple[SeedUser, ...] = DEMO_USERS) -> list[tuple[Dep
 
 
 async def seed_demo_organisation(runtime: Runtime) -> None:
-    await runtime.services.people.seed(demo_roles(), demo_departments())
+    # With DUBAN_ORG_FILE the file is the organisation (applied at start); otherwise the demo's own.
+    departments = [] if runtime.settings.org_file else demo_departments()
+    await runtime.services.people.seed(demo_roles(), departments)
 
 
 def demo_settings(settings: Settings, api_url: str, *, keep: bool) -> Settings:

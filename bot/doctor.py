@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 import sys
-import tomllib
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.services.organisation import org_file_problem
 from bot.settings import Settings, SettingsError, load_settings
 from bot.slack_auth import BotIdentity, SlackAuthError, auth_test
 
@@ -221,41 +221,11 @@ async def bulletin_channel_check(client: AsyncWebClient, settings: Settings) -> 
 
 # -- organisation file (DUBAN_ORG_FILE) --------------------------------------------------------------
 
-# The org lane's parser replaces this (same contract: the one-line problem, or None when valid).
+# The contract of the validator: the one-line problem, or None when valid (bot.services.organisation).
 OrgFileValidator = Callable[[Path], str | None]
 
 
-def basic_org_file_problem(path: Path) -> str | None:
-    """Minimal structural check of the organisation file: TOML, [[department]] with code and name,
-    and nobody listed in two departments."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        return f"cannot read {path}: {exc.__class__.__name__}"
-    except tomllib.TOMLDecodeError as exc:
-        return f"{path} is not valid TOML: {exc}"
-    departments = data.get("department")
-    if not isinstance(departments, list) or not departments:
-        return f"{path} has no [[department]] tables"
-    seen: dict[str, str] = {}
-    for index, dept in enumerate(departments, 1):
-        code = dept.get("code") if isinstance(dept, dict) else None
-        where = f"department {code or f'#{index}'}"
-        if not code or not isinstance(code, str):
-            return f"{where}: field code is missing"
-        if not dept.get("name"):
-            return f"{where}: field name is missing"
-        members = dept.get("members", [])
-        if not isinstance(members, list):
-            return f"{where}: field members must be a list of user ids"
-        for member in members:
-            if member in seen:
-                return f"{where}: {member} is also listed in department {seen[member]}"
-            seen[member] = code
-    return None
-
-
-def org_file_check(settings: Settings, validate: OrgFileValidator = basic_org_file_problem) -> Check | None:
+def org_file_check(settings: Settings, validate: OrgFileValidator = org_file_problem) -> Check | None:
     if not settings.org_file:
         return None
     name = "organisation file (组织架构)"
@@ -331,7 +301,7 @@ async def run_doctor(out: TextIO = sys.stdout, validate_org_file: OrgFileValidat
             usable = engine if database.status == "ok" else None
         checks.extend(await calendar_checks(usable, now_in(settings).date()))
         checks.append(await roles_check(usable, settings, client if identity is not None else None))
-        org = org_file_check(settings, validate_org_file or basic_org_file_problem)
+        org = org_file_check(settings, validate_org_file or org_file_problem)
         if org is not None:
             checks.append(org)
     finally:

@@ -31,3 +31,13 @@ class SlackUserDirectory:
             deleted=bool(user.get("deleted")),
             is_bot=bool(user.get("is_bot")),
         )
+
+    async def usergroup_members(self, usergroup: str) -> list[str] | None:
+        """usergroups.users.list (scope usergroups:read); None when Slack knows no such group."""
+        try:
+            response = await self.client.usergroups_users_list(usergroup=usergroup)
+        except SlackApiError as error:
+            if error.response.get("error") in ("no_such_subteam", "subteam_not_found"):
+                return None
+            raise
+        return [str(user_id) for user_id in response.get("users") or []]

@@ -10,6 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.domain import command_syntax as grammar
 from bot.services import Services
 from handlers.routing import Reply, route
+from messages import admin as admin_messages
 from messages import bulletins, dossier, home, ledger
 from messages.views import Reader
 
@@ -18,7 +19,9 @@ def register(app: AsyncApp, services: Services) -> None:
     async def publish_home(client: AsyncWebClient, user_id: str, page: int) -> None:
         reader = await services.reader(user_id)
         data = await services.records.dashboard.home(user_id)
-        view = home.home_view(data, reader.locale, reader.tz, services.ctx.now(), page)
+        overview = await services.admin.home_section(user_id)
+        extra = admin_messages.home_rows(reader, overview) if overview is not None else None
+        view = home.home_view(data, reader.locale, reader.tz, services.ctx.now(), page, extra)
         await client.views_publish(user_id=user_id, view=view)
 
     @app.event("app_home_opened")

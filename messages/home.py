@@ -135,9 +135,12 @@ def paginate(rows: list[list[Block]], budget: int = PAGE_BUDGET) -> list[list[Bl
     return pages
 
 
-def home_view(data: Any, locale: str, tz: str, now: datetime, page: int = 0) -> dict[str, Any]:
-    """The ``views.publish`` view of ``page`` (clamped to the pages there are)."""
-    pages = paginate(rows_for(data, locale, tz))
+def home_view(
+    data: Any, locale: str, tz: str, now: datetime, page: int = 0, extra: list[list[Block]] | None = None
+) -> dict[str, Any]:
+    """The ``views.publish`` view of ``page`` (clamped to the pages there are); ``extra`` rows (such as
+    the admin section) come after the role's own."""
+    pages = paginate(rows_for(data, locale, tz) + (extra or []))
     page = max(0, min(page, len(pages) - 1))
     blocks: list[Block] = [
         header(tp(locale, "home.title")),

@@ -94,6 +94,11 @@ class DepartmentRow(Base):
     name_zh: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str] = mapped_column(String(200))
     head_user_id: Mapped[str | None] = mapped_column(ForeignKey("users.user_id"))
+    leader_user_id: Mapped[str | None] = mapped_column(String(32))  # 分管领导: escalations go here
+    usergroup: Mapped[str | None] = mapped_column(String(32))  # a followed Slack user group (S…)
+    # "file" (DUBAN_ORG_FILE, re-applied at every start) or "command"/"demo"
+    source: Mapped[str] = mapped_column(String(16), default="command", server_default="command")
+    removed_at: Mapped[datetime | None] = mapped_column(Timestamp)  # gone from the file; history kept
 
 
 class DepartmentMemberRow(Base):
@@ -102,6 +107,18 @@ class DepartmentMemberRow(Base):
         ForeignKey("departments.id", ondelete="CASCADE"), primary_key=True
     )
     user_id: Mapped[str] = mapped_column(ForeignKey("users.user_id", ondelete="CASCADE"), primary_key=True)
+
+
+class AdminAuditRow(Base):
+    """Who changed which role or department, when (commands and the organisation file alike)."""
+
+    __tablename__ = "admin_audit"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(Timestamp, index=True)
+    actor_id: Mapped[str | None] = mapped_column(String(32))  # None: the organisation file at start
+    action: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str] = mapped_column(String(64))  # a user id or a department code
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class NumberCounterRow(Base):

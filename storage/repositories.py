@@ -348,7 +348,10 @@ class PeopleRepository:
             .join(DepartmentMemberRow, DepartmentMemberRow.department_id == DepartmentRow.id)
             .where(DepartmentMemberRow.user_id == user_id)
         )
-        return [Department(r.id, r.code, r.name_zh, r.name_en, r.head_user_id) for r in rows]
+        return [
+            Department(r.id, r.code, r.name_zh, r.name_en, r.head_user_id, r.leader_user_id, r.usergroup)
+            for r in rows
+        ]
 
     async def _person(self, row: UserRow) -> Person:
         roles = await self.session.scalars(select(RoleRow.role).where(RoleRow.user_id == row.user_id))

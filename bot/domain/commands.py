@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal, TypeAlias
 
+from bot.domain.admin_commands import ADMIN_HANDLERS, ADMIN_SUBCOMMANDS
 from bot.domain.command_syntax import (
     Archive,
     Assign,
@@ -595,6 +596,11 @@ _HANDLERS = {
     "lang": _language,
     "holiday": _holiday,
 }
+
+
+# Administration (roles, departments) lives in its own module.
+SUBCOMMANDS.update(ADMIN_SUBCOMMANDS)
+_HANDLERS.update(ADMIN_HANDLERS)
 
 
 def parse_command(text: str) -> Command:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
 from bot.domain.items import Role
 
@@ -31,9 +33,31 @@ class Department:
     name_zh: str
     name_en: str
     head_user_id: str | None = None
+    leader_user_id: str | None = None  # 分管领导: escalations of the unit's items go to this leader
+    usergroup: str | None = None  # a followed Slack user group (members synced by the sweep)
+    members: tuple[str, ...] = ()  # filled when listing departments
+    source: str = "command"  # "file" when it comes from DUBAN_ORG_FILE
 
     def name(self, locale: str) -> str:
         return self.name_en if locale == "en" else self.name_zh
+
+
+@dataclass(frozen=True, slots=True)
+class RoleGrant:
+    user_id: str
+    role: Role
+    source: str  # env | command | org
+    granted_by: str | None
+    granted_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    at: datetime
+    actor_id: str | None
+    action: str
+    subject: str
+    detail: dict[str, Any]
 
 
 def normalise_locale(slack_locale: str | None, default: str) -> str:

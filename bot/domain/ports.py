@@ -23,3 +23,7 @@ class UserDirectory(Protocol):
     async def fetch(self, user_id: str) -> SlackProfile | None:
         """The person's profile, or None when the workspace has no such user."""
         ...
+
+    async def usergroup_members(self, usergroup: str) -> list[str] | None:
+        """The user ids of a Slack user group, or None when the group does not exist."""
+        ...

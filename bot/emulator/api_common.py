@@ -21,13 +21,16 @@ RESPONSE_URL_TTL = 30 * 60.0
 class ApiError(Exception):
     """An `{"ok": false, "error": …}` answer (HTTP 200, as Slack does for application errors)."""
 
-    def __init__(self, error: str, *, messages: Sequence[str] = ()) -> None:
+    def __init__(
+        self, error: str, *, messages: Sequence[str] = (), extra: dict[str, Any] | None = None
+    ) -> None:
         super().__init__(error)
         self.error = error
         self.messages = list(messages)
+        self.extra = dict(extra or {})  # e.g. missing_scope's "needed" and "provided"
 
     def body(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"ok": False, "error": self.error}
+        data: dict[str, Any] = {"ok": False, "error": self.error, **self.extra}
         if self.messages:
             data["response_metadata"] = {"messages": self.messages}
         return data

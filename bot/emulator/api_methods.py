@@ -255,6 +255,28 @@ def users_list(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+USERGROUPS_USERS_LIST_ARGS = frozenset({"token", "usergroup", "include_disabled", "team_id"})
+
+
+def _require_scope(ctx: ApiContext, scope: str) -> None:
+    """Slack answers missing_scope (with what was needed and what the token has) before anything else."""
+    if ctx.scopes is not None and scope not in ctx.scopes:
+        raise ApiError("missing_scope", extra={"needed": scope, "provided": ",".join(ctx.scopes)})
+
+
+def usergroups_users_list(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
+    _require_scope(ctx, "usergroups:read")
+    unknown = sorted(set(params) - USERGROUPS_USERS_LIST_ARGS)
+    if unknown:
+        raise ApiError("invalid_arguments", messages=[f"[ERROR] unknown argument '{unknown[0]}'"])
+    usergroup = p_str(params, "usergroup")
+    if not usergroup:
+        raise ApiError("invalid_arguments", messages=["[ERROR] missing required field: usergroup"])
+    if usergroup not in ctx.state.usergroups:
+        raise ApiError("no_such_subteam")
+    return {"ok": True, "users": list(ctx.state.usergroups[usergroup])}
+
+
 def users_lookup_by_email(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
     email = p_str(params, "email").casefold()
     user = next((u for u in ctx.state.users.values() if u.email and u.email.casefold() == email), None)
@@ -349,6 +371,7 @@ METHODS: dict[str, Handler] = {
     "users.info": users_info,
     "users.list": users_list,
     "users.lookupByEmail": users_lookup_by_email,
+    "usergroups.users.list": usergroups_users_list,
     "reactions.add": reactions_add,
     "reactions.remove": reactions_remove,
     "files.getUploadURLExternal": files_get_upload_url_external,

@@ -181,6 +181,10 @@ class SlackEmulator:
     def calls_to(self, method: str) -> list[ApiCall]:
         return [c for c in self.state.calls if c.method == method]
 
+    def set_usergroup(self, usergroup_id: str, user_ids: list[str]) -> None:
+        """Create or change a Slack user group (what usergroups.users.list answers)."""
+        self.state.usergroups[usergroup_id] = list(user_ids)
+
     def user(self, ref: str) -> WorkspaceUser:
         found = self.state.resolve_user(ref)
         if found is None:

@@ -87,6 +87,7 @@ class WorkspaceState:
         self.homes: dict[str, View] = {}
         self.view_errors: dict[str, dict[str, str]] = {}
         self.files: dict[str, UploadedFile] = {}
+        self.usergroups: dict[str, list[str]] = {}  # user group id (S…) -> member user ids
         self.calls: list[ApiCall] = []
         # Payloads Slack would have refused; the e2e fixtures fail a test that leaves any behind.
         self.refusals: list[Refusal] = []

@@ -63,8 +63,15 @@ class Notifier:
                     if department.head_user_id:
                         ids.append(department.head_user_id)
             case Audience.RESPONSIBLE_LEADER_AND_OFFICE:
+                # The unit's 分管领导 (organisation file) and the assigning leader; else every leader.
+                unit_leaders = [
+                    d.leader_user_id
+                    for d in await uow.people.departments_of(item.lead.user_id)
+                    if d.leader_user_id
+                ]
                 assigner = await uow.people.get(item.assigner_id)
                 leaders = [item.assigner_id] if assigner and Role.LEADER in assigner[0].roles else []
+                leaders = list(dict.fromkeys([*unit_leaders, *leaders]))
                 leaders = leaders or await uow.people.users_with_role(Role.LEADER)
                 ids = [*leaders, *await uow.people.users_with_role(Role.SUPERVISOR)]
             case Audience.LEADERS:  # the active ones: a proposal or 督查反馈 waits for an answer

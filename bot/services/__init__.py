@@ -6,12 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from bot.services.admin import AdminService
 from bot.services.assign import AssignService
 from bot.services.calendar_admin import CalendarAdminService
 from bot.services.context import ServiceContext
 from bot.services.extensions import ExtensionService
 from bot.services.items import ItemService
 from bot.services.maintenance import MaintenanceService
+from bot.services.organisation import OrganisationService
 from bot.services.people import PeopleService
 from bot.services.records import RecordService
 from bot.services.reports import ReportService
@@ -33,6 +35,8 @@ class Services:
     reports: ReportService
     records: RecordService
     maintenance: MaintenanceService
+    admin: AdminService
+    org: OrganisationService
 
     @classmethod
     def build(cls, ctx: ServiceContext) -> Services:
@@ -50,12 +54,15 @@ class Services:
             reports=ReportService(ctx, people),
             records=RecordService(ctx, people),
             maintenance=MaintenanceService(ctx),
+            admin=AdminService(ctx, people),
+            org=OrganisationService(ctx),
         )
 
     async def sweep(self) -> int:
         """Everything the clock has made due: urgings, office time limits, bulletins."""
         done = await self.urging.sweep() + await self.reports.sweep() + await self.records.sweep()
         await self.maintenance.prune()
+        await self.org.sync_usergroups()
         return done
 
     async def notify(self, user_id: str, body: dict[str, Any], *, key: str) -> None:

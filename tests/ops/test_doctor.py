@@ -166,4 +166,4 @@ async def test_an_organisation_file_listing_a_person_twice_fails(
     )
     assert result.code == 1
     line = failing(result)["organisation file (组织架构)"]
-    assert "department bgs: U0STAFFB is also listed in department fgk" in line
+    assert "department 'bgs': field members: U0STAFFB is also in department 'fgk'" in line

@@ -94,8 +94,8 @@ class Service:
                 try:
                     async with http.get(f"{self.url}/healthz") as resp:
                         return resp.status == 200
-                except aiohttp.ClientError:
-                    return False
+                except (aiohttp.ClientError, TimeoutError):
+                    return False  # not up yet, or busy with its start-up sweep (matplotlib's first font scan)
 
             await self._wait(healthy)
 
