@@ -30,4 +30,5 @@ class SlackUserDirectory:
             tz=user.get("tz"),
             deleted=bool(user.get("deleted")),
             is_bot=bool(user.get("is_bot")),
+            email=profile.get("email") or None,
         )

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal, TypeAlias
 
+from bot.domain import correction_syntax as corrections
 from bot.domain.command_syntax import (
     Archive,
     Assign,
@@ -98,6 +99,7 @@ SUBCOMMANDS: dict[str, str] = {
     "holiday": "holiday",
     "holidays": "holiday",
     "节假日": "holiday",
+    **corrections.SUBCOMMANDS,  # withdraw / edit / reassign (撤销 / 修改 / 改派)
 }
 
 # Option keywords of ``assign`` -> option kind.
@@ -594,6 +596,7 @@ _HANDLERS = {
     "export": _export,
     "lang": _language,
     "holiday": _holiday,
+    **corrections.HANDLERS,
 }
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from bot.services.assign import AssignService
 from bot.services.calendar_admin import CalendarAdminService
 from bot.services.context import ServiceContext
+from bot.services.corrections import CorrectionService
 from bot.services.extensions import ExtensionService
 from bot.services.items import ItemService
 from bot.services.maintenance import MaintenanceService
@@ -33,6 +34,7 @@ class Services:
     reports: ReportService
     records: RecordService
     maintenance: MaintenanceService
+    corrections: CorrectionService
 
     @classmethod
     def build(cls, ctx: ServiceContext) -> Services:
@@ -50,6 +52,7 @@ class Services:
             reports=ReportService(ctx, people),
             records=RecordService(ctx, people),
             maintenance=MaintenanceService(ctx),
+            corrections=CorrectionService(ctx, people),
         )
 
     async def sweep(self) -> int:

@@ -1,0 +1,119 @@
+"""撤销 / 修改 / 改派 commands, the edit form, the "督办 this message" shortcut and deactivated owners."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.domain import command_syntax as grammar
+from bot.domain.due_dates import required_date
+from bot.domain.errors import DomainError, PermissionDenied
+from bot.domain.items import Role
+from bot.services import Services
+from handlers.routing import Reply, route
+from messages import corrections as msg
+from messages import replies
+from messages.shortcut import MESSAGE_SHORTCUT, prefilled_assign_modal
+from messages.views import Reader
+
+log = logging.getLogger("duban.corrections")
+ASSIGNER_ROLES = (Role.LEADER, Role.SUPERVISOR)
+
+
+@route(grammar.Withdraw)
+async def _withdraw(
+    services: Services, reader: Reader, parsed: grammar.Withdraw, command: dict[str, Any], client: Any
+) -> Reply:
+    result = await services.corrections.withdraw(command["user_id"], parsed.ref, parsed.reason)
+    return msg.withdrawn_reply(reader, result.item, result.told)
+
+
+@route(grammar.Edit)
+async def _edit(
+    services: Services, reader: Reader, parsed: grammar.Edit, command: dict[str, Any], client: AsyncWebClient
+) -> Reply:
+    item = await services.corrections.edit_form(command["user_id"], parsed.ref)
+    # The trigger expires in 3 seconds: the form opens now, not through the outbox.
+    await client.views_open(trigger_id=command["trigger_id"], view=msg.edit_modal(reader.locale, item))
+    return {}
+
+
+@route(grammar.Reassign)
+async def _reassign(
+    services: Services, reader: Reader, parsed: grammar.Reassign, command: dict[str, Any], client: Any
+) -> Reply:
+    result = await services.corrections.reassign(command["user_id"], parsed.ref, parsed.new, parsed.old)
+    return msg.reassigned_reply(reader, result.item, result.old_id, result.new_id, result.role.value)
+
+
+def register(app: AsyncApp, services: Services) -> None:
+    @app.view(msg.EDIT_CALLBACK)
+    async def submit_edit(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+        user_id = body["user"]["id"]
+        reader = await services.reader(user_id)
+        raw = msg.read_edit_state(view["state"]["values"])
+        meta = json.loads(view.get("private_metadata") or "{}")
+        try:
+            values = msg.to_edit_values(raw, required_date(raw[msg.DUE], msg.DUE))
+            result = await services.corrections.edit(
+                user_id, int(meta["item_id"]), values, version=meta.get("version")
+            )
+        except DomainError as error:
+            field = error.field if error.field in msg.EDIT_FIELDS else msg.TITLE
+            text = replies.error_text(reader.locale, error).replace(":warning: ", "")[:150]
+            await ack(response_action="errors", errors={field: text})
+            return
+        await ack()
+        # A modal has no channel: the editor gets the summary of what changed as a DM.
+        await services.notify(
+            user_id,
+            msg.edited_reply(reader, result.item, result.changes),
+            key=f"edited:{view['id']}:{result.item.version}",
+        )
+
+    @app.shortcut(MESSAGE_SHORTCUT)
+    async def assign_from_message(
+        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
+    ) -> None:
+        await ack()
+        user_id = body["user"]["id"]
+        reader = await services.reader(user_id)
+        actor = await services.people.actor(user_id)
+        if not actor.has_any(*ASSIGNER_ROLES):
+            error = PermissionDenied("not_allowed", roles=ASSIGNER_ROLES, action="assign")
+            await respond(text=replies.error_text(reader.locale, error), response_type="ephemeral")
+            return
+        message = body.get("message") or {}
+        text, author = message.get("text") or "", message.get("user")
+        # The trigger lives 3 seconds: open the form at once, then add the permalink to it.
+        opened = await client.views_open(
+            trigger_id=body["trigger_id"], view=prefilled_assign_modal(reader.locale, text, author, None)
+        )
+        channel = (body.get("channel") or {}).get("id")
+        ts = message.get("ts") or body.get("message_ts")
+        try:
+            link = (await client.chat_getPermalink(channel=channel, message_ts=ts))["permalink"]
+        except SlackApiError as error:
+            log.info("no permalink for %s/%s: %s", channel, ts, error.response.get("error"))
+            return
+        view = opened["view"]
+        await client.views_update(
+            view_id=view["id"],
+            hash=view.get("hash"),
+            view=prefilled_assign_modal(reader.locale, text, author, link),
+        )
+
+    @app.event("user_change")
+    async def user_changed(ack: AsyncAck, event: dict[str, Any]) -> None:
+        # Written before the ack (one quick transaction): work done after it is lost if the process dies.
+        user = event.get("user") or {}
+        if isinstance(user, dict) and user.get("deleted") and user.get("id"):
+            profile = user.get("profile") or {}
+            name = profile.get("display_name") or user.get("real_name") or user.get("name")
+            await services.corrections.owner_deactivated(str(user["id"]), name)
+        await ack()

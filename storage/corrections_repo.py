@@ -1,0 +1,91 @@
+"""Storage side of item corrections: owners swapped, urgings moved or stopped, people found by email."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.items import Owner
+from bot.domain.people import Person
+from storage.models import ItemOwnerRow, OutboxRow, UrgeRecordRow, UserRow
+from storage.outbox import PENDING
+
+URGE_PURPOSE = "urge:%"
+
+
+class CorrectionRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def replace_owner(self, item_id: int, old_id: str, new: Owner) -> None:
+        """The new owner takes the old one's role and position (and starts unacknowledged)."""
+        row = await self.session.get(ItemOwnerRow, (item_id, old_id))
+        assert row is not None
+        role, position = row.role, row.position
+        await self.session.delete(row)
+        await self.session.flush()
+        self.session.add(
+            ItemOwnerRow(
+                item_id=item_id, user_id=new.user_id, role=role, position=position, acknowledged_at=None
+            )
+        )
+        await self.session.flush()
+
+    async def move_open_urgings(self, item_id: int, old_id: str, new_id: str) -> int:
+        """Unanswered urgings of the old owner now wait for the new one; queued urging DMs go to them."""
+        moved = await self.session.execute(
+            update(UrgeRecordRow)
+            .where(
+                UrgeRecordRow.item_id == item_id,
+                UrgeRecordRow.recipient_id == old_id,
+                UrgeRecordRow.answered_at.is_(None),
+            )
+            .values(recipient_id=new_id)
+            .execution_options(synchronize_session=False)
+        )
+        queued = await self.session.scalars(
+            select(OutboxRow).where(
+                OutboxRow.item_id == item_id,
+                OutboxRow.status == PENDING,
+                OutboxRow.recipient_id == old_id,
+                OutboxRow.purpose.like(URGE_PURPOSE),
+            )
+        )
+        for row in queued:
+            row.payload = {**row.payload, "channel": new_id}
+            row.recipient_id = new_id
+        await self.session.flush()
+        return int(moved.rowcount or 0)  # type: ignore[attr-defined]
+
+    async def cancel_queued_urgings(self, item_id: int) -> int:
+        """Urging DMs of the item not sent yet are dropped (a withdrawn item is never urged)."""
+        result = await self.session.execute(
+            delete(OutboxRow)
+            .where(
+                OutboxRow.item_id == item_id,
+                OutboxRow.status == PENDING,
+                OutboxRow.purpose.like(URGE_PURPOSE),
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    async def find_by_email(self, email: str) -> list[str]:
+        rows = await self.session.scalars(
+            select(UserRow.user_id).where(func.lower(UserRow.email) == email.strip().lower())
+        )
+        return list(rows)
+
+    async def known_people(self) -> list[Person]:
+        rows = await self.session.scalars(select(UserRow))
+        return [
+            Person(r.user_id, r.name, r.preferred_locale or r.locale or "", r.tz, r.deleted, r.is_bot)
+            for r in rows
+        ]
+
+    async def mark_deleted(self, user_id: str) -> None:
+        """Slack said the account is deactivated: nobody can be given new items in their name."""
+        row = await self.session.get(UserRow, user_id)
+        if row is not None:
+            row.deleted = True
+            await self.session.flush()
