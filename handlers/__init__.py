@@ -18,6 +18,7 @@ from handlers import (
     feedback,
     records,
     reports,
+    shortcut,
     urging,
     views,
 )
@@ -25,6 +26,6 @@ from handlers import (
 
 def register_all(app: AsyncApp, services: Services) -> None:
     app.middleware(feedback.respond_by_dm_without_response_url(services))
-    for module in (commands, actions, views, events, urging, reports, records, corrections, errors):
+    for module in (commands, actions, views, events, urging, reports, records, corrections, shortcut, errors):
         module.register(app, services)
     events.register_fallback(app, services)  # last: whatever nothing else took

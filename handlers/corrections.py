@@ -1,28 +1,21 @@
-"""撤销 / 修改 / 改派 commands, the edit form, the "督办 this message" shortcut and deactivated owners."""
+"""撤销 / 修改 / 改派 commands, the edit form, and owners deactivated in Slack."""
 
 from __future__ import annotations
 
 import json
-import logging
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
-from slack_sdk.errors import SlackApiError
+from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain import command_syntax as grammar
 from bot.domain.due_dates import required_date
-from bot.domain.errors import DomainError, PermissionDenied
-from bot.domain.items import Role
+from bot.domain.errors import DomainError
 from bot.services import Services
 from handlers.routing import Reply, route
 from messages import corrections as msg
 from messages import replies
-from messages.shortcut import MESSAGE_SHORTCUT, prefilled_assign_modal
 from messages.views import Reader
-
-log = logging.getLogger("duban.corrections")
-ASSIGNER_ROLES = (Role.LEADER, Role.SUPERVISOR)
 
 
 @route(grammar.Withdraw)
@@ -74,38 +67,6 @@ def register(app: AsyncApp, services: Services) -> None:
             user_id,
             msg.edited_reply(reader, result.item, result.changes),
             key=f"edited:{view['id']}:{result.item.version}",
-        )
-
-    @app.shortcut(MESSAGE_SHORTCUT)
-    async def assign_from_message(
-        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
-    ) -> None:
-        await ack()
-        user_id = body["user"]["id"]
-        reader = await services.reader(user_id)
-        actor = await services.people.actor(user_id)
-        if not actor.has_any(*ASSIGNER_ROLES):
-            error = PermissionDenied("not_allowed", roles=ASSIGNER_ROLES, action="assign")
-            await respond(text=replies.error_text(reader.locale, error), response_type="ephemeral")
-            return
-        message = body.get("message") or {}
-        text, author = message.get("text") or "", message.get("user")
-        # The trigger lives 3 seconds: open the form at once, then add the permalink to it.
-        opened = await client.views_open(
-            trigger_id=body["trigger_id"], view=prefilled_assign_modal(reader.locale, text, author, None)
-        )
-        channel = (body.get("channel") or {}).get("id")
-        ts = message.get("ts") or body.get("message_ts")
-        try:
-            link = (await client.chat_getPermalink(channel=channel, message_ts=ts))["permalink"]
-        except SlackApiError as error:
-            log.info("no permalink for %s/%s: %s", channel, ts, error.response.get("error"))
-            return
-        view = opened["view"]
-        await client.views_update(
-            view_id=view["id"],
-            hash=view.get("hash"),
-            view=prefilled_assign_modal(reader.locale, text, author, link),
         )
 
     @app.event("user_change")

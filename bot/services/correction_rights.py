@@ -28,3 +28,10 @@ def authorise_reassign(actor: Person) -> None:
 def deactivation_recipients_role() -> Role:
     """Who is asked to reassign the open items of someone who left the workspace."""
     return Role.SUPERVISOR
+
+
+def authorise_assign_from_message(actor: Person) -> None:
+    """The "督办 this message" form is refused before it opens to whoever may not assign."""
+    roles = (Role.LEADER, Role.SUPERVISOR)
+    if not actor.has_any(*roles):
+        raise PermissionDenied("not_allowed", roles=roles, action="assign")
