@@ -7,8 +7,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.items import Owner
 from bot.domain.people import Person
-from storage.models import ItemOwnerRow, OutboxRow, UrgeRecordRow, UserRow
-from storage.outbox import PENDING
+from storage.models import ItemOwnerRow, NumberCounterRow, OutboxRow, UrgeRecordRow, UserRow
+from storage.outbox import PENDING, _insert_for
 
 URGE_PURPOSE = "urge:%"
 
@@ -89,3 +89,25 @@ class CorrectionRepository:
         if row is not None:
             row.deleted = True
             await self.session.flush()
+
+    async def counter(self, year: int) -> int:
+        """The last number issued in ``year`` (0 when none)."""
+        return int(
+            await self.session.scalar(select(NumberCounterRow.last_seq).where(NumberCounterRow.year == year))
+            or 0
+        )
+
+    async def raise_counter(self, year: int, seq: int) -> int:
+        """Numbering of ``year`` continues after ``seq`` (never goes back); returns the last number now."""
+        await self.session.execute(
+            _insert_for(self.session)(NumberCounterRow)
+            .values(year=year, last_seq=0)
+            .on_conflict_do_nothing(index_elements=[NumberCounterRow.year])
+        )
+        await self.session.execute(
+            update(NumberCounterRow)
+            .where(NumberCounterRow.year == year, NumberCounterRow.last_seq < seq)
+            .values(last_seq=seq)
+            .execution_options(synchronize_session=False)
+        )
+        return await self.counter(year)
