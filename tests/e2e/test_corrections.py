@@ -28,6 +28,10 @@ async def _edited(world: World, number: str) -> list[dict]:  # type: ignore[type
 async def test_withdraw_stops_everything_and_tells_the_owners_in_their_language(world: World) -> None:
     await world.command("U0LEADER", ASSIGN)
     before = {u: len(world.slack.dm(u)) for u in ("U0HEADA", "U0HEADB")}
+    # A manual urging queued but not sent yet when the item is withdrawn never goes out.
+    await world.slack.slash("U0SUPER2", "urge 1")
+    queued = await world.rows(select(OutboxRow).where(OutboxRow.purpose.like("urge:%")))
+    assert queued and all(row.status == "pending" for row in queued)
 
     reply = await world.command("U0SUPER", "撤销 1 重复立项，已并入 DB-2026-0002")
     assert "已撤销 *DB-2026-0001*" in reply.text
@@ -45,7 +49,8 @@ async def test_withdraw_stops_everything_and_tells_the_owners_in_their_language(
     assert {u: len(world.slack.dm(u)) for u in ("U0HEADA", "U0HEADB")} == {
         u: n + 1 for u, n in before.items()
     }
-    assert await world.rows(select(UrgeRecordRow)) == []
+    assert await world.rows(select(OutboxRow).where(OutboxRow.purpose.like("urge:%"))) == []
+    assert [r.rung for r in await world.rows(select(UrgeRecordRow))] == ["manual"]  # the record of the attempt
 
     # Counted nowhere: the overdue list and the bulletin leave it out.
     overdue = await world.command("U0SUPER", "list overdue")
