@@ -50,7 +50,7 @@ async def test_withdraw_stops_everything_and_tells_the_owners_in_their_language(
         u: n + 1 for u, n in before.items()
     }
     assert await world.rows(select(OutboxRow).where(OutboxRow.purpose.like("urge:%"))) == []
-    assert [r.rung for r in await world.rows(select(UrgeRecordRow))] == ["manual"]  # the record of the attempt
+    assert [r.rung for r in await world.rows(select(UrgeRecordRow))] == ["manual"]  # the attempt, on record
 
     # Counted nowhere: the overdue list and the bulletin leave it out.
     overdue = await world.command("U0SUPER", "list overdue")
