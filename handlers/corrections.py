@@ -53,7 +53,7 @@ def register(app: AsyncApp, services: Services) -> None:
         meta = json.loads(view.get("private_metadata") or "{}")
         try:
             values = msg.to_edit_values(raw, required_date(raw[msg.DUE], msg.DUE))
-            result = await services.corrections.edit(
+            await services.corrections.edit(
                 user_id, int(meta["item_id"]), values, version=meta.get("version")
             )
         except DomainError as error:
@@ -62,12 +62,6 @@ def register(app: AsyncApp, services: Services) -> None:
             await ack(response_action="errors", errors={field: text})
             return
         await ack()
-        # A modal has no channel: the editor gets the summary of what changed as a DM.
-        await services.notify(
-            user_id,
-            msg.edited_reply(reader, result.item, result.changes),
-            key=f"edited:{view['id']}:{result.item.version}",
-        )
 
     @app.event("user_change")
     async def user_changed(ack: AsyncAck, event: dict[str, Any]) -> None:
