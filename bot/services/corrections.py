@@ -128,6 +128,16 @@ class CorrectionService:
                 c.field for c in found
             }:
                 await self._tell_owners_of_edit(uow, item, found, actor_id, now)
+            # A form has no channel to answer in: the editor gets what changed as a DM, in this transaction.
+            await issuing.dm(
+                uow,
+                f"edited-by:{item.id}:{item.version}",
+                actor_id,
+                msg.edited_reply(self.people.reader(actor), item, found),
+                now=now,
+                item_id=item.id,
+                purpose="edited",
+            )
         return EditResult(item, found)
 
     async def _tell_owners_of_edit(
