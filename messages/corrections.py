@@ -20,7 +20,8 @@ from slack_sdk.models.views import View
 
 from bot.domain.corrections import EditValues, FieldChange
 from bot.domain.items import REQUIREMENTS_MAX, TITLE_MAX, Item, SourceKind
-from messages.blocks import message, section
+from messages import notices
+from messages.blocks import context, message, section
 from messages.i18n import format_date, t, tp
 from messages.text import Mrkdwn, clip, mention
 from messages.views import Reader
@@ -57,6 +58,20 @@ def withdrawn_notice(reader: Reader, item: Item, reason: str, actor_id: str) -> 
         reader.locale, "fix.withdrawn_notice", by=mention(actor_id), reason=reason, **_intro(item, reader)
     )
     return message(clip(text, 300), [section(clip(text, 2900))])
+
+
+def withdrawn_card(item: Item, reader: Reader, org_tz: str, reason: str) -> dict[str, Any]:
+    """The owner's supervision notice again, without its buttons, marked withdrawn (nothing left to click)."""
+    body = notices.notice(item, reader, org_tz)
+    blocks = [
+        b
+        for b in body["blocks"]
+        if b.get("type") != "actions" and b.get("text", {}).get("text") != t(reader.locale, "notice.ask")
+    ]
+    line = t(reader.locale, "fix.withdrawn_stamp", reason=reason)
+    blocks.append(context(clip(line, 2900)).to_dict())
+    body["blocks"] = blocks
+    return body
 
 
 # -- edit ---------------------------------------------------------------------------------------

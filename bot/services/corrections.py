@@ -88,7 +88,26 @@ class CorrectionService:
                         purpose="withdrawn",
                     )
                     told.append(owner.user_id)
+                    await self._strike_notice(uow, item, reader, text, now)
         return WithdrawResult(item, told)
+
+    async def _strike_notice(
+        self, uow: UnitOfWork, item: Item, reader: Reader, reason: str, now: datetime
+    ) -> None:
+        """The owner's notice loses its buttons (acknowledge, report, extend) and says it was withdrawn."""
+        assert item.id is not None
+        ref = await uow.messages.find(item.id, "notice", reader.user_id)
+        if ref is None:
+            return
+        channel, ts = ref
+        body = msg.withdrawn_card(item, reader, self.ctx.settings.timezone, reason)
+        await uow.send(
+            f"notice-withdrawn:{item.id}:{reader.user_id}",
+            "chat.update",
+            {"channel": channel, "ts": ts, **body},
+            now=now,
+            item_id=item.id,
+        )
 
     # -- 修改 ---------------------------------------------------------------------------------------
 

@@ -41,6 +41,11 @@ async def test_withdraw_stops_everything_and_tells_the_owners_in_their_language(
     zh = world.slack.dm("U0HEADA")[-1].all_text()
     assert "已撤销督办事项 *DB-2026-0001*" in zh and "重复立项" in zh
     assert "withdrew the supervision item *DB-2026-0001*" in world.slack.dm("U0HEADB")[-1].all_text()
+    # The notices lose their buttons: nothing left to acknowledge or report.
+    notice = world.slack.dm("U0HEADA")[0]
+    assert "督查通知单 DB-2026-0001" in notice.all_text() and notice.buttons() == []
+    assert "此事项已撤销，无需办理。撤销理由：重复立项" in notice.all_text()
+    assert "This item was withdrawn" in world.slack.dm("U0HEADB")[0].all_text()
 
     # Never urged again: weeks pass, past the deadline, and nobody hears about it.
     await world.run_until(
