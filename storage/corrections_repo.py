@@ -6,7 +6,6 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.items import Owner
-from bot.domain.people import Person
 from storage.models import ItemOwnerRow, NumberCounterRow, OutboxRow, UrgeRecordRow, UserRow
 from storage.outbox import PENDING, _insert_for
 
@@ -75,13 +74,6 @@ class CorrectionRepository:
             select(UserRow.user_id).where(func.lower(UserRow.email) == email.strip().lower())
         )
         return list(rows)
-
-    async def known_people(self) -> list[Person]:
-        rows = await self.session.scalars(select(UserRow))
-        return [
-            Person(r.user_id, r.name, r.preferred_locale or r.locale or "", r.tz, r.deleted, r.is_bot)
-            for r in rows
-        ]
 
     async def mark_deleted(self, user_id: str) -> None:
         """Slack said the account is deactivated: nobody can be given new items in their name."""
