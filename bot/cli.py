@@ -41,6 +41,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     backup.add_argument("file", help="the new file to write")
     restore = sub.add_parser("restore", help="load a backup into an empty database (DATABASE_URL)")
     restore.add_argument("file", help="a file made by `duban backup`")
+    ledger = sub.add_parser(
+        "import", help="load the office's existing ledger (台账) of open items: .xlsx or .csv"
+    )
+    ledger.add_argument("file", help="the ledger: number, title, lead owner, deadline, … (see docs)")
+    ledger.add_argument(
+        "--dry-run", action="store_true", help="list every row that would be refused, write nothing"
+    )
+    ledger.add_argument("--by", help="Slack user id the items count as registered by (default: a supervisor)")
     args = parser.parse_args(argv)
     if args.command == "doctor":
         from bot.doctor import run_doctor
@@ -76,6 +84,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             main_upgrade(settings.database_url)
             print(f"database is up to date: {_redacted(settings.database_url)}")
+        elif args.command == "import":
+            from bot.ledger_cli import run_import
+
+            return asyncio.run(run_import(settings, Path(args.file), dry_run=args.dry_run, by=args.by))
         elif args.command in ("backup", "restore"):
             return _backup_or_restore(args.command, Path(args.file), settings.database_url)
         elif args.command == "demo":

@@ -30,6 +30,7 @@ class SlackUserDirectory:
             tz=user.get("tz"),
             deleted=bool(user.get("deleted")),
             is_bot=bool(user.get("is_bot")),
+            email=profile.get("email") or None,
         )
 
     async def usergroup_members(self, usergroup: str) -> list[str] | None:

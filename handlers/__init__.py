@@ -9,11 +9,26 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot.services import Services
-from handlers import actions, admin, commands, errors, events, feedback, records, reports, urging, views
+from handlers import (
+    actions,
+    admin,
+    commands,
+    corrections,
+    errors,
+    events,
+    feedback,
+    records,
+    reports,
+    shortcut,
+    urging,
+    views,
+)
 
 
 def register_all(app: AsyncApp, services: Services) -> None:
     app.middleware(feedback.respond_by_dm_without_response_url(services))
-    for module in (commands, admin, actions, views, events, urging, reports, records, errors):
+    for module in (
+        commands, admin, actions, views, events, urging, reports, records, corrections, shortcut, errors
+    ):
         module.register(app, services)
     events.register_fallback(app, services)  # last: whatever nothing else took

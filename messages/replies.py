@@ -11,6 +11,7 @@ from bot.domain.errors import DomainError
 from bot.domain.events import ItemEvent
 from bot.domain.items import Item
 from messages import calendar as calendar_messages
+from messages import corrections as correction_messages
 from messages import reports as report_messages
 from messages.blocks import actions, button, context, divider, fields, header, message, section
 from messages.i18n import format_date, format_datetime, has, render, t, tp
@@ -35,6 +36,10 @@ def error_text(locale: str, error: DomainError) -> str:
     if error.code == "illegal_transition":
         params["state"] = Mrkdwn(t(locale, f"state.{params['state']}"))
         params["action"] = Mrkdwn(t(locale, f"transition.{params['action']}"))
+    if error.code.startswith("correction_") and "action" in params:  # 撤销 / 修改 / 改派
+        params["action"] = Mrkdwn(t(locale, f"fix.verb_{params['action']}"))
+    if error.code == "reassign_not_owner":
+        params["role"] = Mrkdwn(t(locale, f"owner_role.{params['role']}"))
     key = f"error.{error.code}"
     if not has(locale, key):
         return t(locale, "error.internal", ref=error.code)
@@ -173,6 +178,7 @@ def event_line(reader: Reader, event: ItemEvent) -> str:
         "new": Mrkdwn(t(loc, f"state.{payload['new']}")) if payload.get("new") else "",
         "detail": _detail(loc, payload),
         "error": payload.get("error", ""),
+        **correction_messages.event_params(loc, payload),
     }
     text = t(loc, f"event.{event.kind.value}", **params)
     return t(loc, "event.line", at=format_datetime(event.at, loc, reader.tz), text=Mrkdwn(text))

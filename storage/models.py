@@ -69,6 +69,7 @@ class UserRow(Base):
     user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     real_name: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str | None] = mapped_column(String(254), index=True)  # from users.info (users:read.email)
     locale: Mapped[str | None] = mapped_column(String(8))  # from Slack
     preferred_locale: Mapped[str | None] = mapped_column(String(8))  # chosen with /duban lang
     tz: Mapped[str | None] = mapped_column(String(64))

@@ -159,7 +159,11 @@ class ItemRepository:
         assert row is not None
         row.state = item.state
         row.current_due = item.current_due
+        row.original_due = item.original_due
         row.requirements = item.requirements
+        row.title = item.title
+        row.source = item.source.value
+        row.confidential = item.confidential
         row.completed_at = item.completed_at
         for name in _MUTABLE:
             setattr(row, name, getattr(item, name))
@@ -266,7 +270,13 @@ class PeopleRepository:
         return [await self._person(r) for r in rows]
 
     async def upsert(
-        self, person: Person, *, real_name: str = "", slack_locale: str | None, now: datetime
+        self,
+        person: Person,
+        *,
+        real_name: str = "",
+        slack_locale: str | None,
+        now: datetime,
+        email: str | None = None,
     ) -> None:
         row = await self.session.get(UserRow, person.user_id)
         if row is None:
@@ -274,6 +284,8 @@ class PeopleRepository:
             self.session.add(row)
         row.name = person.name
         row.real_name = real_name
+        if email:
+            row.email = email
         row.locale = slack_locale
         row.tz = person.tz
         row.deleted = person.deleted

@@ -11,6 +11,7 @@ from weakref import WeakKeyDictionary
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.corrections_repo import CorrectionRepository
 from storage.org_repo import OrgRepository
 from storage.outbox import enqueue
 from storage.reporting_repo import ReportingRepository
@@ -37,6 +38,7 @@ class UnitOfWork:
         self.urging = UrgingRepository(session)
         self.reporting = ReportingRepository(session)
         self.org = OrgRepository(session)
+        self.corrections = CorrectionRepository(session)
 
     async def send(
         self,

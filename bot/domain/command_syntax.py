@@ -137,6 +137,27 @@ class Holiday:
     until: date | None = None  # the last day of a range (2027-02-06..2027-02-12), else None
 
 
+# -- item corrections (撤销 / 修改 / 改派), parsed in bot.domain.correction_syntax ----------------
+
+
+@dataclass(frozen=True, slots=True)
+class Withdraw:
+    ref: ItemRef
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    ref: ItemRef
+
+
+@dataclass(frozen=True, slots=True)
+class Reassign:
+    ref: ItemRef
+    new: UserRef
+    old: UserRef | None = None  # None: the lead owner; else the co-owner being replaced
+
+
 Command: TypeAlias = (
     Help
     | Assign
@@ -154,6 +175,9 @@ Command: TypeAlias = (
     | Export
     | Language
     | Holiday
+    | Withdraw
+    | Edit
+    | Reassign
 )
 
 # -- tokens -------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal, TypeAlias
 
+from bot.domain import correction_syntax as corrections
 from bot.domain.admin_commands import ADMIN_HANDLERS, ADMIN_SUBCOMMANDS
 from bot.domain.command_syntax import (
     Archive,
@@ -99,6 +100,7 @@ SUBCOMMANDS: dict[str, str] = {
     "holiday": "holiday",
     "holidays": "holiday",
     "节假日": "holiday",
+    **corrections.SUBCOMMANDS,  # withdraw / edit / reassign (撤销 / 修改 / 改派)
 }
 
 # Option keywords of ``assign`` -> option kind.
@@ -595,6 +597,7 @@ _HANDLERS = {
     "export": _export,
     "lang": _language,
     "holiday": _holiday,
+    **corrections.HANDLERS,
 }
 
 

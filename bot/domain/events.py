@@ -30,6 +30,11 @@ class EventKind(StrEnum):
     DELIVERY_FAILED = "delivery_failed"
     ARCHIVED = "archived"
     REVIEW_OVERDUE = "review_overdue"  # the office let a final report wait past its review limit
+    WITHDRAWN = "withdrawn"  # 撤销, with the reason
+    EDITED = "edited"  # one corrected field: {"field", "old", "new"}
+    REASSIGNED = "reassigned"  # 改派: {"role", "from", "to"}
+    IMPORTED = "imported"  # loaded from the office's existing ledger (台账)
+    HISTORY_NOTE = "history_note"  # a note carried over from the imported ledger
 
 
 @dataclass(slots=True)

@@ -27,6 +27,7 @@ class State(StrEnum):
     REJECTED = "rejected"  # 拟办未获批准（终止）
     ACKNOWLEDGED = "acknowledged"  # 转办单：已签收（部分）
     CLOSED = "closed"  # 转办单：已关闭
+    WITHDRAWN = "withdrawn"  # 已撤销（误立或不再督办；终止，不计入任何统计）
 
 
 class Action(StrEnum):
@@ -43,6 +44,7 @@ class Action(StrEnum):
     INSTRUCT = "instruct"
     ARCHIVE = "archive"
     ACKNOWLEDGE_ALL = "acknowledge_all"  # FYI: the last owner has acknowledged
+    WITHDRAW = "withdraw"  # 撤销: a leader or the office takes back an item still open
 
 
 class Flow(StrEnum):
@@ -59,6 +61,17 @@ class Transition:
 
 
 _S, _A = State, Action
+# Every open state may be withdrawn (撤销); completed, closed, archived and rejected items may not.
+_WITHDRAWABLE_REGULAR = (
+    _S.REGISTERED,
+    _S.PENDING_APPROVAL,
+    _S.ISSUED,
+    _S.IN_PROGRESS,
+    _S.REPORTED,
+    _S.UNDER_REVIEW,
+    _S.RETURNED,
+)
+_WITHDRAWABLE_FYI = (_S.REGISTERED, _S.ISSUED, _S.ACKNOWLEDGED)
 TRANSITIONS: tuple[Transition, ...] = tuple(
     Transition(flow, source, action, target)
     for flow, rows in {
@@ -83,6 +96,7 @@ TRANSITIONS: tuple[Transition, ...] = tuple(
             (_S.UNDER_REVIEW, _A.RETURN_FOR_REDO, _S.RETURNED),
             (_S.COMPLETED, _A.INSTRUCT, _S.IN_PROGRESS),
             (_S.COMPLETED, _A.ARCHIVE, _S.ARCHIVED),
+            *((source, _A.WITHDRAW, _S.WITHDRAWN) for source in _WITHDRAWABLE_REGULAR),
         ],
         Flow.FYI: [
             (_S.REGISTERED, _A.ISSUE, _S.ISSUED),
@@ -91,6 +105,7 @@ TRANSITIONS: tuple[Transition, ...] = tuple(
             (_S.ISSUED, _A.ACKNOWLEDGE_ALL, _S.CLOSED),
             (_S.ACKNOWLEDGED, _A.ACKNOWLEDGE_ALL, _S.CLOSED),
             (_S.CLOSED, _A.ARCHIVE, _S.ARCHIVED),
+            *((source, _A.WITHDRAW, _S.WITHDRAWN) for source in _WITHDRAWABLE_FYI),
         ],
     }.items()
     for source, action, target in rows
@@ -114,7 +129,9 @@ OPEN_STATES: frozenset[State] = frozenset(
 )
 # States in which the owners still have work to do (urging applies to these).
 OWNER_WORKING_STATES: frozenset[State] = frozenset({State.ISSUED, State.IN_PROGRESS, State.RETURNED})
-FINAL_STATES: frozenset[State] = frozenset({State.COMPLETED, State.ARCHIVED, State.CLOSED, State.REJECTED})
+FINAL_STATES: frozenset[State] = frozenset(
+    {State.COMPLETED, State.ARCHIVED, State.CLOSED, State.REJECTED, State.WITHDRAWN}
+)
 
 
 def flow_of(item: Item) -> Flow:
@@ -160,7 +177,7 @@ def mermaid_diagram() -> str:
                 lines.append(
                     f"        {prefix}{t.source.value} --> {prefix}{t.target.value}: {t.action.value}"
                 )
-        terminal = State.ARCHIVED
-        lines.append(f"        {prefix}{terminal.value} --> [*]")
+        for terminal in (State.ARCHIVED, State.WITHDRAWN):
+            lines.append(f"        {prefix}{terminal.value} --> [*]")
         lines.append("    }")
     return "\n".join(lines) + "\n"

@@ -17,6 +17,7 @@ class SlackProfile:
     tz: str | None
     deleted: bool
     is_bot: bool
+    email: str | None = None  # needs the users:read.email scope
 
 
 class UserDirectory(Protocol):

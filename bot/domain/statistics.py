@@ -28,7 +28,8 @@ Formulas (the bulletin footer and ``docs/bulletins.md`` repeat them):
   least ``criticism_returns`` times.
 * *department score* = on-time completions × ``score_on_time`` + late completions × ``score_late``
   + returns in the period × ``score_return`` (defaults +1, −1, −2).
-* Items whose approval was refused (state ``rejected``) are not counted anywhere.
+* Items whose approval was refused (state ``rejected``) or that were withdrawn (``withdrawn``) are
+  not counted anywhere.
 """
 
 from __future__ import annotations
@@ -46,8 +47,8 @@ from bot.domain.periods import Period, recent_periods
 NO_DEPARTMENT = ""  # the bucket of items whose lead owner belongs to no department
 
 _FINISHED = frozenset({"completed", "archived", "closed"})
-# Proposals the leaders refused: finished, but never counted in any figure.
-EXCLUDED_STATES = frozenset({State.REJECTED.value})
+# Proposals the leaders refused and items withdrawn (撤销): finished, but never counted in any figure.
+EXCLUDED_STATES = frozenset({State.REJECTED.value, State.WITHDRAWN.value})
 
 
 # -- input ----------------------------------------------------------------------------------------

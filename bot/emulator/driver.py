@@ -310,6 +310,21 @@ class SlackEmulator:
         )
         return await self.post_signed(interactive_body(payload), FORM)
 
+    async def message_shortcut(self, user_id: str, message: Message, callback_id: str) -> Reply:
+        """Choose a message shortcut (More actions → the app's entry) on a message someone can see."""
+        user = self._person(user_id)
+        target = self.responses.issue(user_id, message.channel)
+        payload = payloads.message_action(
+            self.state,
+            user=user,
+            message=message,
+            callback_id=callback_id,
+            trigger_id=self.triggers.issue(user_id),
+            response_url=self._response_url(target.token),
+            token=self.verification_token,
+        )
+        return await self.post_signed(interactive_body(payload), FORM)
+
     async def click_in_view(
         self,
         user_id: str,

@@ -124,6 +124,35 @@ def block_actions_from_message(
     return payload
 
 
+def message_action(
+    state: WorkspaceState,
+    *,
+    user: WorkspaceUser,
+    message: Message,
+    callback_id: str,
+    trigger_id: str,
+    response_url: str,
+    token: str,
+) -> dict[str, Any]:
+    """A message shortcut chosen from a message's "More actions" menu."""
+    channel = state.channels.get(message.channel)
+    return {
+        "type": "message_action",
+        "token": token,
+        "action_ts": action_ts(),
+        "team": _team(state),
+        "user": _user(state, user),
+        "channel": {"id": message.channel, "name": channel_name(channel) if channel else ""},
+        "is_enterprise_install": False,
+        "enterprise": None,
+        "callback_id": callback_id,
+        "trigger_id": trigger_id,
+        "response_url": response_url,
+        "message_ts": message.ts,
+        "message": message.to_api(state.team_id, state.app_id),
+    }
+
+
 def block_actions_from_view(
     state: WorkspaceState,
     *,

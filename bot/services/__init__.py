@@ -10,6 +10,7 @@ from bot.services.admin import AdminService
 from bot.services.assign import AssignService
 from bot.services.calendar_admin import CalendarAdminService
 from bot.services.context import ServiceContext
+from bot.services.corrections import CorrectionService
 from bot.services.extensions import ExtensionService
 from bot.services.items import ItemService
 from bot.services.maintenance import MaintenanceService
@@ -37,6 +38,7 @@ class Services:
     maintenance: MaintenanceService
     admin: AdminService
     org: OrganisationService
+    corrections: CorrectionService
 
     @classmethod
     def build(cls, ctx: ServiceContext) -> Services:
@@ -56,6 +58,7 @@ class Services:
             maintenance=MaintenanceService(ctx),
             admin=AdminService(ctx, people),
             org=OrganisationService(ctx),
+            corrections=CorrectionService(ctx, people),
         )
 
     async def sweep(self) -> int:

@@ -23,7 +23,7 @@ ENV_VARIABLE = {
 def authorise_admin(actor: Person, action: str) -> None:
     """The one authorisation check of administration (roles, departments, the admin home section).
     ``action`` names what is attempted (``role.grant``, ``role.revoke``, ``roles.list``, ``dept.list``,
-    ``dept.change``) so that the refusal names it; the rule itself is the permissions table's ``Action.ADMIN``."""
+    ``dept.change``) for the refusal; the rule itself is the permissions table's ``Action.ADMIN``."""
     if not permissions.allowed(actor, permissions.Action.ADMIN):
         raise PermissionDenied("admin_only", action=action)
 

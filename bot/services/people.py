@@ -58,7 +58,11 @@ class PeopleService:
         )
         async with self.ctx.uow() as uow:
             await uow.people.upsert(
-                fresh, real_name=profile.real_name, slack_locale=profile.locale, now=self.ctx.now()
+                fresh,
+                real_name=profile.real_name,
+                slack_locale=profile.locale,
+                now=self.ctx.now(),
+                email=profile.email,
             )
             stored = await uow.people.get(user_id)
         assert stored is not None

@@ -37,7 +37,7 @@ def test_the_manifest_ships_in_the_package_with_what_the_features_need() -> None
     assert {"chat:write", "chat:write.public", "users:read", "usergroups:read", "files:write"} <= scopes
     assert {"channels:history", "groups:history", "im:history", "files:read", "commands"} <= scopes
     shortcuts = load_manifest()["features"]["shortcuts"]
-    assert [s["callback_id"] for s in shortcuts if s["type"] == "message"] == ["duban_from_message"]
+    assert [s["callback_id"] for s in shortcuts if s["type"] == "message"] == ["duban_message"]
 
 
 def test_the_manifest_renders_for_http_and_for_socket_mode() -> None:

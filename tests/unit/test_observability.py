@@ -52,7 +52,7 @@ def test_without_a_configured_token_only_loopback_reads() -> None:
             {"type": "view_submission", "view": {"callback_id": "assign_form"}},
             ("view_submission", "assign_form"),
         ),
-        ({"type": "message_action", "callback_id": "duban_from_message"}, ("shortcut", "duban_from_message")),
+        ({"type": "message_action", "callback_id": "duban_message"}, ("shortcut", "duban_message")),
         ({"type": "event_callback", "event": {"type": "app_home_opened"}}, ("event", "app_home_opened")),
     ],
 )

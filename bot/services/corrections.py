@@ -1,0 +1,276 @@
+"""撤销 withdraw, 修改 edit, 改派 reassign an issued item; and the office's prompt when an owner leaves.
+
+Each public method is one user action in one transaction: authorise, check the item may still be
+corrected, change it, append a dossier event per change, and queue the messages it causes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.domain import corrections as rules
+from bot.domain import lifecycle
+from bot.domain.command_syntax import UserRef
+from bot.domain.corrections import EditValues, FieldChange
+from bot.domain.errors import DomainError
+from bot.domain.events import EventKind, ItemEvent
+from bot.domain.items import Item, ItemRef, OwnerRole
+from bot.domain.lifecycle import Action, State
+from bot.domain.people import Person
+from bot.services import correction_rights as rights
+from bot.services import issuing
+from bot.services.context import ServiceContext
+from bot.services.people import PeopleService
+from messages import corrections as msg
+from messages import notices
+from messages.views import Reader
+from storage.uow import UnitOfWork
+
+# Before the notice went out (registered, awaiting approval) a new owner has nothing to be told yet.
+_NOT_ISSUED = frozenset({State.REGISTERED, State.PENDING_APPROVAL})
+
+
+@dataclass(slots=True)
+class WithdrawResult:
+    item: Item
+    told: list[str]
+
+
+@dataclass(slots=True)
+class EditResult:
+    item: Item
+    changes: list[FieldChange] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class ReassignResult:
+    item: Item
+    old_id: str
+    new_id: str
+    role: OwnerRole
+
+
+class CorrectionService:
+    def __init__(self, ctx: ServiceContext, people: PeopleService) -> None:
+        self.ctx = ctx
+        self.people = people
+
+    # -- 撤销 ---------------------------------------------------------------------------------------
+
+    async def withdraw(self, actor_id: str, ref: ItemRef, reason: str) -> WithdrawResult:
+        actor = await self.people.actor(actor_id)
+        rights.authorise_withdraw(actor)
+        text = rules.check_reason(reason)
+        now = self.ctx.now()
+        async with self.ctx.uow() as uow:
+            item = await issuing.load_item(self.ctx, uow, actor, ref, for_update=True)
+            rules.ensure_correctable(item, "withdraw")
+            previous = lifecycle.apply(item, Action.WITHDRAW)
+            item.next_urge_at = None  # the urging sweep never looks at it again
+            await uow.items.save(item, now=now)
+            assert item.id is not None
+            await uow.corrections.cancel_queued_urgings(item.id)
+            await uow.events.append(item.id, ItemEvent(EventKind.WITHDRAWN, now, actor_id, {"reason": text}))
+            await issuing.state_event(uow, item, previous, actor_id, now)
+            told = []
+            if previous not in _NOT_ISSUED:
+                for owner in item.owners:
+                    reader = await self.people.stored_reader(uow, owner.user_id)
+                    await issuing.dm(
+                        uow,
+                        f"withdrawn:{item.id}:{owner.user_id}",
+                        owner.user_id,
+                        msg.withdrawn_notice(reader, item, text, actor_id),
+                        now=now,
+                        item_id=item.id,
+                        purpose="withdrawn",
+                    )
+                    told.append(owner.user_id)
+                    await self._strike_notice(uow, item, reader, text, now)
+        return WithdrawResult(item, told)
+
+    async def _strike_notice(
+        self, uow: UnitOfWork, item: Item, reader: Reader, reason: str, now: datetime
+    ) -> None:
+        """The owner's notice loses its buttons (acknowledge, report, extend) and says it was withdrawn."""
+        assert item.id is not None
+        ref = await uow.messages.find(item.id, "notice", reader.user_id)
+        if ref is None:
+            return
+        channel, ts = ref
+        body = msg.withdrawn_card(item, reader, self.ctx.settings.timezone, reason)
+        await uow.send(
+            f"notice-withdrawn:{item.id}:{reader.user_id}",
+            "chat.update",
+            {"channel": channel, "ts": ts, **body},
+            now=now,
+            item_id=item.id,
+        )
+
+    # -- 修改 ---------------------------------------------------------------------------------------
+
+    async def edit_form(self, actor_id: str, ref: ItemRef) -> Item:
+        """The item whose form is about to open (refused now, before any form, if it may not be edited)."""
+        actor = await self.people.actor(actor_id)
+        rights.authorise_edit(actor)
+        async with self.ctx.uow() as uow:
+            item = await issuing.load_item(self.ctx, uow, actor, ref)
+        rules.ensure_correctable(item, "edit")
+        return item
+
+    async def edit(
+        self, actor_id: str, item_id: int, values: EditValues, *, version: int | None
+    ) -> EditResult:
+        actor = await self.people.actor(actor_id)
+        rights.authorise_edit(actor)
+        values = rules.validate(values)
+        now, today = self.ctx.now(), self.ctx.today()
+        async with self.ctx.uow() as uow:
+            item = await issuing.load_item(self.ctx, uow, actor, item_id, for_update=True)
+            rules.ensure_correctable(item, "edit")
+            found = rules.changes(item, values, today)
+            if not found:  # nothing changed, or a double submit of a form already saved
+                return EditResult(item, [])
+            if version is not None and version != item.version:
+                raise DomainError("edit_conflict", number=str(item.number), field="title")
+            rules.apply_changes(item, values, found)
+            if any(c.field == "due" for c in found) and State(item.state) in lifecycle.OWNER_WORKING_STATES:
+                item.next_urge_at = now  # the urging sweep re-plans the ladder for the new deadline
+            await uow.items.save(item, now=now)
+            assert item.id is not None
+            for change in found:
+                payload = {"field": change.field, "before": change.old, "after": change.new}
+                await uow.events.append(item.id, ItemEvent(EventKind.EDITED, now, actor_id, payload))
+            if State(item.state) not in _NOT_ISSUED and rules.OWNER_RELEVANT_FIELDS & {
+                c.field for c in found
+            }:
+                await self._tell_owners_of_edit(uow, item, found, actor_id, now)
+            # A form has no channel to answer in: the editor gets what changed as a DM, in this transaction.
+            await issuing.dm(
+                uow,
+                f"edited-by:{item.id}:{item.version}",
+                actor_id,
+                msg.edited_reply(self.people.reader(actor), item, found),
+                now=now,
+                item_id=item.id,
+                purpose="edited",
+            )
+        return EditResult(item, found)
+
+    async def _tell_owners_of_edit(
+        self, uow: UnitOfWork, item: Item, found: list[FieldChange], actor_id: str, now: datetime
+    ) -> None:
+        assert item.id is not None
+        relevant = [c for c in found if c.field in rules.OWNER_RELEVANT_FIELDS]
+        key = hashlib.sha1(repr([(c.field, c.new) for c in relevant]).encode()).hexdigest()[:12]
+        for owner in item.owners:
+            reader = await self.people.stored_reader(uow, owner.user_id)
+            await issuing.dm(
+                uow,
+                f"edited:{item.id}:{item.version}:{owner.user_id}:{key}",
+                owner.user_id,
+                msg.edited_notice(reader, item, relevant, actor_id),
+                now=now,
+                item_id=item.id,
+                purpose="edited",
+            )
+
+    # -- 改派 ---------------------------------------------------------------------------------------
+
+    async def reassign(
+        self, actor_id: str, ref: ItemRef, new: UserRef, old: UserRef | None = None
+    ) -> ReassignResult:
+        actor = await self.people.actor(actor_id)
+        rights.authorise_reassign(actor)
+        newcomer = await self.people.resolve_owner(new, field="lead")
+        leaving = None
+        if old is not None:
+            leaving = old.user_id or (await self._named(old)).user_id
+        now = self.ctx.now()
+        async with self.ctx.uow() as uow:
+            item = await issuing.load_item(self.ctx, uow, actor, ref, for_update=True)
+            rules.ensure_correctable(item, "reassign")
+            role = OwnerRole.LEAD if leaving is None else OwnerRole.CO
+            old_id = item.lead.user_id if leaving is None else leaving
+            rules.replace_owner(item, old_id, newcomer.user_id, role)
+            assert item.id is not None
+            await uow.corrections.replace_owner(item.id, old_id, item.owner(newcomer.user_id))  # type: ignore[arg-type]
+            moved = await uow.corrections.move_open_urgings(item.id, old_id, newcomer.user_id)
+            await uow.items.save(item, now=now)
+            await uow.events.append(
+                item.id,
+                ItemEvent(
+                    EventKind.REASSIGNED,
+                    now,
+                    actor_id,
+                    {"role": role.value, "from": old_id, "to": newcomer.user_id, "urgings_moved": moved},
+                ),
+            )
+            if State(item.state) not in _NOT_ISSUED:
+                await self._hand_over(uow, item, old_id, newcomer, actor_id, now)
+        return ReassignResult(item, old_id, newcomer.user_id, role)
+
+    async def _named(self, ref: UserRef) -> Person:
+        async with self.ctx.uow() as uow:
+            matches = await uow.people.find_by_name(ref.name or "")
+        if len(matches) != 1:
+            raise DomainError("unknown_user" if not matches else "ambiguous_user", name=str(ref))
+        return matches[0]
+
+    async def _hand_over(
+        self, uow: UnitOfWork, item: Item, old_id: str, newcomer: Person, actor_id: str, now: datetime
+    ) -> None:
+        """The new owner gets the supervision notice; the old one hears they are released."""
+        assert item.id is not None
+        seq = item.version
+        reader = self.people.reader(newcomer)
+        await uow.send(
+            f"notice:{item.id}:{newcomer.user_id}:r{seq}",
+            "chat.postMessage",
+            {"channel": newcomer.user_id, **notices.notice(item, reader, self.ctx.settings.timezone)},
+            now=now,
+            item_id=item.id,
+            purpose="notice",
+            recipient_id=newcomer.user_id,
+        )
+        old_reader = await self.people.stored_reader(uow, old_id)
+        await issuing.dm(
+            uow,
+            f"released:{item.id}:{old_id}:r{seq}",
+            old_id,
+            msg.released_notice(old_reader, item, actor_id, newcomer.user_id),
+            now=now,
+            item_id=item.id,
+            purpose="released",
+        )
+
+    # -- an owner left the workspace (user_change with deleted: true) ---------------------------------
+
+    async def owner_deactivated(self, user_id: str, name: str | None = None) -> int:
+        """Mark the person gone and ask the office, in one DM each, to reassign their open items."""
+        now = self.ctx.now()
+        async with self.ctx.uow() as uow:
+            await uow.corrections.mark_deleted(user_id)
+            stored = await uow.people.get(user_id)
+            shown = name or (stored[0].name if stored else user_id)
+            items = [i for i in await uow.items.query(owner_id=user_id, open_only=True, limit=500)]
+            items = [i for i in items if State(i.state) is not State.WITHDRAWN]
+            if not items:
+                return 0
+            items.sort(key=lambda i: (i.number.year, i.number.seq))
+            key = hashlib.sha1(",".join(str(i.number) for i in items).encode()).hexdigest()[:12]
+            office = await issuing.role_holders(uow, rights.deactivation_recipients_role())
+            for person in office:
+                reader: Reader = self.people.reader(person)
+                await issuing.dm(
+                    uow,
+                    f"owner-gone:{user_id}:{person.user_id}:{key}",
+                    person.user_id,
+                    msg.owner_gone(reader, user_id, shown, items),
+                    now=now,
+                    item_id=None,
+                    purpose="owner_gone",
+                )
+        return len(items)
