@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.db import READ_ONLY
+from storage.item_lists import ItemListRepository
 from storage.outbox import enqueue
 from storage.reporting_repo import ReportingRepository
 from storage.reports_repo import ReportRepository
@@ -30,6 +31,7 @@ class UnitOfWork:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
         self.items = ItemRepository(session)
+        self.lists = ItemListRepository(session)
         self.events = EventRepository(session)
         self.people = PeopleRepository(session)
         self.calendar = CalendarRepository(session)
