@@ -18,8 +18,9 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_bolt.authorization import AuthorizeResult
 from slack_sdk.models.blocks import ButtonElement, MarkdownTextObject, PlainTextObject, SectionBlock
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import create_async_engine
 
-from storage.db import create_engine
+from storage.db import normalise_url
 from storage.models import ItemOwnerRow, ItemRow
 
 ITEMS, OWNERS = ItemRow.__table__, ItemOwnerRow.__table__
@@ -41,7 +42,9 @@ def build(kind: str, secret: str, db_url: str | None) -> AsyncApp:
 
         return app
     assert db_url is not None
-    engine = create_engine(db_url)
+    # A plain engine (no BEGIN IMMEDIATE, which would make readers queue for SQLite's write lock).
+    url = normalise_url(db_url)
+    engine = create_async_engine(url, pool_size=20, max_overflow=30)
 
     @app.command("/duban")
     async def onequery(ack: AsyncAck, command: dict[str, Any]) -> None:
