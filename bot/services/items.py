@@ -120,7 +120,7 @@ class ItemService:
 
     async def detail(self, actor_id: str, ref: ItemRef | ItemNumber | int) -> ItemDetail:
         actor = await self.people.actor(actor_id)
-        async with self.ctx.uow() as uow:
+        async with self.ctx.read() as uow:
             item = await self._find(uow, ref)
             if item is None or not may_see(actor, item):
                 raise NotFound("item_not_found", ref=self._label(ref))

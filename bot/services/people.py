@@ -23,12 +23,14 @@ log = logging.getLogger(__name__)
 # that lives longer than one request never acts on stale roles).
 _REQUEST_ACTORS: ContextVar[dict[str, tuple[float, Person]] | None] = ContextVar("duban_actors", default=None)
 ACTOR_MEMO_S = 2.0
+REFRESH_RETRY_S = 600.0
 
 
 class PeopleService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
         self._refreshing: dict[str, asyncio.Task[None]] = {}
+        self._tried: dict[str, float] = {}
 
     def locale_of(self, person: Person | None) -> str:
         return normalise_locale(person.locale if person else None, self.ctx.settings.locale)
@@ -104,9 +106,14 @@ class PeopleService:
             memo.pop(user_id, None)
 
     def refresh_later(self, user_id: str) -> None:
-        """Fetch the Slack profile after the ack (one task per user at a time)."""
+        """Fetch the Slack profile after the ack (one task per user at a time; after a failed or empty
+        answer, not again for REFRESH_RETRY_S)."""
         if user_id in self._refreshing:
             return
+        tried = self._tried.get(user_id)
+        if tried is not None and time.monotonic() - tried < REFRESH_RETRY_S:
+            return
+        self._tried[user_id] = time.monotonic()
         task = asyncio.get_running_loop().create_task(self._refresh(user_id))
         self._refreshing[user_id] = task
         task.add_done_callback(lambda _t: self._refreshing.pop(user_id, None))
