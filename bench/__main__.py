@@ -16,7 +16,14 @@ import sys
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
-from bench import assign_throughput, bulletin_render, dispatch_burst, e2e_command_latency, sweep_scaling
+from bench import (
+    assign_throughput,
+    bulletin_render,
+    dispatch_burst,
+    e2e_command_latency,
+    http_load,
+    sweep_scaling,
+)
 from bench.common import DATABASES, Result, Stopwatch, Table
 
 Runner = Callable[[str, bool, Table], Awaitable[None]]
@@ -26,6 +33,7 @@ BENCHMARKS: dict[str, tuple[Runner, bool]] = {  # name -> (run, uses a database)
     dispatch_burst.NAME: (dispatch_burst.run, True),
     bulletin_render.NAME: (bulletin_render.run, False),
     e2e_command_latency.NAME: (e2e_command_latency.run, True),
+    http_load.NAME: (http_load.run, True),
 }
 
 

@@ -80,6 +80,7 @@ class Runtime:
 
     async def after_request(self) -> None:
         """Deliver what the last action queued (the demo console and tests call this; serve polls)."""
+        await self.services.people.settle()
         await self.dispatcher.drain()
 
     async def tick(self) -> None:
@@ -178,6 +179,7 @@ class Runtime:
             self.scheduler.shutdown(wait=False)
         for runner in self.runners:
             await runner.cleanup()
+        await self.services.people.stop_refreshing()
         await self.engine.dispose()
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
+from bot.domain.command_syntax import ListItems
+from bot.domain.commands import parse_command
 from bot.services import Services
 from handlers import urging
+from handlers.commands import list_reply
 from handlers.feedback import answer_click
 from handlers.routing import Reply
 from messages import replies
@@ -22,6 +26,23 @@ def register(app: AsyncApp, services: Services) -> None:
 
         async def work(user_id: str, reader: Reader, value: str) -> Reply:
             return replies.acknowledged(reader, await services.items.acknowledge(user_id, int(value)))
+
+        await answer_click(services, body, respond, work)
+
+    @app.action(replies.LIST_NEXT)
+    async def list_next(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+        await ack()
+
+        async def work(user_id: str, reader: Reader, value: str) -> Reply:
+            try:  # a malformed value is a stale action (ValueError)
+                page = json.loads(value)
+                text, offset = str(page["q"]), int(page["o"])
+            except (KeyError, TypeError) as error:
+                raise ValueError(value) from error
+            parsed = parse_command("list " + text)
+            if not isinstance(parsed, ListItems):
+                raise ValueError(value)
+            return await list_reply(services, reader, user_id, parsed, offset=offset)
 
         await answer_click(services, body, respond, work)
 

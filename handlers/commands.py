@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
@@ -10,6 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.domain import command_syntax as grammar
 from bot.domain.commands import parse_command
 from bot.domain.errors import DomainError
+from bot.domain.list_filter import filter_words, next_offset
 from bot.services import Services
 from bot.services.assign import AssignRequest
 from handlers import urging
@@ -78,11 +80,34 @@ async def _new(
 async def _list(
     services: Services, reader: Reader, parsed: grammar.ListItems, command: dict[str, Any], client: Any
 ) -> Reply:
+    return await list_reply(services, reader, command["user_id"], parsed, offset=0)
+
+
+async def list_reply(
+    services: Services, reader: Reader, user_id: str, parsed: grammar.ListItems, *, offset: int
+) -> Reply:
+    """One page of a list, with a "next 30" button carrying the filter words and where to go on."""
     subject_id = None
     if parsed.scope == "user" and parsed.user is not None:
         subject_id = (await services.people.resolve_owner(parsed.user)).user_id
-    result = await services.items.list_items(command["user_id"], parsed.scope, subject_id)
-    return replies.item_list(reader, result.items, total=result.total, scope=result.scope, subject=subject_id)
+    result = await services.items.list_items(
+        user_id, parsed.scope, subject_id, filter=parsed.filter, offset=offset
+    )
+    user_word = f"<@{subject_id}>" if subject_id else None
+    words = filter_words(parsed.filter, "en", user_word)
+    after = next_offset(result.offset, len(result.items), result.total)
+    return replies.item_list(
+        reader,
+        result.items,
+        total=result.total,
+        scope=result.scope,
+        subject=subject_id,
+        offset=result.offset,
+        filter_text=filter_words(parsed.filter, reader.locale, user_word)
+        if parsed.filter.narrowing()
+        else "",
+        next_value=None if after is None else json.dumps({"o": after, "q": words}, ensure_ascii=False),
+    )
 
 
 @route(grammar.Show)

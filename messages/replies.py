@@ -74,8 +74,19 @@ def title_for(item: Item, reader: Reader) -> str:
     return Mrkdwn(prefix + escape(item.title))
 
 
+LIST_NEXT = "list_next"  # the "next 30" button; its value says which list and where the page starts
+
+
 def item_list(
-    reader: Reader, details: list[ItemDetail], *, total: int, scope: str, subject: str | None
+    reader: Reader,
+    details: list[ItemDetail],
+    *,
+    total: int,
+    scope: str,
+    subject: str | None,
+    offset: int = 0,
+    filter_text: str = "",
+    next_value: str | None = None,
 ) -> dict[str, Any]:
     loc = reader.locale
     heading = (
@@ -99,7 +110,16 @@ def item_list(
             lead=mention(item.lead.user_id),
         )
         blocks.append(_with_open_button(line, item, loc))
-    if total > len(details):
+    if filter_text:
+        blocks.insert(1, context(t(loc, "listing.filter", words=filter_text)))
+    if next_value is not None or offset:
+        first, last = (offset + 1, offset + len(details)) if details else (0, 0)
+        blocks.append(context(t(loc, "listing.range", first=first, last=last, total=total)))
+        if next_value is not None:
+            blocks.append(
+                actions(button(tp(loc, "listing.next", count=min(30, total - last)), LIST_NEXT, next_value))
+            )
+    elif total > len(details):
         blocks.append(context(t(loc, "list.more", shown=len(details), total=total)))
     return message(heading, blocks)
 

@@ -137,6 +137,8 @@ class ItemRow(Base):
         Index("ix_items_state", "state"),
         Index("ix_items_current_due", "current_due"),
         Index("ix_items_next_urge_at", "next_urge_at"),
+        Index("ix_items_assigner_id", "assigner_id"),
+        Index("ix_items_state_current_due", "state", "current_due"),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     number: Mapped[str] = mapped_column(String(20), unique=True)
@@ -183,6 +185,7 @@ class ItemRow(Base):
 
 class ItemOwnerRow(Base):
     __tablename__ = "item_owners"
+    __table_args__ = (Index("ix_item_owners_user_id", "user_id", "item_id"),)
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[str] = mapped_column(ForeignKey("users.user_id"), primary_key=True)
     role: Mapped[str] = mapped_column(String(8))  # lead | co

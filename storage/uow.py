@@ -9,9 +9,12 @@ from datetime import datetime
 from typing import Any
 from weakref import WeakKeyDictionary
 
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.corrections_repo import CorrectionRepository
+from storage.db import READ_ONLY
+from storage.item_lists import ItemListRepository
 from storage.org_repo import OrgRepository
 from storage.outbox import enqueue
 from storage.reporting_repo import ReportingRepository
@@ -30,6 +33,7 @@ class UnitOfWork:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
         self.items = ItemRepository(session)
+        self.lists = ItemListRepository(session)
         self.events = EventRepository(session)
         self.people = PeopleRepository(session)
         self.calendar = CalendarRepository(session)
@@ -85,3 +89,18 @@ async def unit_of_work(sessions: async_sessionmaker[AsyncSession]) -> AsyncItera
     turn = _sqlite_turn(sessions)
     async with turn or nullcontext(), sessions() as session, session.begin():
         yield UnitOfWork(session)
+
+
+@asynccontextmanager
+async def read_only(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[UnitOfWork]:
+    """A unit of work that only reads: no turn on the SQLite write lock (``BEGIN`` deferred under WAL,
+    so readers run beside each other and beside the writer); on PostgreSQL a READ ONLY transaction.
+    Anything it flushes is rolled back, never committed."""
+    async with sessions() as session:
+        await session.connection(execution_options={READ_ONLY: True})
+        if session.get_bind().dialect.name == "postgresql":
+            await session.execute(text("SET TRANSACTION READ ONLY"))
+        try:
+            yield UnitOfWork(session)
+        finally:
+            await session.rollback()

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal, TypeAlias
 
 from bot.domain.due_dates import normalise
 from bot.domain.errors import ParseError
 from bot.domain.items import ItemRef, SourceKind
+from bot.domain.list_filter import ListFilter
 
 # -- the commands -------------------------------------------------------------------------------
 
@@ -58,8 +59,9 @@ ListScope = Literal["mine", "overdue", "all", "user"]
 
 @dataclass(frozen=True, slots=True)
 class ListItems:
-    scope: ListScope = "mine"
+    scope: ListScope = "mine"  # for the heading: mine, overdue (only that filter), all, user
     user: UserRef | None = None
+    filter: ListFilter = field(default_factory=ListFilter)
 
 
 @dataclass(frozen=True, slots=True)

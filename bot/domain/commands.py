@@ -59,6 +59,7 @@ from bot.domain.items import (
     parse_item_ref,
     parse_source,
 )
+from bot.domain.list_filter import ListFilter, parse_list_words
 
 # -- vocabulary ---------------------------------------------------------------------------------
 
@@ -411,18 +412,32 @@ def _new(p: _Parser, word: str) -> New:
 
 
 def _list(p: _Parser, word: str) -> ListItems:
-    token = p.take()
-    if token is None:
-        return ListItems("mine", None)
-    scope = _LIST_SCOPES.get(token.norm)
-    if scope is not None:
-        p.done()
-        return ListItems(scope, None)
-    refs = _mentions(token)
-    if refs and len(refs) == 1:
-        p.done()
-        return ListItems("user", refs[0])
-    raise ParseError("bad_list_filter", text=_excerpt(_unescape(token.text)))
+    """``list`` then filter words in any order (see bot.domain.list_filter); one person at most."""
+    user: UserRef | None = None
+    pieces: list[tuple[str, str, bool]] = []
+    while (token := p.take()) is not None:
+        refs = _mentions(token)
+        if refs:
+            if len(refs) > 1 or user is not None:
+                raise ParseError("bad_list_filter", text=_excerpt(_unescape(token.text)))
+            user = refs[0]
+            continue
+        pieces.append((token.norm, _unescape(token.text), token.quoted))
+    return list_items(parse_list_words(pieces, mention=user), user)
+
+
+def list_items(f: ListFilter, user: UserRef | None = None) -> ListItems:
+    """The command for filter ``f``; its scope names the heading (a bare ``overdue`` keeps its own)."""
+    whose = f.effective_whose()
+    if whose == "user":
+        return ListItems("user", user, f)
+    if f == ListFilter(overdue=True):
+        return ListItems("overdue", None, f)
+    if f in (ListFilter(), ListFilter(whose="mine")):
+        return ListItems("mine", None, f)
+    if f == ListFilter(whose="all"):
+        return ListItems("all", None, f)
+    return ListItems("all" if whose == "all" else "mine", None, f)
 
 
 _RefCommand: TypeAlias = Show | Report | Review | Call | Archive

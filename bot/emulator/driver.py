@@ -145,6 +145,10 @@ class SlackEmulator:
     def app_url(self, url: str | None) -> None:
         self.http_link.app_url = url
 
+    def slow_api(self, seconds: float) -> None:
+        """Answer every Web API call only after ``seconds`` (0: at once), like a slow or distant Slack."""
+        self.api.delay = seconds
+
     def inject_failure(
         self,
         method: str,

@@ -78,6 +78,7 @@ class WebApi:
         self.ctx = ApiContext(state, triggers, lambda: self.base_url)
         self.failures: dict[str, list[InjectedFailure]] = {}
         self.inflight = 0
+        self.delay = 0.0  # seconds before answering any Web API call: a slow or distant Slack
         self.last_activity = time.monotonic()
         self.app = web.Application(middlewares=[self._track], client_max_size=64 * 1024 * 1024)
         self.app.router.add_route("*", "/api/{method}", self._api)
@@ -165,6 +166,8 @@ class WebApi:
 
     async def _api(self, request: web.Request) -> web.Response:
         at = time.time()
+        if self.delay > 0:
+            await asyncio.sleep(self.delay)
         method = request.match_info["method"]
         try:
             params = await self._params(request)

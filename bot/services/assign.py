@@ -86,25 +86,30 @@ class AssignService:
                 raise DomainError("duplicate_owner", name=person.name, field="co")
             owners.append(person)
 
+        # Reading and checking happen before the write transaction (which holds the number counter's
+        # lock until it commits): the calendar, the deadline, the parent item.
+        now, today = self.ctx.now(), self.ctx.today()
+        async with self.ctx.read() as ro:
+            if request_key and (existing := await ro.items.find_by_request_key(request_key)):
+                return AssignResult(existing, owners, created=False)
+            calendar = await self.ctx.calendar(ro)
+            parent_id = None
+            if request.parent is not None:
+                parent = await ro.items.get_by_number(request.parent.resolve(today.year))
+                if parent is None or not lifecycle.is_open(parent):
+                    raise DomainError(
+                        "item_not_found", ref=str(request.parent.resolve(today.year)), field="parent"
+                    )
+                parent_id = parent.id
+        reading = self._due(request, today, calendar)
+        due = reading.day
+        warnings = date_notes(calendar, reading, deadline=True)
         try:
             async with self.ctx.uow() as uow:
                 if request_key and (existing := await uow.items.find_by_request_key(request_key)):
                     return AssignResult(existing, owners, created=False)
-                now, today = self.ctx.now(), self.ctx.today()
-                calendar = await self.ctx.calendar(uow)
-                reading = self._due(request, today, calendar)
-                due = reading.day
-                warnings = date_notes(calendar, reading, deadline=True)
                 if calendar.provisional_years:
                     await tell_office_of_computed_years(self.people, uow, calendar.provisional_years, now)
-                parent_id = None
-                if request.parent is not None:
-                    parent = await uow.items.get_by_number(request.parent.resolve(today.year))
-                    if parent is None or not lifecycle.is_open(parent):
-                        raise DomainError(
-                            "item_not_found", ref=str(request.parent.resolve(today.year)), field="parent"
-                        )
-                    parent_id = parent.id
                 item = Item(
                     id=None,
                     number=await uow.items.next_number(today.year),

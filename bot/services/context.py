@@ -14,7 +14,7 @@ from bot.domain.clock import Clock
 from bot.domain.ports import UserDirectory
 from bot.domain.urging import UrgePolicy
 from bot.settings import Settings
-from storage.uow import UnitOfWork, unit_of_work
+from storage.uow import UnitOfWork, read_only, unit_of_work
 
 
 @dataclass
@@ -35,6 +35,10 @@ class ServiceContext:
 
     def uow(self) -> AbstractAsyncContextManager[UnitOfWork]:
         return unit_of_work(self.sessions)
+
+    def read(self) -> AbstractAsyncContextManager[UnitOfWork]:
+        """A transaction that only reads: it does not queue behind writers (see storage.uow.read_only)."""
+        return read_only(self.sessions)
 
     def urge_policy(self) -> UrgePolicy:
         """The organisation's urging policy (items add their own cadence and urgency)."""

@@ -67,7 +67,7 @@ class DashboardService:
         actor = await self.people.actor(user_id)
         today, zone = self.ctx.today(), self.ctx.settings.zone
         data = HomeData(user_id, frozenset(actor.roles))
-        async with self.ctx.uow() as uow:
+        async with self.ctx.read() as uow:
             calendar = (await self.ctx.calendar(uow)).with_guessing()
             owned = set(await uow.reporting.owned_item_ids(user_id))
             overseer = permissions.allowed(actor, permissions.Action.LIST_ALL)  # sees every item

@@ -10,6 +10,7 @@ from bot.domain.errors import DomainError, NotFound
 from bot.domain.events import EventKind, ItemEvent
 from bot.domain.items import Item, ItemNumber, ItemRef, overdue_days
 from bot.domain.lifecycle import Action, State
+from bot.domain.list_filter import ListFilter, to_query
 from bot.domain.people import Person
 from bot.domain.permissions import Action as Permission
 from bot.domain.permissions import allowed, cleared
@@ -18,9 +19,8 @@ from bot.notifications import NoticeKind, Notifier
 from bot.services.context import ServiceContext
 from bot.services.people import PeopleService
 from messages.views import ItemDetail, Reader
+from storage.item_lists import UnknownUnit
 from storage.uow import UnitOfWork
-
-LIST_LIMIT = 30
 
 
 @dataclass(slots=True)
@@ -36,6 +36,8 @@ class ListResult:
     total: int
     scope: str
     subject_id: str | None = None
+    offset: int = 0
+    filter: ListFilter | None = None
 
 
 def may_see(person: Person, item: Item) -> bool:
@@ -110,7 +112,7 @@ class ItemService:
 
     async def detail(self, actor_id: str, ref: ItemRef | ItemNumber | int) -> ItemDetail:
         actor = await self.people.actor(actor_id)
-        async with self.ctx.uow() as uow:
+        async with self.ctx.read() as uow:
             item = await self._find(uow, ref)
             if item is None or not may_see(actor, item):
                 raise NotFound("item_not_found", ref=self._label(ref))
@@ -126,25 +128,36 @@ class ItemService:
             review_overdue_since=review_overdue_since(item.state, item.review_due, today),
         )
 
-    async def list_items(self, actor_id: str, scope: str, subject_id: str | None = None) -> ListResult:
+    async def list_items(
+        self,
+        actor_id: str,
+        scope: str,
+        subject_id: str | None = None,
+        *,
+        filter: ListFilter | None = None,
+        offset: int = 0,
+    ) -> ListResult:
+        """One page of the items ``filter`` selects that the actor may see, with the exact total: all of
+        it decided by the database in one read-only transaction."""
         actor = await self.people.actor(actor_id)
         today = self.ctx.today()
-        async with self.ctx.uow() as uow:
-            if scope == "mine":
-                items = await uow.items.query(involving=actor_id, limit=500)
-            elif scope == "overdue":
-                items = await uow.items.query(open_only=True, due_before=today, limit=500)
-            elif scope == "user" and subject_id:
-                items = await uow.items.query(owner_id=subject_id, limit=500)
-            else:
-                items = await uow.items.query(limit=500)
-        visible = [i for i in items if may_see(actor, i)]
-        if scope == "all" and not allowed(actor, Permission.LIST_ALL):
-            visible = [i for i in visible if i.involves(actor_id)]
-        # Open items first (most urgent deadline first), then finished ones.
-        visible.sort(key=lambda i: (not lifecycle.is_open(i), i.current_due, i.number.year, i.number.seq))
-        details = [ItemDetail(i, [], overdue_days(i, today)) for i in visible[:LIST_LIMIT]]
-        return ListResult(details, len(visible), scope, subject_id)
+        if filter is None:
+            filter = ListFilter(overdue=True) if scope == "overdue" else ListFilter(whose=scope)  # type: ignore[arg-type]
+        query = to_query(
+            filter,
+            actor_id=actor_id,
+            overseer=allowed(actor, Permission.LIST_ALL),  # the cleared roles: no row is hidden
+            today=today,
+            subject_id=subject_id,
+            offset=offset,
+        )
+        async with self.ctx.read() as uow:
+            try:
+                items, total = await uow.lists.page(query)
+            except UnknownUnit as unknown:
+                raise DomainError("unknown_unit", name=str(unknown)) from None
+        details = [ItemDetail(i, [], overdue_days(i, today)) for i in items]
+        return ListResult(details, total, scope, subject_id, query.offset, filter)
 
     async def _find(self, uow: UnitOfWork, ref: ItemRef | ItemNumber | int) -> Item | None:
         if isinstance(ref, int):

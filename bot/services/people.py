@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import time
+from contextvars import ContextVar
 from datetime import timedelta
 
 from bot.domain.command_syntax import UserRef
@@ -13,11 +17,20 @@ from messages.views import Reader
 from storage.uow import UnitOfWork
 
 PROFILE_MAX_AGE = timedelta(hours=24)
+log = logging.getLogger(__name__)
+# The actor of the request being handled, looked up once: the handler's reader and the service's
+# authorisation share it instead of each opening a transaction. Entries live a moment only (a task
+# that lives longer than one request never acts on stale roles).
+_REQUEST_ACTORS: ContextVar[dict[str, tuple[float, Person]] | None] = ContextVar("duban_actors", default=None)
+ACTOR_MEMO_S = 2.0
+REFRESH_RETRY_S = 600.0
 
 
 class PeopleService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
+        self._refreshing: dict[str, asyncio.Task[None]] = {}
+        self._tried: dict[str, float] = {}
 
     def locale_of(self, person: Person | None) -> str:
         return normalise_locale(person.locale if person else None, self.ctx.settings.locale)
@@ -39,7 +52,7 @@ class PeopleService:
 
     async def person(self, user_id: str, *, refresh: bool = True) -> Person | None:
         """The cached person, refreshed from Slack when unknown or stale (outside any write transaction)."""
-        async with self.ctx.uow() as uow:
+        async with self.ctx.read() as uow:
             cached = await uow.people.get(user_id)
         if cached is not None:
             person, refreshed_at = cached
@@ -69,9 +82,64 @@ class PeopleService:
         return stored[0]
 
     async def actor(self, user_id: str) -> Person:
-        """The person acting now; an unknown actor still gets a (role-less) identity."""
-        person = await self.person(user_id)
-        return person or Person(user_id=user_id, name=user_id, locale="")
+        """The person acting now, from the database cache only: no Slack call before the ack. An unknown
+        or stale profile is refreshed in the background; a first-seen user gets a placeholder row (so
+        rows can refer to them) and the organisation's default language for this reply."""
+        memo = _REQUEST_ACTORS.get()
+        if memo is None:
+            memo = {}
+            _REQUEST_ACTORS.set(memo)
+        hit = memo.get(user_id)
+        if hit is not None and time.monotonic() - hit[0] < ACTOR_MEMO_S:
+            return hit[1]
+        async with self.ctx.read() as uow:
+            cached = await uow.people.get(user_id)
+        if cached is None:
+            async with self.ctx.uow() as uow:
+                await uow.people.ensure_user(user_id)
+        person, refreshed_at = cached or (Person(user_id=user_id, name=user_id, locale=""), None)
+        if refreshed_at is None or self.ctx.now() - refreshed_at >= PROFILE_MAX_AGE:
+            self.refresh_later(user_id)
+        memo[user_id] = (time.monotonic(), person)
+        return person
+
+    def forget_actor(self, user_id: str) -> None:
+        """Drop the request's memo of ``user_id`` (after changing their roles or language)."""
+        memo = _REQUEST_ACTORS.get()
+        if memo is not None:
+            memo.pop(user_id, None)
+
+    def refresh_later(self, user_id: str) -> None:
+        """Fetch the Slack profile after the ack (one task per user at a time; after a failed or empty
+        answer, not again for REFRESH_RETRY_S)."""
+        if user_id in self._refreshing:
+            return
+        tried = self._tried.get(user_id)
+        if tried is not None and time.monotonic() - tried < REFRESH_RETRY_S:
+            return
+        self._tried[user_id] = time.monotonic()
+        task = asyncio.get_running_loop().create_task(self._refresh(user_id))
+        self._refreshing[user_id] = task
+        task.add_done_callback(lambda _t: self._refreshing.pop(user_id, None))
+
+    async def _refresh(self, user_id: str) -> None:
+        await asyncio.sleep(0)  # let the request that asked finish (and ack) first
+        try:
+            await self.person(user_id, refresh=True)
+        except Exception as exc:  # Slack slow or down: the cache stays, the next request tries again
+            log.warning("could not refresh the Slack profile of %s: %s", user_id, exc)
+
+    async def stop_refreshing(self) -> None:
+        """Shutdown: cancel profile fetches still waiting for Slack."""
+        tasks = list(self._refreshing.values())
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def settle(self) -> None:
+        """Wait for background profile refreshes (tests, shutdown)."""
+        while self._refreshing:
+            await asyncio.gather(*list(self._refreshing.values()), return_exceptions=True)
 
     async def resolve_owner(self, ref: UserRef, *, field: str | None = None) -> Person:
         """A mention or a name typed by a user, as a person who can own an item."""
@@ -95,9 +163,10 @@ class PeopleService:
         return person
 
     async def set_language(self, user_id: str, locale: str) -> str:
-        await self.actor(user_id)  # make sure the row exists
         async with self.ctx.uow() as uow:
+            await uow.people.ensure_user(user_id)
             await uow.people.set_preferred_locale(user_id, locale)
+        self.forget_actor(user_id)
         return locale
 
     async def apply_configured_roles(self) -> None:
@@ -122,7 +191,7 @@ class PeopleService:
         everyone |= {user_id for _, members in departments for user_id in members}
         everyone |= {d.head_user_id for d, _ in departments if d.head_user_id}
         for user_id in sorted(everyone):
-            await self.actor(user_id)
+            await self.person(user_id)
         async with self.ctx.uow() as uow:
             now = self.ctx.now()
             for role, user_ids in roles.items():

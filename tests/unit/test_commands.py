@@ -374,7 +374,9 @@ def test_requirements_limit() -> None:
     ],
 )
 def test_list(text: str, expected: ListItems) -> None:
-    assert parse_command(text) == expected
+    parsed = parse_command(text)
+    assert isinstance(parsed, ListItems)
+    assert (parsed.scope, parsed.user) == (expected.scope, expected.user)
 
 
 @pytest.mark.parametrize(
@@ -382,7 +384,8 @@ def test_list(text: str, expected: ListItems) -> None:
     [
         ("list someday", "bad_list_filter", {"text": "someday"}),
         ("list <@U1><@U2>", "bad_list_filter", {"text": "<@U1><@U2>"}),
-        ("list mine overdue", "unexpected_text", {"text": "overdue"}),
+        ("list mine all", "list_filter_twice", {"text": "all"}),
+        ("list unit", "list_filter_value", {"word": "unit"}),
     ],
 )
 def test_list_errors(text: str, code: str, params: dict[str, object]) -> None:
