@@ -11,6 +11,7 @@ from weakref import WeakKeyDictionary
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.follow_through_repo import FollowThroughRepository
 from storage.outbox import enqueue
 from storage.reporting_repo import ReportingRepository
 from storage.reports_repo import ReportRepository
@@ -35,6 +36,7 @@ class UnitOfWork:
         self.reports = ReportRepository(session)
         self.urging = UrgingRepository(session)
         self.reporting = ReportingRepository(session)
+        self.follow = FollowThroughRepository(session)
 
     async def send(
         self,

@@ -10,6 +10,7 @@ from bot.services.assign import AssignService
 from bot.services.calendar_admin import CalendarAdminService
 from bot.services.context import ServiceContext
 from bot.services.extensions import ExtensionService
+from bot.services.follow_through import FollowThroughService
 from bot.services.items import ItemService
 from bot.services.maintenance import MaintenanceService
 from bot.services.people import PeopleService
@@ -33,6 +34,7 @@ class Services:
     reports: ReportService
     records: RecordService
     maintenance: MaintenanceService
+    follow_through: FollowThroughService
 
     @classmethod
     def build(cls, ctx: ServiceContext) -> Services:
@@ -50,11 +52,13 @@ class Services:
             reports=ReportService(ctx, people),
             records=RecordService(ctx, people),
             maintenance=MaintenanceService(ctx),
+            follow_through=FollowThroughService(ctx, people),
         )
 
     async def sweep(self) -> int:
         """Everything the clock has made due: urgings, office time limits, bulletins."""
         done = await self.urging.sweep() + await self.reports.sweep() + await self.records.sweep()
+        done += await self.follow_through.sweep()
         await self.maintenance.prune()
         return done
 

@@ -105,6 +105,8 @@ class ExtensionService:
             return ExtensionResult(item, existing, created=False)
         assert stored.id is not None
         await uow.urging.answer_open(item.id, actor_id, answer="extension", now=now)
+        item.next_urge_at = now  # the urging ladder now runs against the promised date
+        await uow.items.save(item, now=now)
         await uow.events.append(
             item.id,
             ItemEvent(
@@ -163,6 +165,9 @@ class ExtensionService:
             await uow.urging.decide_extension(request)
             if approve:
                 await self._move_deadline(uow, item, request.requested_due, now)
+            else:
+                item.next_urge_at = now  # refused: urging goes on against the deadline that stands
+                await uow.items.save(item, now=now)
             await uow.events.append(
                 item.id,
                 ItemEvent(

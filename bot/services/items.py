@@ -72,6 +72,7 @@ class ItemService:
             await uow.items.save(item, now=now)
             assert item.id is not None
             await uow.events.append(item.id, ItemEvent(EventKind.ACKNOWLEDGED, now, actor_id, {}))
+            await uow.urging.answer_open_acks(item.id, actor_id, now=now)  # reminders to acknowledge
             if State(item.state) is not previous:
                 await uow.events.append(
                     item.id,
