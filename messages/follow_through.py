@@ -3,15 +3,15 @@ and requests for progress reports (续报)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from bot.domain.items import Item
 from messages.blocks import actions, button, header, message, section
-from messages.i18n import format_date, t, tp
+from messages.i18n import format_date, format_datetime, t, tp
 from messages.notices import ACK, OPEN, REPORT
 from messages.reports import PROPOSAL_APPROVE, PROPOSAL_REJECT
-from messages.text import Mrkdwn, escape
+from messages.text import Mrkdwn, escape, mention
 from messages.urging import EXT_APPROVE, EXT_REFUSE
 from messages.views import Reader
 
@@ -100,4 +100,22 @@ def progress_request(reader: Reader, item: Item, days: int) -> dict[str, Any]:
             button(tp(loc, "button.report"), REPORT, str(item.id), style="primary"),
             button(tp(loc, "button.open"), OPEN, str(item.id)),
         ],
+    )
+
+
+def escalation_settled(reader: Reader, item: Item, by: str, at: datetime) -> dict[str, Any]:
+    """An escalation DM, restamped once the owner answered: nothing left for the leader to decide."""
+    loc = reader.locale
+    head = tp(loc, "urge.escalation_header", number=str(item.number))
+    text = t(
+        loc,
+        "regs.escalation_settled",
+        number=str(item.number),
+        title=_title(item),
+        who=Mrkdwn(mention(by)),
+        at=format_datetime(at, loc, reader.tz),
+    )
+    return message(
+        f"{head}\n{text}",
+        [header(head), section(text), actions(button(tp(loc, "button.open"), OPEN, str(item.id)))],
     )

@@ -142,6 +142,21 @@ class UrgingRepository:
         )
         return await self._mark_answered(rows, "acknowledged", user_id, now)
 
+    async def close_escalations(self, item_id: int, by: str, *, now: datetime) -> list[UrgeRecord]:
+        """The owner answered: the item's open escalations are settled (for the leaders and the office)."""
+        rows = list(
+            await self.session.scalars(
+                select(UrgeRecordRow).where(
+                    UrgeRecordRow.item_id == item_id,
+                    UrgeRecordRow.answered_at.is_(None),
+                    UrgeRecordRow.rung == "escalation",
+                    UrgeRecordRow.sent_at.is_not(None),
+                )
+            )
+        )
+        await self._mark_answered(rows, "owner_answered", by, now)
+        return [_record(r) for r in rows]
+
     async def answer_open_notices(self, item_id: int, user_id: str, *, now: datetime) -> int:
         """The written notice and every copy of it (repeats, re-sends) to this person count as answered."""
         rows = list(

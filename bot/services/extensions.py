@@ -14,6 +14,7 @@ from bot.domain.items import Item, ItemRef, Role
 from bot.domain.records import ExtensionRequest
 from bot.services.calendar_admin import date_notes, tell_office_of_computed_years
 from bot.services.context import ServiceContext
+from bot.services.follow_through import owner_answered
 from bot.services.people import PeopleService
 from messages import urging as urge_messages
 from messages.i18n import format_date, t
@@ -107,6 +108,7 @@ class ExtensionService:
         await uow.urging.answer_open(item.id, actor_id, answer="extension", now=now)
         item.next_urge_at = now  # the urging ladder now runs against the promised date
         await uow.items.save(item, now=now)
+        await owner_answered(self.people, uow, item, actor_id, now)  # escalations are settled
         await uow.events.append(
             item.id,
             ItemEvent(

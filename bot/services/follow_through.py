@@ -193,3 +193,22 @@ class FollowThroughService:
             item_id,
             ItemEvent(EventKind.URGED, now, None, {"rung": rung, "recipients": to, "detail": rung}),
         )
+
+
+async def owner_answered(people: PeopleService, uow: UnitOfWork, item: Item, by: str, now: datetime) -> None:
+    """The owner answered (the notice, a report, an extension request): the escalations of the item
+    are settled, so the leaders' DMs and the office's App Home stop listing them."""
+    assert item.id is not None
+    for record in await uow.urging.close_escalations(item.id, by, now=now):
+        ref = await uow.messages.find(item.id, f"urge:{record.id}")
+        if ref is None or record.recipient_id is None:
+            continue
+        channel, ts = ref
+        reader = await people.stored_reader(uow, record.recipient_id)
+        await uow.send(
+            f"escalation-settled:{record.id}",
+            "chat.update",
+            {"channel": channel, "ts": ts, **messages.escalation_settled(reader, item, by, now)},
+            now=now,
+            item_id=item.id,
+        )

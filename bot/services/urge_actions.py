@@ -17,6 +17,7 @@ from bot.domain.urging import Answer, Rung
 from bot.services import tracking
 from bot.services.context import ServiceContext
 from bot.services.extensions import ExtensionService
+from bot.services.follow_through import owner_answered
 from bot.services.people import PeopleService
 from messages import urging as urge_messages
 from messages.i18n import t
@@ -72,6 +73,8 @@ class UrgeActionService:
         if answer is Answer.NOTICE_ANSWERED:
             # Any copy of the written notice this person got (re-sent or repeated) is answered now.
             await uow.urging.answer_open_notices(item.id, actor_id, now=now)
+        if answer is not Answer.SNOOZED:
+            await owner_answered(self.people, uow, item, actor_id, now)  # escalations are settled
         if answer.value in ("on_track", "at_risk", "blocked"):
             item.health = answer.value
         if answer is Answer.SNOOZED:

@@ -117,3 +117,26 @@ async def test_a_proposal_waiting_for_approval_reminds_the_leaders_and_its_deadl
     assert item.state == "issued"
     # Registered on Thursday 26 November, issued on Monday 30: two working days given back.
     assert (item.original_due.isoformat(), item.current_due.isoformat()) == ("2026-12-17", "2026-12-17")
+
+
+async def test_escalations_are_settled_once_the_owner_answers(world: World) -> None:
+    await world.command("U0LEADER", "交办 <@U0STAFFA> 修订防汛应急预案 截止 2026-12-15")
+    await world.run_until(lambda: with_text(world, "U0LEADER", "升级督办"))
+    [escalation] = with_text(world, "U0LEADER", "升级督办")
+    assert msg.URGE_AGAIN in [b.action_id for b in escalation.buttons()]
+
+    async def office_home() -> str:
+        await world.slack.open_home("U0SUPER")
+        await world.slack.settle()
+        home = world.slack.home("U0SUPER")
+        assert home is not None
+        text = text_of_blocks(home.blocks)
+        return text[text.index("未回复的催办") : text.index("逾期事项")]
+
+    assert "升级督办" in await office_home()
+    await answer_notice(world, "U0STAFFA", "2026-12-31")
+
+    settled = [m for m in world.slack.dm("U0LEADER") if "升级督办已了结" in m.all_text()]
+    assert settled and msg.URGE_AGAIN not in [b.action_id for b in settled[0].buttons()]
+    assert "升级督办" not in await office_home()
+    assert all(r.answer == "owner_answered" for r in await records(world, "escalation"))
