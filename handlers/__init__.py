@@ -9,11 +9,11 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot.services import Services
-from handlers import actions, commands, errors, events, feedback, records, reports, urging, views
+from handlers import actions, commands, errors, events, feedback, records, reports, timeline, urging, views
 
 
 def register_all(app: AsyncApp, services: Services) -> None:
     app.middleware(feedback.respond_by_dm_without_response_url(services))
-    for module in (commands, actions, views, events, urging, reports, records, errors):
+    for module in (commands, actions, views, events, urging, reports, records, timeline, errors):
         module.register(app, services)
     events.register_fallback(app, services)  # last: whatever nothing else took
