@@ -83,3 +83,16 @@ def replace_promise(subject: UrgeSubject, day: date, when: datetime) -> UrgeSubj
     from dataclasses import replace
 
     return replace(subject, promised=day, promised_at=when)
+
+
+def test_a_form_names_every_wrong_field_at_once() -> None:
+    from bot.domain.errors import FieldErrors
+    from bot.domain.reports import ReportInput, ReviewInput, validate_report, validate_review
+
+    today = date(2027, 1, 5)
+    with pytest.raises(FieldErrors) as caught:
+        validate_report(ReportInput(kind=None, percent="abc", status=None, done=""), today)
+    assert {e.field for e in caught.value.errors} == {"kind", "percent", "status", "done"}
+    with pytest.raises(FieldErrors) as caught:
+        validate_review(ReviewInput("return", frozenset(), "", None), "regular", today)
+    assert {e.field for e in caught.value.errors} == {"reasons", "new_due"}
