@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.domain.errors import DomainError, NotFound, PermissionDenied
 from bot.domain.events import EventKind, ItemEvent
+from bot.domain.follow_through import working_days_waited
 from bot.domain.items import Item, ItemRef, Role, overdue_days
 from bot.domain.lifecycle import OWNER_WORKING_STATES, State
 from bot.domain.people import Person
@@ -19,6 +21,7 @@ from bot.services.context import ServiceContext
 from bot.services.extensions import ExtensionService
 from bot.services.follow_through import owner_answered
 from bot.services.people import PeopleService
+from messages import follow_through as follow_messages
 from messages import urging as urge_messages
 from messages.i18n import t
 from messages.replies import plain_reply
@@ -238,22 +241,59 @@ class UrgeActionService:
                     uow, item, rung, original.round, user_id, now, actor_id, original.note
                 )
                 reader = await self.people.stored_reader(uow, user_id)
-                body = urge_messages.for_record(
-                    item,
-                    reader,
-                    record,
-                    overdue_days=overdue_days(item, self.ctx.today()),
-                    by=await self._name(uow, original.actor_id),
-                )
+                if rung in (Rung.ACK, Rung.PROGRESS):  # the same request again
+                    body = await self._request_again(uow, item, rung, reader, now)
+                else:
+                    body = urge_messages.for_record(
+                        item,
+                        reader,
+                        record,
+                        overdue_days=overdue_days(item, self.ctx.today()),
+                        by=await self._name(uow, original.actor_id),
+                    )
                 await self._deliver(uow, item, record, body, now)
+            # Whoever never acknowledged the notice has not answered either: ask them to acknowledge.
+            unacknowledged = [
+                o.user_id for o in item.owners if o.acknowledged_at is None and o.user_id not in silent
+            ]
+            if unacknowledged:
+                calendar = (await self.ctx.calendar(uow)).with_guessing()
+                days = working_days_waited(item.created_at, now, calendar, self.ctx.settings.zone)
+            for user_id in unacknowledged:
+                record = await self._record(uow, item, Rung.ACK, 0, user_id, now, actor_id, "")
+                reader = await self.people.stored_reader(uow, user_id)
+                await self._deliver(uow, item, record, follow_messages.ack_request(reader, item, days), now)
+            silent = [*silent, *unacknowledged]
             if silent:
                 item.urge_plan = {**item.urge_plan, "silent_at": now.isoformat(), "silent_count": count}
                 await self._count(uow, item, Rung.REPEAT, silent, now, actor_id, "silent")
         return UrgeResult(item, silent)
 
+    async def _request_again(
+        self, uow: UnitOfWork, item: Item, rung: Rung, reader: Any, now: datetime
+    ) -> dict[str, Any]:
+        calendar = (await self.ctx.calendar(uow)).with_guessing()
+        days = working_days_waited(item.created_at, now, calendar, self.ctx.settings.zone)
+        if rung is Rung.ACK:
+            return follow_messages.ack_request(reader, item, days)
+        return follow_messages.progress_request(reader, item, days)
+
     async def who_answered(self, item_id: int) -> list[UrgeRecord]:
+        """The latest urging round, plus every request to acknowledge still unanswered."""
         async with self.ctx.uow() as uow:
-            return latest_round(await uow.urging.for_item(item_id))
+            records = await uow.urging.for_item(item_id)
+        latest = latest_round(records)
+        waiting = {r.recipient_id for r in latest if not r.answered}
+        acks = [
+            r
+            for r in records
+            if r.rung == Rung.ACK.value
+            and not r.answered
+            and r not in latest
+            and r.recipient_id not in waiting
+        ]
+        latest_ack: dict[str | None, UrgeRecord] = {r.recipient_id: r for r in acks}  # one line each
+        return [*latest, *latest_ack.values()]
 
     async def log_call(
         self,

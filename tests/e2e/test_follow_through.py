@@ -140,3 +140,14 @@ async def test_escalations_are_settled_once_the_owner_answers(world: World) -> N
     assert settled and msg.URGE_AGAIN not in [b.action_id for b in settled[0].buttons()]
     assert "升级督办" not in await office_home()
     assert all(r.answer == "owner_answered" for r in await records(world, "escalation"))
+
+
+async def test_urging_the_silent_ones_includes_those_who_never_acknowledged(world: World) -> None:
+    await world.command("U0LEADER", "assign <@U0HEADA> <@U0STAFFA> Flood plan due 2026-12-15")
+    await world.run_until(lambda: with_text(world, "U0STAFFA", "请签收"))
+    card = await world.command("U0SUPER", "查看 1")
+    assert card.message is not None and "<@U0STAFFA>" in card.message.all_text()
+    before = len(with_text(world, "U0STAFFA", "请签收"))
+    await world.click("U0SUPER", card.message, msg.SILENT)
+    assert "U0STAFFA" in world.slack.ephemerals("U0SUPER")[-1].all_text()
+    assert len(with_text(world, "U0STAFFA", "请签收")) == before + 1
