@@ -72,15 +72,19 @@ def test_the_clock_starts_at_issue_not_registration(monday: date) -> None:
     stats = week(monday, [item], monday + timedelta(days=8))
     assert (stats.total.new, stats.total.carried_over) == (1, 0)  # type: ignore[attr-defined]
     # The week before it was issued it is not there at all.
-    before = compute([item], period_containing("week", monday - timedelta(days=7)),
-                     today=monday, tz=TZ, calendar=CAL)
+    before = compute(
+        [item], period_containing("week", monday - timedelta(days=7)), today=monday, tz=TZ, calendar=CAL
+    )
     assert before.total.active == 0
 
 
 def test_on_time_is_the_final_report_day_not_the_approval(monday: date) -> None:
     # Reported on Wednesday, its deadline; the office approved only on Friday.
     item = snap(
-        monday, "R", 2, state="completed",
+        monday,
+        "R",
+        2,
+        state="completed",
         final_reported_at=at(monday + timedelta(days=2), 17),
         completed_at=at(monday + timedelta(days=4)),
     )
@@ -109,8 +113,9 @@ def test_a_bulletin_counts_only_what_happened_by_its_cut_off(monday: date) -> No
     answered = snap(monday, "A", 0, notices=((at(tuesday), at(thursday)),))
     open_notice = snap(monday, "O", 0, notices=((at(monday + timedelta(days=1)), at(next_monday)),))
     never = snap(monday, "V", 0)  # never urged: nothing unanswered
-    done_after = snap(monday, "D", 0, state="completed", completed_at=at(next_monday),
-                      final_reported_at=at(next_monday))
+    done_after = snap(
+        monday, "D", 0, state="completed", completed_at=at(next_monday), final_reported_at=at(next_monday)
+    )
     stats = week(monday, [late_notice, answered, open_notice, never, done_after], next_monday)
     unanswered = [m.item.number for m in stats.criticism if "unanswered_notice" in m.reasons]  # type: ignore[attr-defined]
     assert unanswered == ["O"]
@@ -120,8 +125,14 @@ def test_a_bulletin_counts_only_what_happened_by_its_cut_off(monday: date) -> No
 def test_no_completions_never_shows_a_rate_and_completions_never_show_zero(monday: date) -> None:
     sunday_after = monday + timedelta(days=7)
     # Due next week, completed on time this week; nothing else judged.
-    early = snap(monday, "E", 9, state="completed", completed_at=at(monday + timedelta(days=1)),
-                 final_reported_at=at(monday + timedelta(days=1)))
+    early = snap(
+        monday,
+        "E",
+        9,
+        state="completed",
+        completed_at=at(monday + timedelta(days=1)),
+        final_reported_at=at(monday + timedelta(days=1)),
+    )
     assert week(monday, [early], sunday_after).total.on_time_rate == 1.0  # type: ignore[attr-defined]
     # A unit finished before the week with a deadline inside it: not judged here.
     before = snap(monday, "B", 2, state="completed", completed_at=at(monday - timedelta(days=3)))
@@ -134,3 +145,19 @@ def test_a_deadline_set_before_approval_runs_from_issue(monday: date) -> None:
     due = due_from_issue(monday + timedelta(days=4), monday, monday + timedelta(days=2), CAL)
     assert CAL.workdays_between(monday + timedelta(days=4), due) == 2
     assert due_from_issue(monday + timedelta(days=4), monday, monday, CAL) == monday + timedelta(days=4)
+
+
+def test_the_ledger_judges_by_the_final_report_too(monday: date) -> None:
+    from messages.ledger import on_time_flag
+
+    reported_on_the_day = snap(
+        monday,
+        "L",
+        2,
+        state="completed",
+        final_reported_at=at(monday + timedelta(days=2), 17),
+        completed_at=at(monday + timedelta(days=4)),
+    )
+    assert on_time_flag(reported_on_the_day, monday + timedelta(days=8), TZ, "zh") == "是"
+    waiting = snap(monday, "P", -3, state="pending_approval")
+    assert on_time_flag(waiting, monday + timedelta(days=8), TZ, "zh") == ""  # not the unit's yet
