@@ -161,13 +161,17 @@ class FollowThroughService:
         """One request a working day per person and item, as an urging record and a DM."""
         assert item.id is not None
         today: date = self.ctx.today()
+        key = f"{item.id}:{rung.value}:{today.isoformat()}:{user_id}"
+        # The claim first (ON CONFLICT DO NOTHING): a second replica waits for it, then skips.
+        if not await uow.reports.first_time(f"ask:{key}", now):
+            return False
         record = await uow.urging.add(
             UrgeRecord(
                 id=None,
                 item_id=item.id,
                 rung=rung.value,
                 round=0,
-                idem_key=f"{item.id}:{rung.value}:{today.isoformat()}:{user_id}",
+                idem_key=key,
                 recipient_id=user_id,
                 sent_at=now,
                 created_at=now,
