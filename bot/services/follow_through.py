@@ -216,3 +216,26 @@ async def owner_answered(people: PeopleService, uow: UnitOfWork, item: Item, by:
             now=now,
             item_id=item.id,
         )
+
+
+async def request_again(
+    ctx: ServiceContext, uow: UnitOfWork, item: Item, rung: Rung, reader: Any, now: datetime
+) -> dict[str, Any]:
+    """The body of a request to acknowledge, or for a 续报, sent again by a person."""
+    calendar = (await ctx.calendar(uow)).with_guessing()
+    days = working_days_waited(item.created_at, now, calendar, ctx.settings.zone)
+    if rung is Rung.ACK:
+        return messages.ack_request(reader, item, days)
+    return messages.progress_request(reader, item, days)
+
+
+def with_open_acks(records: list[UrgeRecord], latest: list[UrgeRecord]) -> list[UrgeRecord]:
+    """ "Who hasn't answered": the latest round, plus each person's latest unanswered request to
+    acknowledge (someone who never acknowledged the notice has not answered it either)."""
+    waiting = {r.recipient_id for r in latest if not r.answered}
+    acks: dict[str | None, UrgeRecord] = {
+        r.recipient_id: r
+        for r in records
+        if r.rung == Rung.ACK.value and not r.answered and r not in latest and r.recipient_id not in waiting
+    }
+    return [*latest, *acks.values()]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.domain.errors import DomainError, NotFound, PermissionDenied
@@ -19,7 +18,7 @@ from bot.domain.urging import Answer, Rung
 from bot.services import tracking
 from bot.services.context import ServiceContext
 from bot.services.extensions import ExtensionService
-from bot.services.follow_through import owner_answered
+from bot.services.follow_through import owner_answered, request_again, with_open_acks
 from bot.services.people import PeopleService
 from messages import follow_through as follow_messages
 from messages import urging as urge_messages
@@ -242,7 +241,7 @@ class UrgeActionService:
                 )
                 reader = await self.people.stored_reader(uow, user_id)
                 if rung in (Rung.ACK, Rung.PROGRESS):  # the same request again
-                    body = await self._request_again(uow, item, rung, reader, now)
+                    body = await request_again(self.ctx, uow, item, rung, reader, now)
                 else:
                     body = urge_messages.for_record(
                         item,
@@ -269,31 +268,11 @@ class UrgeActionService:
                 await self._count(uow, item, Rung.REPEAT, silent, now, actor_id, "silent")
         return UrgeResult(item, silent)
 
-    async def _request_again(
-        self, uow: UnitOfWork, item: Item, rung: Rung, reader: Any, now: datetime
-    ) -> dict[str, Any]:
-        calendar = (await self.ctx.calendar(uow)).with_guessing()
-        days = working_days_waited(item.created_at, now, calendar, self.ctx.settings.zone)
-        if rung is Rung.ACK:
-            return follow_messages.ack_request(reader, item, days)
-        return follow_messages.progress_request(reader, item, days)
-
     async def who_answered(self, item_id: int) -> list[UrgeRecord]:
         """The latest urging round, plus every request to acknowledge still unanswered."""
         async with self.ctx.uow() as uow:
             records = await uow.urging.for_item(item_id)
-        latest = latest_round(records)
-        waiting = {r.recipient_id for r in latest if not r.answered}
-        acks = [
-            r
-            for r in records
-            if r.rung == Rung.ACK.value
-            and not r.answered
-            and r not in latest
-            and r.recipient_id not in waiting
-        ]
-        latest_ack: dict[str | None, UrgeRecord] = {r.recipient_id: r for r in acks}  # one line each
-        return [*latest, *latest_ack.values()]
+        return with_open_acks(records, latest_round(records))
 
     async def log_call(
         self,
