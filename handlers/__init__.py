@@ -20,6 +20,7 @@ from handlers import (
     records,
     reports,
     shortcut,
+    timeline,
     urging,
     views,
 )
@@ -27,8 +28,7 @@ from handlers import (
 
 def register_all(app: AsyncApp, services: Services) -> None:
     app.middleware(feedback.respond_by_dm_without_response_url(services))
-    for module in (
-        commands, admin, actions, views, events, urging, reports, records, corrections, shortcut, errors
-    ):
+    listeners = (commands, admin, actions, views, events, urging, reports, records, corrections, shortcut)
+    for module in (*listeners, timeline, errors):
         module.register(app, services)
     events.register_fallback(app, services)  # last: whatever nothing else took

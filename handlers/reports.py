@@ -9,7 +9,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain import command_syntax as grammar
-from bot.domain.errors import DomainError
+from bot.domain.errors import DomainError, FieldErrors
 from bot.domain.reports import ReportInput, ReviewInput
 from bot.services import Services
 from handlers.feedback import item_id_of
@@ -24,8 +24,11 @@ from messages.views import Reader
 def _field_errors(
     reader: Reader, error: DomainError, fields: tuple[str, ...], default: str
 ) -> dict[str, str]:
-    field = error.field if error.field in fields else default
-    return {field: replies.error_text(reader.locale, error).replace(":warning: ", "")[:150]}
+    errors: dict[str, str] = {}
+    for each in error.errors if isinstance(error, FieldErrors) else [error]:
+        field = each.field if each.field in fields else default
+        errors.setdefault(field, replies.error_text(reader.locale, each).replace(":warning: ", "")[:150])
+    return errors  # every wrong field at once
 
 
 def _view_item(view: dict[str, Any]) -> int:

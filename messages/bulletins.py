@@ -26,7 +26,7 @@ from bot.domain.statistics import (
 )
 from messages.blocks import MESSAGE_BLOCKS, context, divider, header, message, section
 from messages.i18n import format_date, format_datetime, render, t, tp
-from messages.text import Mrkdwn, escape
+from messages.text import Mrkdwn, escape, number
 
 SECTION_BUDGET = 2900  # a little under Slack's 3000 so the "and N more" line always fits
 LIST_ENTRIES = 15
@@ -92,7 +92,7 @@ def _short_date(day: date, locale: str) -> str:
 
 
 def percent(value: float | None, locale: str) -> str:
-    return t(locale, "bulletin.no_rate") if value is None else f"{value * 100:.1f}%"
+    return t(locale, "bulletin.no_rate") if value is None else f"{number(value * 100)}%"
 
 
 def item_label(item: ItemSnapshot, locale: str, *, can_see_confidential: bool) -> str:
@@ -138,7 +138,7 @@ def _summary(view: BulletinView, locale: str) -> str:
         rate=percent(f.on_time_rate, locale),
         rate_original=percent(f.on_time_rate_original, locale),
         completion_rate=percent(f.completion_rate, locale),
-        urge=f"{f.average_urge_rounds:.1f}",
+        urge=number(f.average_urge_rounds),
         score=f"{f.score:+d}",
         config=config,
     )
@@ -177,7 +177,7 @@ def _departments(view: BulletinView, locale: str) -> str:
                 overdue=f.overdue,
                 overdue_days=f.overdue_days,
                 returns=f.returns,
-                urge=f"{f.average_urge_rounds:.1f}",
+                urge=number(f.average_urge_rounds),
                 score=f"{f.score:+d}",
                 lights=Mrkdwn(_lights(f)),
             )

@@ -21,6 +21,13 @@ LINES_PER_SECTION = 10
 
 
 def _status(entry: Any, locale: str) -> str:
+    done = getattr(entry, "finished", None)
+    if done is not None:  # a completed item shows how it finished
+        if done.days_late:
+            return t(locale, "regs.finished_late", days=done.days_late)
+        if done.days_early:
+            return t(locale, "regs.finished_early", days=done.days_early)
+        return t(locale, "regs.finished_on_time")
     if entry.overdue_days:
         return t(locale, "bulletin.status_overdue", days=entry.overdue_days)
     if entry.workdays_left is not None:

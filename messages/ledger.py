@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, tzinfo
 from typing import Any
 
+from bot.domain.fairness import counted, finished_on, on_time
 from bot.domain.statistics import NO_DEPARTMENT, ItemSnapshot, local_day
 from messages.i18n import t, tp
 
@@ -34,10 +35,11 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 def on_time_flag(snap: ItemSnapshot, today: date, zone: tzinfo, locale: str) -> str:
     """Against the original deadline, so an extension does not turn a late item into an on-time one."""
     due = snap.original_due
-    if due is None:
-        return ""
-    if snap.completed_at is not None:
-        return tp(locale, "ledger.yes" if local_day(snap.completed_at, zone) <= due else "ledger.no")
+    if due is None or not counted(snap.state):
+        return ""  # no deadline, or not the unit's yet (awaiting approval) / ended without a result
+    finished = finished_on(snap.final_reported_at, snap.completed_at, zone)  # the one rule
+    if snap.completed_at is not None and finished is not None:
+        return tp(locale, "ledger.yes" if on_time(finished, due) else "ledger.no")
     return tp(locale, "ledger.overdue" if today > due else "ledger.pending")
 
 

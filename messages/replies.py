@@ -13,6 +13,7 @@ from bot.domain.items import Item
 from messages import calendar as calendar_messages
 from messages import corrections as correction_messages
 from messages import reports as report_messages
+from messages import timeline as timeline_messages
 from messages.blocks import actions, button, context, divider, fields, header, message, section
 from messages.i18n import format_date, format_datetime, has, render, t, tp
 from messages.notices import OPEN, REPORT, deadline_for, owners_line
@@ -144,11 +145,14 @@ def item_card(reader: Reader, detail: ItemDetail, org_tz: str) -> dict[str, Any]
         header(tp(loc, "show.header", number=number, state=tp(loc, f"state.{item.state}"))),
         section(title_for(item, reader)),
     ]
+    if detail.parent is not None:  # a sub-item names the item it belongs to
+        blocks.append(context(timeline_messages.parent_line(loc, *detail.parent)))
     if item.requirements:
         blocks.append(section(t(loc, "notice.requirements") + "\n" + escape(item.requirements)))
     state_text = t(loc, f"state.{item.state}")
     if detail.overdue_days:
-        state_text += f" · :red_circle: {detail.overdue_days}"
+        # The light is labelled: ":red_circle: 逾期 3 天", never a bare number.
+        state_text += " · :red_circle: " + t(loc, "bulletin.status_overdue", days=detail.overdue_days)
     blocks.append(
         fields(
             t(loc, "notice.lead") + "\n" + lead,
@@ -163,7 +167,9 @@ def item_card(reader: Reader, detail: ItemDetail, org_tz: str) -> dict[str, Any]
         blocks.append(context(t(loc, "notice.confidential")))
     blocks += report_messages.card_blocks(reader, detail)
     blocks.append(divider())
-    blocks.append(section(t(loc, "show.timeline") + "\n" + timeline(reader, detail.events)))
+    text, clipped = timeline_with_texts(reader, detail)
+    blocks.append(section(t(loc, "show.timeline") + "\n" + text))
+    blocks += timeline_messages.more_buttons(reader, item, clipped)
     if item.owner(reader.user_id) and not item.fyi:
         blocks.append(actions(button(tp(loc, "button.report"), REPORT, str(item.id))))
     return message(f"{number} {item.title}", blocks)
@@ -177,6 +183,24 @@ def timeline(reader: Reader, events: list[ItemEvent]) -> str:
     lines = [event_line(reader, e) for e in shown]
     text = "\n".join(lines)
     return clip(text, 2800)
+
+
+def timeline_with_texts(reader: Reader, detail: ItemDetail) -> tuple[str, list[ItemEvent]]:
+    """The timeline with each entry's text quoted (clipped), and the entries whose text was cut."""
+    loc = reader.locale
+    if not detail.events:
+        return t(loc, "show.no_events"), []
+    lines, clipped = [], []
+    for event in detail.events[-TIMELINE_LIMIT:]:
+        text = timeline_messages.event_text(loc, event, detail.reports)
+        line, cut = timeline_messages.with_excerpt(event_line(reader, event), text)
+        lines.append(line)
+        if cut:
+            clipped.append(event)
+    # Newest entries are kept when the section would overflow.
+    while len("\n".join(lines)) > 2800 and len(lines) > 1:
+        lines.pop(0)
+    return clip("\n".join(lines), 2800), clipped
 
 
 def _detail(loc: str, payload: dict[str, Any]) -> str:

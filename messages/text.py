@@ -39,3 +39,9 @@ def mention(user_id: str) -> Mrkdwn:
 def clip(text: str, limit: int) -> str:
     """Shorten to Slack's field limit, marking the cut."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def number(value: float, places: int = 2) -> str:
+    """A figure for people: up to ``places`` decimals, no trailing zeros (1.25, 1.5, 2, 66.67)."""
+    text = f"{value:.{places}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from bot.domain.events import ItemEvent
 from bot.domain.items import Item
@@ -27,3 +28,5 @@ class ItemDetail:
     overdue_days: int = 0
     children: list[ChildSummary] = field(default_factory=list)  # sub-items (分解)
     review_overdue_since: date | None = None  # the office's review limit ran out on this day
+    reports: dict[int, dict[str, Any]] = field(default_factory=dict)  # report id -> its texts
+    parent: tuple[str, str | None] | None = None  # a sub-item's parent: number, title (None: hidden)

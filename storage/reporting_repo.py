@@ -111,13 +111,18 @@ class ReportingRepository:
         )
         member_of = await self.lead_departments()
         codes = dict((await self.session.execute(select(DepartmentRow.id, DepartmentRow.code))).all())
-        notices = set(
-            await self.session.scalars(
-                select(UrgeRecordRow.item_id)
-                .where(UrgeRecordRow.rung == NOTICE_RUNG, UrgeRecordRow.answered_at.is_(None))
-                .distinct()
-            )
+        # Only notices actually sent count: one still waiting in the queue has not been urged yet.
+        notices_stmt = (
+            select(UrgeRecordRow.item_id, UrgeRecordRow.sent_at, UrgeRecordRow.answered_at)
+            .where(UrgeRecordRow.rung == NOTICE_RUNG, UrgeRecordRow.sent_at.is_not(None))
+            .order_by(UrgeRecordRow.item_id, UrgeRecordRow.sent_at)
         )
+        if item_ids is not None:
+            notices_stmt = notices_stmt.where(UrgeRecordRow.item_id.in_(item_ids))
+        notices: dict[int, list[tuple[datetime, datetime | None]]] = {}
+        for item_id, sent_at, answered_at in await self.session.execute(notices_stmt):
+            notices.setdefault(item_id, []).append((sent_at, answered_at))
+        issued_at, final_at = await self._issue_and_final_report_times(item_ids)
         returns_stmt = (
             select(ItemEventRow.item_id, ItemEventRow.at)
             .where(ItemEventRow.kind == "returned")
@@ -150,12 +155,35 @@ class ReportingRepository:
                     urge_round=row.urge_round or 0,
                     escalated_at=row.escalated_at,
                     health=row.health,
-                    unanswered_notice=row.id in notices,
+                    unanswered_notice=any(answered is None for _, answered in notices.get(row.id, ())),
                     item_id=row.id,
                     lead_id=lead,
+                    issued_at=issued_at.get(row.id),
+                    final_reported_at=final_at.get(row.id),
+                    notices=tuple(notices.get(row.id, ())),
                 )
             )
         return result
+
+    async def _issue_and_final_report_times(
+        self, item_ids: list[int] | None
+    ) -> tuple[dict[int, datetime], dict[int, datetime]]:
+        """Item id -> when it was first issued (交办), and -> the lead's latest final report."""
+        stmt = (
+            select(ItemEventRow.item_id, ItemEventRow.kind, ItemEventRow.at, ItemEventRow.payload)
+            .where(ItemEventRow.kind.in_(("issued", "final_reported")))
+            .order_by(ItemEventRow.item_id, ItemEventRow.seq)
+        )
+        if item_ids is not None:
+            stmt = stmt.where(ItemEventRow.item_id.in_(item_ids))
+        issued: dict[int, datetime] = {}
+        final: dict[int, datetime] = {}
+        for item_id, kind, at, payload in await self.session.execute(stmt):
+            if kind == "issued":
+                issued.setdefault(item_id, at)
+            elif (payload or {}).get("part") != "co":  # a co-owner's part is not the unit's report
+                final[item_id] = at
+        return issued, final
 
     async def has_items_created_before(self, instant: datetime) -> bool:
         found = await self.session.scalar(

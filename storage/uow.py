@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.corrections_repo import CorrectionRepository
 from storage.db import READ_ONLY
+from storage.follow_through_repo import FollowThroughRepository
 from storage.item_lists import ItemListRepository
 from storage.org_repo import OrgRepository
 from storage.outbox import enqueue
@@ -43,6 +44,7 @@ class UnitOfWork:
         self.reporting = ReportingRepository(session)
         self.org = OrgRepository(session)
         self.corrections = CorrectionRepository(session)
+        self.follow = FollowThroughRepository(session)
 
     async def send(
         self,

@@ -121,12 +121,41 @@ class UrgingRepository:
                     UrgeRecordRow.item_id == item_id,
                     UrgeRecordRow.recipient_id == user_id,
                     UrgeRecordRow.answered_at.is_(None),
-                    UrgeRecordRow.rung.in_(("checkin", "repeat", "due", "manual")),
+                    UrgeRecordRow.rung.in_(("checkin", "repeat", "due", "manual", "progress")),
                     UrgeRecordRow.round < NOTICE_REPEAT_BASE,
                 )
             )
         )
         return await self._mark_answered(rows, answer, user_id, now)
+
+    async def answer_open_acks(self, item_id: int, user_id: str, *, now: datetime) -> int:
+        """Reminders to acknowledge (rung ``ack``) are answered by the acknowledgement."""
+        rows = list(
+            await self.session.scalars(
+                select(UrgeRecordRow).where(
+                    UrgeRecordRow.item_id == item_id,
+                    UrgeRecordRow.recipient_id == user_id,
+                    UrgeRecordRow.answered_at.is_(None),
+                    UrgeRecordRow.rung == "ack",
+                )
+            )
+        )
+        return await self._mark_answered(rows, "acknowledged", user_id, now)
+
+    async def close_escalations(self, item_id: int, by: str, *, now: datetime) -> list[UrgeRecord]:
+        """The owner answered: the item's open escalations are settled (for the leaders and the office)."""
+        rows = list(
+            await self.session.scalars(
+                select(UrgeRecordRow).where(
+                    UrgeRecordRow.item_id == item_id,
+                    UrgeRecordRow.answered_at.is_(None),
+                    UrgeRecordRow.rung == "escalation",
+                    UrgeRecordRow.sent_at.is_not(None),
+                )
+            )
+        )
+        await self._mark_answered(rows, "owner_answered", by, now)
+        return [_record(r) for r in rows]
 
     async def answer_open_notices(self, item_id: int, user_id: str, *, now: datetime) -> int:
         """The written notice and every copy of it (repeats, re-sends) to this person count as answered."""
@@ -188,6 +217,16 @@ class UrgingRepository:
             .order_by(ExtensionRequestRow.id)
         )
         return [_request(r) for r in rows]
+
+    async def latest_extension(self, item_id: int) -> ExtensionRequest | None:
+        """The item's most recent extension request, whatever became of it."""
+        row = await self.session.scalar(
+            select(ExtensionRequestRow)
+            .where(ExtensionRequestRow.item_id == item_id)
+            .order_by(ExtensionRequestRow.id.desc())
+            .limit(1)
+        )
+        return _request(row) if row else None
 
     async def decide_extension(self, request: ExtensionRequest) -> None:
         row = await self.session.get(ExtensionRequestRow, request.id)

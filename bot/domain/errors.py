@@ -34,3 +34,22 @@ class IllegalTransition(DomainError):
 
 class NotFound(DomainError):
     """A referenced item or person does not exist (or is invisible to the actor)."""
+
+
+class FieldErrors(DomainError):
+    """Several inputs of one form are wrong: a modal shows every one next to its field at once.
+
+    It reads as its first error (``code``, ``params``, ``field``) wherever only one can be shown."""
+
+    def __init__(self, errors: list[DomainError]) -> None:
+        first = errors[0]
+        super().__init__(first.code, field=first.field, **first.params)
+        self.errors = errors
+
+
+def raise_all(errors: list[DomainError]) -> None:
+    """Raise nothing, the one error, or all of them together."""
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise FieldErrors(errors)

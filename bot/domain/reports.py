@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from bot.domain.errors import DomainError
+from bot.domain.errors import DomainError, raise_all
 from bot.domain.lifecycle import State
 
 TEXT_MAX = 3000  # Slack's limit for a text input, stated in every form
@@ -76,39 +77,52 @@ def _text(value: str, field: str) -> str:
 
 
 def validate_report(raw: ReportInput, today: date) -> ValidReport:
-    """The form's rules; every refusal names the field it is about."""
-    try:
+    """The form's rules; every refusal names the field it is about, all of them at once."""
+    errors: list[DomainError] = []
+    kind: ReportKind | None = None
+    with contextlib.suppress(ValueError):
         kind = ReportKind(raw.kind or "")
-    except ValueError:
-        raise DomainError("report_kind_required", field="kind") from None
-    if kind is ReportKind.NOTE:
-        raise DomainError("report_kind_required", field="kind")
-    try:
+    if kind is None or kind is ReportKind.NOTE:
+        errors.append(DomainError("report_kind_required", field="kind"))
+    percent: int | None = None
+    with contextlib.suppress(TypeError, ValueError):
         percent = int(str(raw.percent).strip())
-    except (TypeError, ValueError):
-        raise DomainError("percent_invalid", field="percent") from None
-    if not 0 <= percent <= 100:
-        raise DomainError("percent_invalid", field="percent")
+    if percent is None or not 0 <= percent <= 100:
+        errors.append(DomainError("percent_invalid", field="percent"))
+    health: Health | None = None
     try:
         health = Health(raw.status or "")
     except ValueError:
-        raise DomainError("status_required", field="status") from None
-    done = _text(raw.done, "done")
-    if not done:
-        raise DomainError("done_required", field="done")
-    problems = _text(raw.problems, "problems")
-    next_steps = _text(raw.next_steps, "next_steps")
-    links = _text(raw.links, "links")
+        errors.append(DomainError("status_required", field="status"))
+    texts: dict[str, str] = {}
+    for name, value in (
+        ("done", raw.done),
+        ("problems", raw.problems),
+        ("next_steps", raw.next_steps),
+        ("links", raw.links),
+    ):
+        try:
+            texts[name] = _text(value, name)
+        except DomainError as error:
+            errors.append(error)
+            texts[name] = ""
+    done, problems = texts["done"], texts["problems"]
+    if not done and not any(e.field == "done" for e in errors):
+        errors.append(DomainError("done_required", field="done"))
     if raw.expected is not None and raw.expected < today:
-        raise DomainError("date_in_past", date=raw.expected.isoformat(), field="expected")
+        errors.append(DomainError("date_in_past", date=raw.expected.isoformat(), field="expected"))
     if kind is ReportKind.DELAY:
-        if not problems:
-            raise DomainError("delay_reason_required", field="problems")
+        if not problems and not any(e.field == "problems" for e in errors):
+            errors.append(DomainError("delay_reason_required", field="problems"))
         if raw.expected is None:
-            raise DomainError("delay_date_required", field="expected")
-    if kind is ReportKind.FINAL and percent != 100:
-        raise DomainError("final_needs_100", field="percent")
-    return ValidReport(kind, percent, health, done, problems, next_steps, raw.expected, links)
+            errors.append(DomainError("delay_date_required", field="expected"))
+    if kind is ReportKind.FINAL and percent is not None and 0 <= percent <= 100 and percent != 100:
+        errors.append(DomainError("final_needs_100", field="percent"))
+    raise_all(errors)
+    assert kind is not None and percent is not None and health is not None
+    return ValidReport(
+        kind, percent, health, done, problems, texts["next_steps"], raw.expected, texts["links"]
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,12 +156,14 @@ def validate_review(raw: ReviewInput, item_kind: str, today: date) -> ValidRevie
         if not all(checklist.values()):
             raise DomainError("checklist_incomplete", field="checklist")
         return ValidReview(decision, checklist, reasons, None)
+    errors: list[DomainError] = []
     if not reasons:
-        raise DomainError("return_reasons_required", field="reasons")
+        errors.append(DomainError("return_reasons_required", field="reasons"))
     if raw.new_due is None:
-        raise DomainError("return_due_required", field="new_due")
-    if raw.new_due <= today:
-        raise DomainError("return_due_in_past", date=raw.new_due.isoformat(), field="new_due")
+        errors.append(DomainError("return_due_required", field="new_due"))
+    elif raw.new_due <= today:
+        errors.append(DomainError("return_due_in_past", date=raw.new_due.isoformat(), field="new_due"))
+    raise_all(errors)  # a return missing both its reasons and its deadline says so at once
     return ValidReview(decision, checklist, reasons, raw.new_due)
 
 

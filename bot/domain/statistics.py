@@ -4,16 +4,25 @@ Everything is computed *as of* a day (``as_of``: the last day of the period, or 
 period is still running), in the organisation's timezone, from :class:`ItemSnapshot` values the
 services build. No I/O and no clock: the caller passes the day and the calendar.
 
-Formulas (the bulletin footer and ``docs/bulletins.md`` repeat them):
+Formulas (the bulletin footer and ``docs/bulletins.md`` repeat them; the counting rules themselves
+live in :mod:`bot.domain.fairness`):
 
-* *active in the period*: created on or before ``as_of`` and not completed before the period began.
-  *New* ones were created in the period, *carried over* ones before it.
+* *counted*: only issued items. Items waiting for approval, not yet issued, or ended without a result
+  (rejected, withdrawn …) are not counted, not overdue and never criticised.
+* *active in the period*: issued on or before ``as_of`` and not finished before the period began.
+  *New* ones were issued in the period, *carried over* ones before it.
 * *completed*: completed (办结) between the period's first day and ``as_of``.
+* *on time*: the unit's final report day is on or before the deadline (the office's review time
+  is the office's own limit, not the unit's). FYI transfers close by acknowledgement and have no
+  deadline.
 * *open* (办理中): active and not completed by ``as_of``; *overdue*: open and ``as_of`` is after the
   current deadline; *overdue days*: ``as_of`` minus the deadline, in calendar days.
-* *due* (应办结): items whose deadline falls between the period's first day and ``as_of``.
-* *on-time rate* (按时办结率) = due items completed on or before their deadline ÷ due items, once
-  against the current (possibly extended) deadline and once against the original one.
+* *judged* (应办结): completions in the period with a deadline, plus open items whose deadline fell
+  by the cut-off. A deadline on the cut-off day falls only when that day is over, so an item due
+  today is not failed by a bulletin published today.
+* *on-time rate* (按时办结率) = completed on time ÷ judged; "—" when nothing was judged, so a unit
+  with no completions never shows 100%. Once against the current (possibly extended) deadline and
+  once against the original one.
 * *five-way split* of the active items: completed on time, completed late (current deadline),
   open and not yet due, open and overdue, no deadline (FYI transfers need no report); new and
   carried-over items are counted apart.
@@ -24,31 +33,41 @@ Formulas (the bulletin footer and ``docs/bulletins.md`` repeat them):
 * *traffic light* of an open item: red when overdue or reported blocked; yellow when the deadline is
   at most ``yellow_workdays`` working days away or it is reported at risk; green otherwise.
 * *praise*: completed in the period on or before the deadline, never returned; *criticism*: overdue
-  by more than ``criticism_overdue_days`` days, an unanswered written urging notice, or returned at
-  least ``criticism_returns`` times.
+  by more than ``criticism_overdue_days`` days, a written urging notice sent by the cut-off and not
+  answered by it, or returned at least ``criticism_returns`` times.
 * *department score* = on-time completions × ``score_on_time`` + late completions × ``score_late``
   + returns in the period × ``score_return`` (defaults +1, −1, −2).
 * Items whose approval was refused (state ``rejected``) or that were withdrawn (``withdrawn``) are
   not counted anywhere.
+* Everything is counted as it stood at the cut-off: what happened after it (a completion, an
+  urging notice sent the morning the bulletin goes out) belongs to the next period.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, tzinfo
 from enum import StrEnum
 
 from bot.domain.calendar import WorkCalendar
 from bot.domain.errors import DomainError
-from bot.domain.lifecycle import State
+from bot.domain.fairness import (
+    FINISHED_STATES,
+    NOT_COUNTED_STATES,
+    clock_start,
+    fell_due,
+    finished_on,
+    happened_by,
+    local_day,
+)
 from bot.domain.periods import Period, recent_periods
 
 NO_DEPARTMENT = ""  # the bucket of items whose lead owner belongs to no department
 
-_FINISHED = frozenset({"completed", "archived", "closed"})
-# Proposals the leaders refused and items withdrawn (撤销): finished, but never counted in any figure.
-EXCLUDED_STATES = frozenset({State.REJECTED.value, State.WITHDRAWN.value})
+_FINISHED = FINISHED_STATES
+# Never counted in any figure: not yet issued, or ended without a result (bot.domain.fairness).
+EXCLUDED_STATES = NOT_COUNTED_STATES
 
 
 # -- input ----------------------------------------------------------------------------------------
@@ -75,6 +94,19 @@ class ItemSnapshot:
     unanswered_notice: bool = False  # a written urging notice (催办通知) is still unanswered
     item_id: int | None = None
     lead_id: str | None = None
+    issued_at: datetime | None = None  # 交办: the units' clock starts here (registration if None)
+    final_reported_at: datetime | None = None  # the unit's final report that led to completion
+    # Written urging notices (催办通知) as (sent, answered or None); judged as of a bulletin's cut-off.
+    notices: tuple[tuple[datetime, datetime | None], ...] = ()
+
+    def notice_unanswered(self, as_of: date, tz: tzinfo) -> bool:
+        """A notice sent by the cut-off day and not answered by then."""
+        if not self.notices:
+            return self.unanswered_notice
+        return any(
+            happened_by(sent, as_of, tz) and not happened_by(answered, as_of, tz)
+            for sent, answered in self.notices
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,10 +223,6 @@ class BulletinStats:
 # -- computation ------------------------------------------------------------------------------------
 
 
-def local_day(instant: datetime, tz: tzinfo) -> date:
-    return instant.astimezone(tz).date()
-
-
 def _workdays_left(calendar: WorkCalendar, as_of: date, due: date) -> int:
     try:
         return calendar.workdays_between(as_of, due)
@@ -236,48 +264,43 @@ def compute(
 
     for item in items:
         if item.state in EXCLUDED_STATES:
-            continue
-        created = local_day(item.created_at, tz)
+            continue  # not yet issued, or ended without a result: not the units' record
+        created = local_day(clock_start(item.issued_at, item.created_at), tz)
         if created > as_of:
             continue
         done_day = local_day(item.completed_at, tz) if item.completed_at is not None else None
         if done_day is None and item.state in _FINISHED:
             done_day = created  # finished without a stamp (old data): count it as finished at once
         finished = done_day is not None and done_day <= as_of
+        if done_day is not None and done_day < period.start:
+            continue  # finished before the period: judged in the period it finished in
+        # The one rule for "on time": the unit's final report day against the deadline.
+        judged = finished_on(item.final_reported_at, item.completed_at, tz) if finished else None
+        if finished and judged is None:
+            judged = done_day
         due, original = item.current_due, item.original_due
-        due_current = due is not None and period.start <= due <= as_of
-        due_original = original is not None and period.start <= original <= as_of
-        before = done_day is not None and done_day < period.start
-        if before and not (due_current or due_original):
-            continue  # finished before the period: not part of it
         scopes = (total, departments.setdefault(item.department, Figures()))
-        # 应办结 first: an item due in the period but finished before it began was still due here
-        # (and met its deadline), even though it is not otherwise part of the period.
-        for scope in scopes:
-            if due_current:
-                assert due is not None
-                scope.due_current += 1
-                scope.due_current_on_time += finished and done_day is not None and done_day <= due
-            if due_original:
-                assert original is not None
-                scope.due_original += 1
-                scope.due_original_on_time += finished and done_day is not None and done_day <= original
-        if before:
-            continue  # finished before the period: due above, otherwise not part of it
         is_new = created >= period.start
 
         if due is None:
             split = Split.NO_DEADLINE
         elif finished:
-            assert done_day is not None
-            split = Split.ON_TIME if done_day <= due else Split.LATE
+            assert judged is not None
+            split = Split.ON_TIME if judged <= due else Split.LATE
         else:
             split = Split.OPEN_OVERDUE if as_of > due else Split.OPEN_NOT_DUE
         overdue_days = (as_of - due).days if split is Split.OPEN_OVERDUE and due is not None else 0
-        completed_here = finished and done_day is not None and done_day >= period.start
-        on_time_here = completed_here and due is not None and done_day is not None and done_day <= due
-        late_here = completed_here and due is not None and done_day is not None and done_day > due
-        was_escalated = item.escalated_at is not None and local_day(item.escalated_at, tz) <= as_of
+        completed_here = finished
+        on_time_here = completed_here and due is not None and judged is not None and judged <= due
+        late_here = completed_here and due is not None and judged is not None and judged > due
+        # 按时办结率: completions in the period, plus open items whose deadline fell by the cut-off.
+        judged_current = (completed_here and due is not None) or (
+            not finished and fell_due(due, as_of, today)
+        )
+        judged_original = (completed_here and original is not None) or (
+            not finished and fell_due(original, as_of, today)
+        )
+        was_escalated = happened_by(item.escalated_at, as_of, tz)
         returns_here = sum(period.start <= local_day(r, tz) <= as_of for r in item.returned_at)
 
         for scope in scopes:
@@ -293,6 +316,13 @@ def compute(
             scope.overdue += split is Split.OPEN_OVERDUE
             scope.overdue_days += overdue_days
             scope.max_overdue_days = max(scope.max_overdue_days, overdue_days)
+            scope.due_current += judged_current
+            scope.due_current_on_time += judged_current and on_time_here
+            scope.due_original += judged_original
+            scope.due_original_on_time += (
+                judged_original and completed_here and original is not None and judged is not None
+                and judged <= original
+            )
             scope.returns += returns_here
             scope.urge_rounds += item.urge_round
             scope.escalated += was_escalated
@@ -308,19 +338,19 @@ def compute(
                 scope.lights[light] += 1
             open_items.append(OpenItem(item, light, overdue_days, left))
         if on_time_here and item.return_count == 0:
-            assert done_day is not None and due is not None
-            early = (due - done_day).days
+            assert judged is not None and due is not None
+            early = (due - judged).days
             praise.append(Mention(item, ("early" if early > 0 else "on_time",), days_early=early))
         reasons = []
         if overdue_days > config.criticism_overdue_days:
             reasons.append("overdue")
-        if item.unanswered_notice and not finished:
+        if not finished and item.notice_unanswered(as_of, tz):
             reasons.append("unanswered_notice")
         if item.return_count >= config.criticism_returns:
             reasons.append("returns")
         if reasons:
             criticism.append(Mention(item, tuple(reasons), overdue_days=overdue_days))
-        if was_escalated and (not finished or completed_here):
+        if was_escalated:
             escalated.append(item)
 
     rank = {Light.RED: 0, Light.YELLOW: 1, Light.GREEN: 2}
@@ -379,89 +409,5 @@ def trend(
     return points
 
 
-# -- the office's own time limits (督查机构时限) -----------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class OfficeTimeline:
-    """When the office acted on one item, from its dossier events."""
-
-    registered_at: datetime
-    issued_at: datetime | None = None
-    reviews: tuple[tuple[datetime, datetime | None], ...] = ()  # (final report, review decision or None)
-    proposed_at: datetime | None = None  # handling proposed to the leader (拟办呈批), or issued directly
-
-
-@dataclass(slots=True)
-class OfficeLimits:
-    """Register the same day; issue within ``issue_days`` working days; review within ``review_days``."""
-
-    registered: int = 0
-    proposed_checked: int = 0
-    proposed_late: int = 0
-    issued_checked: int = 0
-    issued_late: int = 0
-    reviews_checked: int = 0
-    reviews_late: int = 0
-    reviews_waiting_late: int = 0  # undecided reports already past the review limit
-
-    @property
-    def issue_rate(self) -> float | None:
-        return 1 - self.issued_late / self.issued_checked if self.issued_checked else None
-
-    @property
-    def review_rate(self) -> float | None:
-        return 1 - self.reviews_late / self.reviews_checked if self.reviews_checked else None
-
-
-def office_limits(
-    timelines: Iterable[OfficeTimeline],
-    period: Period,
-    *,
-    today: date,
-    tz: tzinfo,
-    calendar: WorkCalendar,
-    issue_days: int = 2,
-    review_days: int = 1,
-    propose_days: int = 1,
-) -> OfficeLimits:
-    """How often the office kept its own time limits for work that fell in ``period``.
-
-    Registration happens when the item is created, so "register the same day" always holds here;
-    the count is reported for completeness. An issue is checked when the item was registered in the
-    period; a review when the final report came in during the period.
-    """
-    as_of = min(period.end, today)
-    result = OfficeLimits()
-
-    def late(start: datetime, end: datetime | None, days: int) -> bool:
-        limit = _limit(calendar, local_day(start, tz), days)
-        finished = local_day(end, tz) if end is not None else None
-        return finished > limit if finished is not None else as_of > limit
-
-    for timeline in timelines:
-        registered = local_day(timeline.registered_at, tz)
-        if period.start <= registered <= as_of:
-            result.registered += 1
-            # Proposing handling (or issuing straight away, which decides it) within one working day.
-            result.proposed_checked += 1
-            proposed = timeline.proposed_at or timeline.issued_at
-            result.proposed_late += late(timeline.registered_at, proposed, propose_days)
-            result.issued_checked += 1
-            result.issued_late += late(timeline.registered_at, timeline.issued_at, issue_days)
-        for reported_at, decided_at in timeline.reviews:
-            if not period.start <= local_day(reported_at, tz) <= as_of:
-                continue
-            if decided_at is None:
-                result.reviews_waiting_late += late(reported_at, None, review_days)
-                continue
-            result.reviews_checked += 1
-            result.reviews_late += late(reported_at, decided_at, review_days)
-    return result
-
-
-def _limit(calendar: WorkCalendar, day: date, days: int) -> date:
-    try:
-        return calendar.add_workdays(day, days)
-    except DomainError:
-        return day + timedelta(days=days)
+# The office's own time limits live in bot.domain.office_limits; re-exported for old imports.
+from bot.domain.office_limits import OfficeLimits, OfficeTimeline, office_limits  # noqa: E402, F401

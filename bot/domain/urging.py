@@ -23,6 +23,10 @@ make-up days included):
 - REPEAT: ``repeat_after_work_hours`` working hours after the last send of the latest check-in
   round (or of the notice) while unanswered, at most ``max_repeats`` per round.
 
+A date the unit promised (:func:`with_promise`) that is later than the deadline re-plans the ladder
+against it, so when a promise passes unkept the due reminder, the notice and the escalation start
+again: an answered notice never ends the urging of an item that is still not done.
+
 Check-in rounds are numbered in the order check-ins are sent; a repeat carries the round it repeats
 (``NOTICE_REPEAT_ROUND`` for the notice). ``snoozed_until`` holds back check-ins and repeats only.
 Of the points due and unsent only the highest-ranked one is sent (escalation > notice > due > latest
@@ -33,7 +37,7 @@ thing. A check-in point is passed once a check-in was sent at or after it.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -50,6 +54,8 @@ class Rung(StrEnum):
     ESCALATION = "escalation"  # to the leader and the office (当面催办 / 领导协调)
     MANUAL = "manual"  # a supervisor or leader urged by hand (/duban urge)
     CALL = "call"  # a phone call logged by hand (电话记录)
+    ACK = "ack"  # a co-owner or FYI recipient asked to acknowledge (bot.domain.follow_through)
+    PROGRESS = "progress"  # a progress report (续报) requested after a delay report
 
 
 class Answer(StrEnum):
@@ -102,6 +108,22 @@ class UrgeSubject:
     # notice, its repeats and the escalation sent before it belonged to the old deadline and are
     # planned afresh; check-in points at or before it count as passed.
     replanned_at: datetime | None = None
+    # A date the unit promised (answering the written notice, or asking for an extension nobody has
+    # decided yet) and when it promised it. Once later than the deadline, the ladder runs against it:
+    # when it passes, the due reminder, the notice and the escalation start again.
+    promised: date | None = None
+    promised_at: datetime | None = None
+
+
+def with_promise(subject: UrgeSubject) -> UrgeSubject:
+    """The subject the ladder plans for: a later promised date re-plans it from the promise on."""
+    if subject.promised is None or subject.promised_at is None or subject.promised <= subject.due:
+        return subject
+    # Everything sent up to the promise (the notice it answered included) belongs to the old plan.
+    since = subject.promised_at + timedelta(microseconds=1)
+    if subject.replanned_at is not None and _utc(subject.replanned_at) > _utc(since):
+        since = subject.replanned_at
+    return replace(subject, due=subject.promised, replanned_at=since, promised=None, promised_at=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -392,6 +414,7 @@ def decide(
     """
     _require_aware(now, "now")
     _require_aware(subject.issued_at, "issued_at")
+    subject = with_promise(subject)
     plan = _Plan(subject, calendar, policy, tz)
     current = _utc(now)
     points = plan.candidates(subject.history)

@@ -102,6 +102,15 @@ class NoticeKind(StrEnum):
     CALENDAR_COMPUTED = "calendar_computed"
     DELIVERY_FAILED = "delivery_failed"
     MODAL_ANSWER = "modal_answer"  # services.notify: the answer to a modal
+    WITHDRAWN = "withdrawn"  # 撤销: the owners are told
+    NOTICE_WITHDRAWN = "notice_withdrawn"  # 撤销: each owner's notice updated in place
+    EDIT_CONFIRMED = "edit_confirmed"  # 修改: the editor's own record of the change
+    ESCALATION_SETTLED = "escalation_settled"  # the owner answered: escalation DMs updated in place
+    EDITED = "edited"  # 修改: the owners (deadline or requirements changed) and the editor
+    RELEASED = "released"  # 改派: the owner who was replaced
+    OWNER_GONE = "owner_gone"  # a deactivated owner: the office is asked to reassign
+    PROPOSAL_WAITING = "proposal_waiting"  # leaders reminded of proposals awaiting them
+    EXTENSION_WAITING = "extension_waiting"  # the office reminded of undecided extensions
 
 
 def _urge(render: Callable[..., dict[str, Any]]) -> Builder:
@@ -295,6 +304,41 @@ NOTICES: dict[NoticeKind, NoticeRule] = {
         Audience.OFFICE, N, "delivery_failed:{send}:{user}", sent_by="bot.services.delivery"
     ),
     NoticeKind.MODAL_ANSWER: NoticeRule(Audience.ACTOR, C, "notify:{key}", sent_by="bot.services"),
+    NoticeKind.WITHDRAWN: NoticeRule(
+        Audience.OWNERS, C, "withdrawn:{item}:{user}", sent_by="bot.services.corrections"
+    ),
+    NoticeKind.NOTICE_WITHDRAWN: NoticeRule(
+        Audience.MESSAGE_OWNER,
+        C,
+        "notice-withdrawn:{item}:{user}",
+        sent_by="bot.services.corrections",
+        method="chat.update",
+    ),
+    NoticeKind.EDIT_CONFIRMED: NoticeRule(
+        Audience.ACTOR, C, "edited-by:{item}:{version}", sent_by="bot.services.corrections"
+    ),
+    NoticeKind.ESCALATION_SETTLED: NoticeRule(
+        Audience.MESSAGE_OWNER,
+        C,
+        "escalation-settled:{record}",
+        sent_by="bot.services.follow_through",
+        method="chat.update",
+    ),
+    NoticeKind.EDITED: NoticeRule(
+        Audience.OWNERS, C, "edited:{item}:{version}:{user}:{key}", sent_by="bot.services.corrections"
+    ),
+    NoticeKind.RELEASED: NoticeRule(
+        Audience.CHOSEN, C, "released:{item}:{user}:r{seq}", sent_by="bot.services.corrections"
+    ),
+    NoticeKind.OWNER_GONE: NoticeRule(
+        Audience.OFFICE, C, "owner-gone:{gone}:{user}:{key}", sent_by="bot.services.corrections"
+    ),
+    NoticeKind.PROPOSAL_WAITING: NoticeRule(
+        Audience.LEADERS, C, "proposal-waiting:{item}:{day}:{user}", sent_by="bot.services.follow_through"
+    ),
+    NoticeKind.EXTENSION_WAITING: NoticeRule(
+        Audience.OFFICE, C, "extension-waiting:{request}:{day}:{user}", sent_by="bot.services.follow_through"
+    ),
 }
 
 URGE_KINDS = {

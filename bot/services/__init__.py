@@ -12,6 +12,7 @@ from bot.services.calendar_admin import CalendarAdminService
 from bot.services.context import ServiceContext
 from bot.services.corrections import CorrectionService
 from bot.services.extensions import ExtensionService
+from bot.services.follow_through import FollowThroughService
 from bot.services.items import ItemService
 from bot.services.maintenance import MaintenanceService
 from bot.services.organisation import OrganisationService
@@ -39,6 +40,7 @@ class Services:
     admin: AdminService
     org: OrganisationService
     corrections: CorrectionService
+    follow_through: FollowThroughService
 
     @classmethod
     def build(cls, ctx: ServiceContext) -> Services:
@@ -59,11 +61,13 @@ class Services:
             admin=AdminService(ctx, people),
             org=OrganisationService(ctx),
             corrections=CorrectionService(ctx, people),
+            follow_through=FollowThroughService(ctx, people),
         )
 
     async def sweep(self) -> int:
         """Everything the clock has made due: urgings, office time limits, bulletins."""
         done = await self.urging.sweep() + await self.reports.sweep() + await self.records.sweep()
+        done += await self.follow_through.sweep()
         await self.maintenance.prune()
         await self.org.sync_usergroups()
         return done

@@ -10,6 +10,7 @@ from bot.domain import lifecycle, permissions
 from bot.domain.command_syntax import UserRef
 from bot.domain.errors import DomainError
 from bot.domain.events import EventKind, ItemEvent
+from bot.domain.fairness import due_from_issue
 from bot.domain.items import Item
 from bot.domain.lifecycle import Action, State
 from bot.domain.people import Person
@@ -87,6 +88,9 @@ class ProposalService:
                 item = reloaded
                 if due is not None:
                     item.current_due = due
+                else:
+                    # The deadline runs from issue: the days spent waiting for approval are given back.
+                    await self._due_from_issue(uow, item)
                 lifecycle.apply(item, Action.APPROVE_PROPOSAL)
                 item.next_urge_at = now  # issued now: the urging sweep plans it from here
             else:
@@ -103,6 +107,15 @@ class ProposalService:
                 await issuing.send_notices(self.ctx, self.people, uow, item, owners, now)
             await self._tell(uow, item, actor, approve)
         return ProposalResult(item, approve)
+
+    async def _due_from_issue(self, uow: UnitOfWork, item: Item) -> None:
+        assert item.id is not None
+        calendar = (await self.ctx.calendar(uow)).with_guessing()
+        registered = item.created_at.astimezone(self.ctx.settings.zone).date()
+        moved = due_from_issue(item.current_due, registered, self.ctx.today(), calendar)
+        if moved != item.current_due:
+            await uow.reports.set_original_due(item.id, moved)
+            item.original_due = item.current_due = moved
 
     async def _tell(self, uow: UnitOfWork, item: Item, actor: Person, approved: bool) -> None:
         """Restamp every leader's proposal with the decision; tell the supervisor who proposed it."""

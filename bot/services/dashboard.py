@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bot.domain import permissions
+from bot.domain.fairness import Outcome, counted, finished_on, outcome
 from bot.domain.items import Role
 from bot.domain.lifecycle import OPEN_STATES
 from bot.domain.periods import period_containing
@@ -25,6 +26,7 @@ class HomeEntry:
     light: Light
     overdue_days: int
     workdays_left: int | None
+    finished: Outcome | None = None  # how a completed item finished (the one "on time" rule)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,8 +79,14 @@ class DashboardService:
                 data.department_names = await uow.reporting.departments()
 
         def entry(item: ItemSnapshot) -> HomeEntry:
-            light, left = traffic_light(item, today, calendar, self.config.yellow_workdays)
             due = item.current_due
+            if item.state not in _OPEN:  # finished: how it finished, never "N days overdue"
+                day = finished_on(item.final_reported_at, item.completed_at, zone)
+                done = outcome(day, due) if day is not None and due is not None else None
+                return HomeEntry(item, Light.GREEN, 0, None, done)
+            light, left = traffic_light(item, today, calendar, self.config.yellow_workdays)
+            if not counted(item.state):  # awaiting approval: its clock has not started
+                return HomeEntry(item, Light.GREEN, 0, None)
             overdue = (today - due).days if due is not None and today > due else 0
             return HomeEntry(item, light, overdue, left)
 
@@ -106,7 +114,11 @@ class DashboardService:
                 if u.item_id in by_id and by_id[u.item_id].state in _OPEN
             ]
             data.overdue = urgent_first(
-                [entry(s) for s in open_items if s.current_due is not None and today > s.current_due]
+                [
+                    entry(s)
+                    for s in open_items
+                    if counted(s.state) and s.current_due is not None and today > s.current_due
+                ]
             )
         if data.is_leader:
             period = period_containing("month", today)

@@ -60,7 +60,7 @@ class DeliveryService:
                 locale = normalise_locale(stored[0].locale if stored else None, self.ctx.settings.locale)
                 key, body = self._notice(send, error, number, locale)
                 await uow.send(
-                    f"{key}:{supervisor_id}",
+                    f"{FAILURE_PURPOSE}:{key}:{supervisor_id}",
                     "chat.postMessage",
                     {"channel": supervisor_id, **body},
                     now=now,
@@ -78,10 +78,10 @@ class DeliveryService:
         if error in CHANNEL_ERRORS and target.startswith(("C", "G")):
             today = self.ctx.now().astimezone(ZoneInfo(self.ctx.settings.timezone)).date().isoformat()
             body = faults.channel_unreachable(locale, channel=target, error=error)
-            return f"{FAILURE_PURPOSE}:channel:{target}:{error}:{today}", body
+            return f"channel:{target}:{error}:{today}", body
         person = send.recipient_id or (target if target.startswith(("U", "W")) else "")
         if error in USER_ERRORS and person:
             body = faults.user_unreachable(locale, user_id=person, number=number, error=error)
-            return f"{FAILURE_PURPOSE}:user:{person}:{send.item_id or '-'}", body
+            return f"user:{person}:{send.item_id or '-'}", body
         body = replies.delivery_failed(locale, number=number, recipient=send.recipient_id, error=error)
-        return f"{FAILURE_PURPOSE}:{send.id}", body
+        return f"{send.id}", body

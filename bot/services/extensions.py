@@ -15,6 +15,7 @@ from bot.domain.records import ExtensionRequest
 from bot.notifications import NoticeKind, Notifier
 from bot.services.calendar_admin import date_notes, tell_office_of_computed_years
 from bot.services.context import ServiceContext
+from bot.services.follow_through import owner_answered
 from bot.services.people import PeopleService
 from messages.i18n import t
 from messages.views import Reader
@@ -101,6 +102,9 @@ class ExtensionService:
             return ExtensionResult(item, existing, created=False)
         assert stored.id is not None
         await uow.urging.answer_open(item.id, actor_id, answer="extension", now=now)
+        item.next_urge_at = now  # the urging ladder now runs against the promised date
+        await uow.items.save(item, now=now)
+        await owner_answered(self.people, uow, item, actor_id, now)  # escalations are settled
         await uow.events.append(
             item.id,
             ItemEvent(
@@ -152,6 +156,9 @@ class ExtensionService:
             await uow.urging.decide_extension(request)
             if approve:
                 await self._move_deadline(uow, item, request.requested_due, now)
+            else:
+                item.next_urge_at = now  # refused: urging goes on against the deadline that stands
+                await uow.items.save(item, now=now)
             await uow.events.append(
                 item.id,
                 ItemEvent(

@@ -75,6 +75,7 @@ class ItemService:
             await uow.items.save(item, now=now)
             assert item.id is not None
             await uow.events.append(item.id, ItemEvent(EventKind.ACKNOWLEDGED, now, actor_id, {}))
+            await uow.urging.answer_open_acks(item.id, actor_id, now=now)  # reminders to acknowledge
             if State(item.state) is not previous:
                 await uow.events.append(
                     item.id,
@@ -119,6 +120,8 @@ class ItemService:
             assert item.id is not None
             events = await uow.events.for_item(item.id)
             children = await uow.reports.children(item.id)
+            reports = (await uow.reporting.dossier_parts(item.id))["reports"]
+            parent = await uow.items.get(item.parent_id) if item.parent_id else None
         today = self.ctx.today()
         return ItemDetail(
             item,
@@ -126,7 +129,21 @@ class ItemService:
             overdue_days(item, today),
             children=children,
             review_overdue_since=review_overdue_since(item.state, item.review_due, today),
+            reports={int(r["id"]): r for r in reports},
+            parent=(
+                (str(parent.number), parent.title if may_see(actor, parent) else None)
+                if parent is not None
+                else None
+            ),
         )
+
+    async def entry(self, actor_id: str, item_id: int, seq: int) -> tuple[ItemDetail, ItemEvent]:
+        """One timeline entry of an item the actor may see (for its whole text)."""
+        detail = await self.detail(actor_id, item_id)
+        event = next((e for e in detail.events if e.seq == seq), None)
+        if event is None:
+            raise NotFound("item_not_found", ref=str(detail.item.number))
+        return detail, event
 
     async def list_items(
         self,

@@ -18,6 +18,7 @@ from bot.notifications import NoticeKind, Notifier
 from bot.services import issuing
 from bot.services.approval import ProposalService
 from bot.services.context import ServiceContext
+from bot.services.follow_through import owner_answered
 from bot.services.people import PeopleService
 from bot.services.review import ReviewService
 from messages.text import clip
@@ -99,6 +100,7 @@ class ReportService:
                 item.health = valid.health.value
             item.reported_at = now
             await uow.items.save(item, now=now)
+            await owner_answered(self.people, uow, item, actor_id, now)  # escalations are settled
             report_id = await uow.reports.add_report(
                 item_id=item.id,
                 author_id=actor_id,

@@ -9,6 +9,7 @@ from datetime import date
 from bot.domain import lifecycle, permissions
 from bot.domain.errors import DomainError, PermissionDenied
 from bot.domain.events import EventKind, ItemEvent
+from bot.domain.fairness import finished_on
 from bot.domain.items import REQUIREMENTS_MAX, Item, ItemRef
 from bot.domain.lifecycle import Action, State
 from bot.domain.people import Person
@@ -197,7 +198,9 @@ class ReviewService:
         assert item.id is not None
         now = self.ctx.now()
         zone = self.ctx.settings.zone
-        reported_on = item.reported_at.astimezone(zone).date() if item.reported_at else self.ctx.today()
+        # The one rule for "on time" (bot.domain.fairness): the unit's final report day.
+        reported = report.created_at if report else None
+        reported_on = finished_on(reported, item.completed_at, zone) or self.ctx.today()
         timely = timeliness(reported_on, item.original_due, item.current_due)
         key = {"review": review_id}
         await self.notifier.send_all(

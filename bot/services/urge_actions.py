@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from bot.domain import permissions
 from bot.domain.errors import DomainError, NotFound, PermissionDenied
 from bot.domain.events import EventKind, ItemEvent
+from bot.domain.follow_through import working_days_waited
 from bot.domain.items import Item, ItemRef, overdue_days
 from bot.domain.lifecycle import OWNER_WORKING_STATES, State
 from bot.domain.people import Person
@@ -19,7 +20,9 @@ from bot.notifications import NoticeKind, Notifier, stored_person
 from bot.services import tracking
 from bot.services.context import ServiceContext
 from bot.services.extensions import ExtensionService
+from bot.services.follow_through import owner_answered, request_again, with_open_acks
 from bot.services.people import PeopleService
+from messages import follow_through as follow_messages
 from storage.uow import UnitOfWork
 
 
@@ -69,6 +72,8 @@ class UrgeActionService:
         if answer is Answer.NOTICE_ANSWERED:
             # Any copy of the written notice this person got (re-sent or repeated) is answered now.
             await uow.urging.answer_open_notices(item.id, actor_id, now=now)
+        if answer is not Answer.SNOOZED:
+            await owner_answered(self.people, uow, item, actor_id, now)  # escalations are settled
         if answer.value in ("on_track", "at_risk", "blocked"):
             item.health = answer.value
         if answer is Answer.SNOOZED:
@@ -211,15 +216,34 @@ class UrgeActionService:
                 record = await self._record(
                     uow, item, rung, original.round, user_id, now, actor_id, original.note
                 )
-                await self._deliver(uow, item, record, now, by=await self._name(uow, original.actor_id))
+                if rung in (Rung.ACK, Rung.PROGRESS):  # the same request again
+                    reader = await self.people.stored_reader(uow, user_id)
+                    body = await request_again(self.ctx, uow, item, rung, reader, now)
+                    await self._send_body(uow, item, record, body, now)
+                else:
+                    await self._deliver(uow, item, record, now, by=await self._name(uow, original.actor_id))
+            # Whoever never acknowledged the notice has not answered either: ask them to acknowledge.
+            unacknowledged = [
+                o.user_id for o in item.owners if o.acknowledged_at is None and o.user_id not in silent
+            ]
+            if unacknowledged:
+                calendar = (await self.ctx.calendar(uow)).with_guessing()
+                days = working_days_waited(item.created_at, now, calendar, self.ctx.settings.zone)
+            for user_id in unacknowledged:
+                record = await self._record(uow, item, Rung.ACK, 0, user_id, now, actor_id, "")
+                reader = await self.people.stored_reader(uow, user_id)
+                await self._send_body(uow, item, record, follow_messages.ack_request(reader, item, days), now)
+            silent = [*silent, *unacknowledged]
             if silent:
                 item.urge_plan = {**item.urge_plan, "silent_at": now.isoformat(), "silent_count": count}
                 await self._count(uow, item, Rung.REPEAT, silent, now, actor_id, "silent")
         return UrgeResult(item, silent)
 
     async def who_answered(self, item_id: int) -> list[UrgeRecord]:
+        """The latest urging round, plus every request to acknowledge still unanswered."""
         async with self.ctx.uow() as uow:
-            return latest_round(await uow.urging.for_item(item_id))
+            records = await uow.urging.for_item(item_id)
+        return with_open_acks(records, latest_round(records))
 
     async def log_call(
         self,
@@ -352,6 +376,21 @@ class UrgeActionService:
             key={"idem_key": record.idem_key},
             data={"record": record, "overdue_days": overdue_days(item, self.ctx.today()), "by": by},
             purpose=f"urge:{record.id}",
+        )
+
+    async def _send_body(
+        self, uow: UnitOfWork, item: Item, record: UrgeRecord, body: dict, now: datetime
+    ) -> None:
+        """A follow-through request (acknowledge, 续报) to an owner: owners are cleared for the item."""
+        assert record.recipient_id is not None
+        await uow.send(
+            f"urge:{record.idem_key}",
+            "chat.postMessage",
+            {"channel": record.recipient_id, **body},
+            now=now,
+            item_id=item.id,
+            purpose=f"urge:{record.id}",
+            recipient_id=record.recipient_id,
         )
 
     async def _count(

@@ -10,7 +10,7 @@ date): whatever happens — a crash, a restart, a second replica — one urging 
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 
 from bot.domain import lifecycle
 from bot.domain.cadence import parse_cadence
@@ -18,7 +18,7 @@ from bot.domain.calendar import WorkCalendar
 from bot.domain.events import EventKind, ItemEvent
 from bot.domain.items import Item, overdue_days
 from bot.domain.lifecycle import OWNER_WORKING_STATES
-from bot.domain.records import UrgeRecord
+from bot.domain.records import ExtensionRequest, UrgeRecord
 from bot.domain.urging import (
     Decision,
     PlannedUrge,
@@ -88,6 +88,7 @@ class UrgingService:
                 plan["replanned_at"] = now.isoformat()
             plan["due"] = item.current_due.isoformat()
         records = await uow.urging.for_item(item.id)
+        promised, promised_at = promise(await uow.urging.latest_extension(item.id), self.ctx.settings.zone)
         subject = UrgeSubject(
             issued_at=item.created_at,
             due=item.current_due,
@@ -96,6 +97,8 @@ class UrgingService:
             snoozed_until=_instant(plan.get("snoozed_until")),
             history=automatic_history(records),
             replanned_at=_instant(plan.get("replanned_at")),
+            promised=promised,
+            promised_at=promised_at,
         )
         calendar = await self.ctx.calendar(uow)
         known_guesses = set(plan.get("guessed_years", []))
@@ -227,6 +230,18 @@ class UrgingService:
             item_id=item.id,
             purpose="webhook",
         )
+
+
+def promise(request: ExtensionRequest | None, zone: tzinfo) -> tuple[date | None, datetime | None]:
+    """The date the unit stands by: an undecided request's date; a refused one ends on its refusal
+    (urging goes on from there); an approved one moved the deadline itself."""
+    if request is None or request.status == "approved":
+        return None, None
+    if request.status == "pending":
+        return request.requested_due, request.created_at
+    if request.decided_at is None:
+        return None, None
+    return request.decided_at.astimezone(zone).date(), request.decided_at
 
 
 def _instant(value: str | None) -> datetime | None:

@@ -142,12 +142,12 @@ def test_headline_figures(stats) -> None:  # type: ignore[no-untyped-def]
 
 def test_on_time_rate_against_current_and_original_deadline(stats) -> None:  # type: ignore[no-untyped-def]
     total = stats.total
-    # Current deadlines in the week: A (25th, on time), B (26th, late), C (27th, on time).
-    assert (total.due_current, total.due_current_on_time) == (3, 2)
-    assert total.on_time_rate == pytest.approx(2 / 3)
-    # Original deadlines in the week: A (25th, on time), B (24th, late); the extension does not hide it.
-    assert (total.due_original, total.due_original_on_time) == (2, 1)
-    assert total.on_time_rate_original == pytest.approx(1 / 2)
+    # Judged: the completions A (on time), B (late), C (on time) and E, open past its deadline.
+    assert (total.due_current, total.due_current_on_time) == (4, 2)
+    assert total.on_time_rate == pytest.approx(2 / 4)
+    # Against the original deadlines only A was on time; the extensions of B and C do not hide it.
+    assert (total.due_original, total.due_original_on_time) == (4, 1)
+    assert total.on_time_rate_original == pytest.approx(1 / 4)
 
 
 def test_five_way_split_keeps_new_and_carried_over_apart(stats) -> None:  # type: ignore[no-untyped-def]
@@ -173,9 +173,9 @@ def test_departments(stats) -> None:  # type: ignore[no-untyped-def]
     office, reform, none = (stats.departments[k] for k in ("office", "reform", NO_DEPARTMENT))
     assert (office.active, office.completed, office.completed_on_time, office.completed_late) == (4, 2, 1, 1)
     assert (office.overdue, office.overdue_days, office.score, office.urge_rounds) == (1, 9, 0, 7)
-    assert (office.due_current, office.due_current_on_time) == (2, 1)
+    assert (office.due_current, office.due_current_on_time) == (3, 1)
     assert (reform.active, reform.completed, reform.returns, reform.score) == (3, 1, 3, -5)
-    assert reform.on_time_rate == 1.0 and reform.on_time_rate_original is None
+    assert reform.on_time_rate == 1.0 and reform.on_time_rate_original == 0.0
     assert (none.active, none.split(Split.NO_DEADLINE), none.on_time_rate) == (1, 1, None)
 
 
@@ -223,13 +223,14 @@ def test_running_period_is_judged_as_of_today() -> None:
     assert stats.as_of == d("2026-11-25")
     # On Wednesday the 25th only A is finished; B's and C's deadlines have not come yet.
     assert stats.total.completed == 1  # only A (24th)
-    assert stats.total.due_current == 1  # A's deadline (25th) has come; B's and C's have not
+    # Judged: A (completed) and E (open since the 20th); B's and C's deadlines have not come yet.
+    assert stats.total.due_current == 2
 
 
 def test_trend_ends_with_the_period() -> None:
     points = trend(ITEMS, WEEK, count=3, today=TODAY, tz=TZ, calendar=CAL)
     assert [p.period.key for p in points] == ["2026-W46", "2026-W47", "2026-W48"]
-    assert points[-1].completed == 3 and points[-1].on_time_rate == pytest.approx(2 / 3)
+    assert points[-1].completed == 3 and points[-1].on_time_rate == pytest.approx(2 / 4)
     assert points[0].completed == 1  # G, on the 15th
 
 
@@ -285,12 +286,11 @@ def test_completion_rate_counts_finished_items_without_a_deadline() -> None:
     assert total.split(Split.NO_DEADLINE) == 1
 
 
-def test_items_due_in_the_period_but_finished_before_it_are_still_due() -> None:
+def test_items_finished_before_the_period_are_judged_in_the_period_they_finished() -> None:
     items = [
-        # K: due Wednesday the 25th, finished the week before: due here, and on time.
+        # K: due Wednesday the 25th, finished the week before: judged last week, not here.
         snap("K", "office", "2026-11-10", "2026-11-25", "2026-11-25", completed="2026-11-20"),
-        # L: originally due the 24th, extended to 30 November, finished on the 21st: due here
-        # against the original deadline only, and on time.
+        # L: originally due the 24th, extended to 30 November, finished on the 21st: last week's.
         snap("L", "office", "2026-11-10", "2026-11-24", "2026-11-30", completed="2026-11-21"),
         # M: due the 26th, completed late on the 27th.
         snap("M", "office", "2026-11-10", "2026-11-26", "2026-11-26", completed="2026-11-27"),
@@ -299,17 +299,15 @@ def test_items_due_in_the_period_but_finished_before_it_are_still_due() -> None:
     ]
     stats = compute(items, WEEK, today=TODAY, tz=TZ, calendar=CAL)
     total = stats.total
-    # Current deadlines in the week: K (on time), M (late).
-    assert (total.due_current, total.due_current_on_time) == (2, 1)
-    assert total.on_time_rate == pytest.approx(1 / 2)
-    # Original deadlines in the week: K, L (both on time), M (late).
-    assert (total.due_original, total.due_original_on_time) == (3, 2)
-    assert total.on_time_rate_original == pytest.approx(2 / 3)
-    # K and L count as due only: the items of the week are M alone.
+    # Only M is judged this week, and it was late: a week without an on-time completion never
+    # shows an on-time rate borrowed from items finished before it.
+    assert (total.due_current, total.due_current_on_time) == (1, 0)
+    assert total.on_time_rate == 0.0
+    assert (total.due_original, total.due_original_on_time) == (1, 0)
     assert (total.active, total.completed, total.completed_late) == (1, 1, 1)
     assert list(stats.departments) == ["office"]
-    office = stats.departments["office"]
-    assert (office.due_current, office.due_current_on_time, office.due_original) == (2, 1, 3)
+    last_week = compute(items, WEEK.previous(), today=TODAY, tz=TZ, calendar=CAL).total
+    assert (last_week.completed, last_week.completed_on_time, last_week.on_time_rate) == (2, 2, 1.0)
 
 
 def test_returns_and_score_count_each_return_in_the_period_it_happened() -> None:

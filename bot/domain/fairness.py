@@ -1,0 +1,111 @@
+"""The counting rules that judge units fairly (``docs/bulletins.md`` states each one).
+
+One place decides, for bulletins, the 督查反馈, App Home and the ledger alike:
+
+* which items are counted at all (:data:`NOT_COUNTED_STATES`, :func:`counted`): items still waiting
+  for approval (拟办呈批), not yet issued, or ended without being completed (rejected, withdrawn …)
+  are never counted, overdue or criticised;
+* when an item's clock starts (:func:`clock_start`): the day it was issued, not the day it was
+  registered; a deadline set before approval runs from issue (:func:`due_from_issue`);
+* the one rule for "on time" (:func:`finished_on`, :func:`outcome`): the day of the unit's final
+  report against the deadline. The office's review time is its own time limit, measured apart;
+* when a deadline has "fallen due" in a figure cut off at ``as_of`` (:func:`fell_due`): an item due
+  on the cut-off day is not failed while that day is still running.
+
+Pure: no clock reads, no I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+
+from bot.domain.calendar import WorkCalendar
+from bot.domain.errors import DomainError
+from bot.domain.lifecycle import FINAL_STATES, State
+
+# Ended with a result: the unit's work is judged.
+FINISHED_STATES: frozenset[str] = frozenset(
+    {State.COMPLETED.value, State.ARCHIVED.value, State.CLOSED.value}
+)
+# Not (yet) the units' business: before issue, or ended without a result (rejected, withdrawn …).
+# Any terminal state other than a finished one is excluded, so a new one (e.g. withdrawn) is too.
+NOT_COUNTED_STATES: frozenset[str] = frozenset(
+    {State.REGISTERED.value, State.PENDING_APPROVAL.value}
+    | {s.value for s in FINAL_STATES if s.value not in FINISHED_STATES}
+    | {s.value for s in State if s.value in ("withdrawn", "cancelled")}
+)
+
+
+def counted(state: str) -> bool:
+    """Does an item in ``state`` enter any figure, overdue list or criticism?"""
+    return state not in NOT_COUNTED_STATES
+
+
+def local_day(instant: datetime, tz: tzinfo) -> date:
+    return instant.astimezone(tz).date()
+
+
+def clock_start(issued_at: datetime | None, created_at: datetime) -> datetime:
+    """When the units' clock started: the issue (交办), or registration for data without an issue."""
+    return issued_at or created_at
+
+
+def finished_on(
+    final_reported_at: datetime | None, completed_at: datetime | None, tz: tzinfo
+) -> date | None:
+    """The day that judges "on time": the unit's final report that led to completion; the completion
+    itself when there was no report (FYI transfers closed by acknowledgement, old data)."""
+    if final_reported_at is not None:
+        return local_day(final_reported_at, tz)
+    return local_day(completed_at, tz) if completed_at is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """How a finished item finished against one deadline."""
+
+    on_time: bool
+    days_late: int  # calendar days after the deadline (0 when on time)
+    days_early: int  # calendar days before the deadline (0 when on the day or late)
+
+
+def outcome(finished: date, due: date) -> Outcome:
+    delta = (finished - due).days
+    return Outcome(delta <= 0, max(0, delta), max(0, -delta))
+
+
+def on_time(finished: date | None, due: date | None) -> bool | None:
+    """True/False when both are known; None for items without a deadline or not finished."""
+    if finished is None or due is None:
+        return None
+    return finished <= due
+
+
+def fell_due(due: date | None, as_of: date, today: date) -> bool:
+    """Has ``due`` passed for a figure cut off at ``as_of`` (computed on ``today``)?
+
+    A deadline before the cut-off has passed; one *on* the cut-off day has passed only once that day
+    is over (a bulletin published on the deadline day does not fail the item)."""
+    if due is None:
+        return False
+    return due < as_of or (due == as_of and as_of < today)
+
+
+def happened_by(instant: datetime | None, as_of: date, tz: tzinfo) -> bool:
+    """Did ``instant`` happen on or before the cut-off day?"""
+    return instant is not None and local_day(instant, tz) <= as_of
+
+
+def due_from_issue(
+    due: date, registered_on: date, issued_on: date, calendar: WorkCalendar
+) -> date:
+    """A deadline set at registration, moved by the working days the item waited for approval, so
+    the units get the time they were given from the day it is issued."""
+    if issued_on <= registered_on:
+        return due
+    try:
+        waited = calendar.workdays_between(registered_on, issued_on)
+        return calendar.add_workdays(due, waited) if waited > 0 else due
+    except DomainError:  # a year nobody entered yet: calendar days rather than refuse the approval
+        return due + (issued_on - registered_on)

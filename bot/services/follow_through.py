@@ -1,0 +1,241 @@
+"""一督到底: the sweep that keeps every open item followed until it is done.
+
+Rules in :mod:`bot.domain.follow_through`; this applies them once a working day per thing owed:
+proposals waiting for a leader, extension requests waiting for the office, co-owners and FYI
+recipients who never acknowledged, and progress reports (续报) after a delay report. Requests to a
+person are urging records (rungs ``ack`` and ``progress``), so they appear with every other
+unanswered urging (App Home, "who hasn't answered") and are answered by the acknowledgement or report.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from bot.domain.events import EventKind, ItemEvent
+from bot.domain.follow_through import (
+    FollowThroughPolicy,
+    ack_chase_due,
+    progress_report_due,
+    waiting_too_long,
+    working_days_waited,
+)
+from bot.domain.items import Item, Role
+from bot.domain.lifecycle import OPEN_STATES, OWNER_WORKING_STATES, State
+from bot.domain.records import UrgeRecord
+from bot.domain.urging import Rung
+from bot.services import issuing
+from bot.services.context import ServiceContext
+from bot.services.people import PeopleService
+from messages import follow_through as messages
+from storage.uow import UnitOfWork
+
+_ISSUED_OPEN = sorted(s.value for s in OPEN_STATES if s not in (State.REGISTERED, State.PENDING_APPROVAL))
+_WORKING = sorted(s.value for s in OWNER_WORKING_STATES)
+
+
+class FollowThroughService:
+    def __init__(self, ctx: ServiceContext, people: PeopleService) -> None:
+        self.ctx = ctx
+        self.people = people
+        self.policy = FollowThroughPolicy()
+
+    async def sweep(self) -> int:
+        """Everything owed today; returns how many reminders went out. Working time only."""
+        local = self.ctx.local_now()
+        settings = self.ctx.settings
+        async with self.ctx.uow() as uow:
+            calendar = (await self.ctx.calendar(uow)).with_guessing()
+            if not calendar.is_working_time(local, settings.work_start, settings.work_end):
+                return 0
+        sent = 0
+        for step in (self._proposals, self._extensions, self._acknowledgements, self._progress):
+            async with self.ctx.uow() as uow:
+                calendar = (await self.ctx.calendar(uow)).with_guessing()
+                sent += await step(uow, calendar)
+        return sent
+
+    # -- decisions the leaders and the office owe ------------------------------------------------
+
+    async def _proposals(self, uow: UnitOfWork, calendar: Any) -> int:
+        now, today, zone = self.ctx.now(), self.ctx.today(), self.ctx.settings.zone
+        sent = 0
+        for item_id, since in await uow.follow.pending_proposals():
+            if not waiting_too_long(since, now, calendar, self.policy.decide_workdays, zone):
+                continue
+            if not await uow.reports.first_time(f"proposal-waiting:{item_id}:{today}", now):
+                continue
+            item = await uow.items.get(item_id)
+            if item is None:
+                continue
+            days = working_days_waited(since, now, calendar, zone)
+            leaders = await issuing.role_holders(uow, Role.LEADER)
+            for leader in leaders:
+                body = messages.proposal_waiting(
+                    issuing.reader_for(self.ctx, self.people, leader), item, days
+                )
+                await issuing.dm(
+                    uow,
+                    f"proposal-waiting:{item_id}:{today}:{leader.user_id}",
+                    leader.user_id,
+                    body,
+                    now=now,
+                    item_id=item_id,
+                    purpose="proposal_waiting",
+                )
+            await self._event(uow, item_id, "proposal_waiting", [p.user_id for p in leaders], now)
+            sent += 1
+        return sent
+
+    async def _extensions(self, uow: UnitOfWork, calendar: Any) -> int:
+        now, today, zone = self.ctx.now(), self.ctx.today(), self.ctx.settings.zone
+        sent = 0
+        for request_id, item_id, since in await uow.follow.pending_extensions(_ISSUED_OPEN):
+            if not waiting_too_long(since, now, calendar, self.policy.decide_workdays, zone):
+                continue
+            if not await uow.reports.first_time(f"extension-waiting:{request_id}:{today}", now):
+                continue
+            item = await uow.items.get(item_id)
+            request = await uow.urging.extension(request_id)
+            if item is None or request is None:
+                continue
+            days = working_days_waited(since, now, calendar, zone)
+            office = await issuing.role_holders(uow, Role.SUPERVISOR)
+            for person in office:
+                reader = issuing.reader_for(self.ctx, self.people, person)
+                body = messages.extension_waiting(reader, item, request_id, request.requested_due, days)
+                await issuing.dm(
+                    uow,
+                    f"extension-waiting:{request_id}:{today}:{person.user_id}",
+                    person.user_id,
+                    body,
+                    now=now,
+                    item_id=item_id,
+                    purpose="extension_waiting",
+                )
+            await self._event(uow, item_id, "extension_waiting", [p.user_id for p in office], now)
+            sent += 1
+        return sent
+
+    # -- what the owners owe ---------------------------------------------------------------------
+
+    async def _acknowledgements(self, uow: UnitOfWork, calendar: Any) -> int:
+        now, zone = self.ctx.now(), self.ctx.settings.zone
+        sent = 0
+        for row in await uow.follow.unacknowledged(_ISSUED_OPEN):
+            if not ack_chase_due(row.issued_at, None, now, calendar, self.policy, zone):
+                continue
+            item = await uow.items.get(row.item_id)
+            if item is None:
+                continue
+            days = working_days_waited(row.issued_at, now, calendar, zone)
+            reader = await self.people.stored_reader(uow, row.user_id)
+            if await self._ask(
+                uow, item, Rung.ACK, row.user_id, messages.ack_request(reader, item, days), now
+            ):
+                sent += 1
+        return sent
+
+    async def _progress(self, uow: UnitOfWork, calendar: Any) -> int:
+        now, zone = self.ctx.now(), self.ctx.settings.zone
+        sent = 0
+        for item_id, delay_reported, requested in await uow.follow.delay_reports(_WORKING):
+            item = await uow.items.get(item_id)
+            if item is None:
+                continue
+            reported = item.reported_at
+            if not progress_report_due(reported, delay_reported, now, calendar, self.policy, zone, requested):
+                continue
+            latest = max(x for x in (reported, delay_reported) if x is not None)
+            days = working_days_waited(latest, now, calendar, zone)
+            lead = item.lead.user_id
+            reader = await self.people.stored_reader(uow, lead)
+            body = messages.progress_request(reader, item, days)
+            if await self._ask(uow, item, Rung.PROGRESS, lead, body, now):
+                sent += 1
+        return sent
+
+    async def _ask(
+        self, uow: UnitOfWork, item: Item, rung: Rung, user_id: str, body: dict[str, Any], now: datetime
+    ) -> bool:
+        """One request a working day per person and item, as an urging record and a DM."""
+        assert item.id is not None
+        today: date = self.ctx.today()
+        key = f"{item.id}:{rung.value}:{today.isoformat()}:{user_id}"
+        # The claim first (ON CONFLICT DO NOTHING): a second replica waits for it, then skips.
+        if not await uow.reports.first_time(f"ask:{key}", now):
+            return False
+        record = await uow.urging.add(
+            UrgeRecord(
+                id=None,
+                item_id=item.id,
+                rung=rung.value,
+                round=0,
+                idem_key=key,
+                recipient_id=user_id,
+                sent_at=now,
+                created_at=now,
+                scheduled_for=now,
+            )
+        )
+        if record is None:
+            return False
+        await uow.send(
+            f"urge:{record.idem_key}",
+            "chat.postMessage",
+            {"channel": user_id, **body},
+            now=now,
+            item_id=item.id,
+            purpose=f"urge:{record.id}",
+            recipient_id=user_id,
+        )
+        await self._event(uow, item.id, rung.value, [user_id], now)
+        return True
+
+    async def _event(self, uow: UnitOfWork, item_id: int, rung: str, to: list[str], now: datetime) -> None:
+        await uow.events.append(
+            item_id,
+            ItemEvent(EventKind.URGED, now, None, {"rung": rung, "recipients": to, "detail": rung}),
+        )
+
+
+async def owner_answered(people: PeopleService, uow: UnitOfWork, item: Item, by: str, now: datetime) -> None:
+    """The owner answered (the notice, a report, an extension request): the escalations of the item
+    are settled, so the leaders' DMs and the office's App Home stop listing them."""
+    assert item.id is not None
+    for record in await uow.urging.close_escalations(item.id, by, now=now):
+        ref = await uow.messages.find(item.id, f"urge:{record.id}")
+        if ref is None or record.recipient_id is None:
+            continue
+        channel, ts = ref
+        reader = await people.stored_reader(uow, record.recipient_id)
+        await uow.send(
+            f"escalation-settled:{record.id}",
+            "chat.update",
+            {"channel": channel, "ts": ts, **messages.escalation_settled(reader, item, by, now)},
+            now=now,
+            item_id=item.id,
+        )
+
+
+async def request_again(
+    ctx: ServiceContext, uow: UnitOfWork, item: Item, rung: Rung, reader: Any, now: datetime
+) -> dict[str, Any]:
+    """The body of a request to acknowledge, or for a 续报, sent again by a person."""
+    calendar = (await ctx.calendar(uow)).with_guessing()
+    days = working_days_waited(item.created_at, now, calendar, ctx.settings.zone)
+    if rung is Rung.ACK:
+        return messages.ack_request(reader, item, days)
+    return messages.progress_request(reader, item, days)
+
+
+def with_open_acks(records: list[UrgeRecord], latest: list[UrgeRecord]) -> list[UrgeRecord]:
+    """ "Who hasn't answered": the latest round, plus each person's latest unanswered request to
+    acknowledge (someone who never acknowledged the notice has not answered it either)."""
+    waiting = {r.recipient_id for r in latest if not r.answered}
+    acks: dict[str | None, UrgeRecord] = {
+        r.recipient_id: r
+        for r in records
+        if r.rung == Rung.ACK.value and not r.answered and r not in latest and r.recipient_id not in waiting
+    }
+    return [*latest, *acks.values()]

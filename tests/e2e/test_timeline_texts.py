@@ -1,0 +1,48 @@
+"""What was said is readable while the item is open (issue 12 §6), and the wording of show (§8)."""
+
+from __future__ import annotations
+
+from bot.emulator.blocks import text_of_blocks
+from messages.timeline import TIMELINE_MORE
+from tests.e2e.conftest import World
+from tests.e2e.test_reports import FINAL, PROGRESS, report, review
+
+LONG = "各乡镇排查河道堤防隐患共计一百二十处，" * 12 + "全文到此结束"
+
+
+async def test_show_carries_each_entrys_text_and_more_opens_the_whole(world: World) -> None:
+    await world.command("U0LEADER", "assign <@U0HEADA> 修订防汛应急预案 due 12-15")
+    await report(world, "U0HEADA", {**PROGRESS, "done": LONG, "problems": "两个科室材料未报"})
+    await report(world, "U0HEADA", FINAL, world.slack.dm("U0HEADA")[0])
+    returned = {"decision": "return", "reasons": "缺少各乡镇数据", "new_due": "2026-12-20"}
+    assert await review(world, "U0SUPER", "1", returned) == {}
+
+    card = (await world.command("U0SUPER", "show 1")).message
+    assert card is not None
+    text = card.all_text()
+    assert "各乡镇排查河道堤防隐患" in text  # the report's words, not only "反馈进展"
+    assert "全文到此结束" not in text  # clipped ...
+    assert "缺少各乡镇数据" in text  # the return reason
+
+    # ... with a "more" that opens the whole in a modal.
+    assert TIMELINE_MORE in [b.action_id for b in card.buttons()]
+    await world.click("U0SUPER", card, TIMELINE_MORE)
+    view = world.slack.open_view("U0SUPER")
+    assert view is not None
+    whole = text_of_blocks(view.blocks)
+    assert "全文到此结束" in whole and "两个科室材料未报" in whole
+
+
+async def test_a_sub_items_card_names_its_parent_and_the_light_has_a_label(world: World) -> None:
+    await world.command("U0LEADER", "assign <@U0HEADA> 年度重点工作 due 12-31")
+    await world.command("U0LEADER", "assign <@U0STAFFA> 第一季度任务 due 11-26 parent 1")
+    world.advance(days=4)  # Monday 30 November: the sub-item is 4 days overdue
+    card = (await world.command("U0LEADER", "show 2")).message
+    assert card is not None
+    text = card.all_text()
+    assert "所属事项：*DB-2026-0001* 年度重点工作" in text
+    assert ":red_circle: 逾期 4 天" in text
+    english = (await world.command("U0DEPUTY", "show 2")).message
+    assert english is not None and ":red_circle: 4 days overdue" in english.all_text()
+    assert "Part of *DB-2026-0001*" in english.all_text()
+
