@@ -66,9 +66,11 @@ def register(app: AsyncApp, services: Services) -> None:
     @app.event("user_change")
     async def user_changed(ack: AsyncAck, event: dict[str, Any]) -> None:
         # Written before the ack (one quick transaction): work done after it is lost if the process dies.
-        user = event.get("user") or {}
-        if isinstance(user, dict) and user.get("deleted") and user.get("id"):
-            profile = user.get("profile") or {}
-            name = profile.get("display_name") or user.get("real_name") or user.get("name")
-            await services.corrections.owner_deactivated(str(user["id"]), name)
+        user = event.get("user")
+        user_id = user.get("id") if isinstance(user, dict) else None
+        if isinstance(user, dict) and user.get("deleted") is True and isinstance(user_id, str) and user_id:
+            profile = user.get("profile") if isinstance(user.get("profile"), dict) else {}
+            names = (profile.get("display_name"), user.get("real_name"), user.get("name"))
+            name = next((n for n in names if isinstance(n, str) and n), None)
+            await services.corrections.owner_deactivated(user_id, name)
         await ack()

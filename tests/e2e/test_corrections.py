@@ -274,3 +274,17 @@ async def test_a_profile_change_that_is_not_a_deactivation_asks_nothing(world: W
     await world.slack.send_event({"type": "user_change", "user": {"id": "U0STAFFA", "deleted": False}})
     await world.deliver()
     assert await world.rows(select(OutboxRow).where(OutboxRow.purpose == "owner_gone")) == []
+
+
+async def test_a_malformed_deactivation_is_acknowledged_and_ignored(world: World) -> None:
+    await world.command("U0LEADER", "assign <@U0STAFFA> 第一项 due 2026-12-15")
+    for user in (
+        {"id": "U0STAFFA", "deleted": True, "profile": 5},  # a profile that is not an object
+        {"id": ["U0STAFFA"], "deleted": True},  # an id that is not a string
+        {"id": "U0STAFFA", "deleted": "yes"},  # deleted only when it is true
+    ):
+        reply = await world.slack.send_event({"type": "user_change", "user": user})
+        assert reply.status == 200
+    await world.deliver()
+    gone = await world.rows(select(OutboxRow).where(OutboxRow.purpose == "owner_gone"))
+    assert len(gone) == 2  # the first one was a real deactivation (its name unknown): the office is asked
