@@ -26,8 +26,9 @@ def register(app: AsyncApp, services: Services) -> None:
 
     @app.event("app_home_opened")
     async def home_opened(event: dict[str, Any], client: AsyncWebClient) -> None:
-        if event.get("tab", "home") == "home":
-            await publish_home(client, event["user"], 0)
+        user_id = event.get("user")
+        if event.get("tab", "home") == "home" and isinstance(user_id, str) and user_id:
+            await publish_home(client, user_id, 0)  # without a user there is no one to show it to
 
     @app.action(home.HOME_PAGE_NEXT)
     @app.action(home.HOME_PAGE_PREV)

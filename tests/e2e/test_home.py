@@ -109,3 +109,12 @@ async def test_buttons_on_the_home_tab_answer_by_dm(world: World) -> None:
     await world.deliver()
     dms = world.slack.dm("U0HEADA")
     assert len(dms) == before + 1 and "DB-2026-0001" in dms[-1].all_text()
+
+
+async def test_a_home_opened_event_without_a_user_is_acknowledged_and_ignored(world: World) -> None:
+    # Found by the Events fuzzing: {"user": null} crashed writing a user row with no id.
+    for user in (None, ""):  # (an id of another type is refused up front with 400 by the inbound guard)
+        reply = await world.slack.send_event({"type": "app_home_opened", "user": user, "tab": "home"})
+        assert reply.status == 200
+    await world.deliver()
+    assert world.slack.calls_to("views.publish") == []
