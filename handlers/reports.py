@@ -281,6 +281,8 @@ def register(app: AsyncApp, services: Services) -> None:
             or event.get("bot_id")
             or not event.get("user")
             or not thread_ts
+            # a shape Slack never sends: ids and timestamps are strings
+            or not all(isinstance(event.get(k), str) for k in ("user", "channel", "thread_ts", "ts"))
             or thread_ts == event.get("ts")
         ):
             return
@@ -289,6 +291,6 @@ def register(app: AsyncApp, services: Services) -> None:
             channel=event["channel"],
             thread_ts=thread_ts,
             ts=event["ts"],
-            text=event.get("text") or "",
+            text=event["text"] if isinstance(event.get("text"), str) else "",
             event_id=body.get("event_id") or f"{event['channel']}:{event['ts']}",
         )
