@@ -145,9 +145,19 @@ class PeopleService:
         """A mention or a name typed by a user, as a person who can own an item."""
         label = ref.name or ref.user_id or ""
         if ref.user_id:
-            person = await self.person(ref.user_id)
-            if person is None:
-                raise DomainError("unknown_user", name=label, field=field)
+            async with self.ctx.read() as uow:
+                cached = await uow.people.get(ref.user_id)
+            if cached is not None:
+                # Known here: no Slack call before the ack; a stale profile is refreshed after it.
+                person, refreshed_at = cached
+                if refreshed_at is None or self.ctx.now() - refreshed_at >= PROFILE_MAX_AGE:
+                    self.refresh_later(ref.user_id)
+            else:
+                # Never seen: only Slack can say whether this person exists (and what they are called).
+                found = await self.person(ref.user_id)
+                if found is None:
+                    raise DomainError("unknown_user", name=label, field=field)
+                person = found
         else:
             async with self.ctx.uow() as uow:
                 matches = await uow.people.find_by_name(ref.name or "")

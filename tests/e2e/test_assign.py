@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.emulator.seed import DEMO_BOT_USER_ID
 from messages.notices import ACK, EXTEND, OPEN, REPORT
-from storage.models import ItemOwnerRow, ItemRow
+from storage.models import ItemOwnerRow, ItemRow, UserRow
 from tests.e2e.conftest import World
 
 
@@ -134,3 +135,16 @@ async def test_many_simultaneous_assignments_get_gap_free_numbers(world: World) 
     assert all(r.status == 200 for r in replies)
     numbers = sorted(r.number for r in await world.rows(select(ItemRow)))
     assert numbers == [f"DB-2026-{n:04d}" for n in range(1, 13)]
+
+
+async def test_a_known_owner_with_a_stale_profile_is_looked_up_only_after_the_ack(world: World) -> None:
+    async with world.runtime.sessions.begin() as session:  # every profile a year old
+        await session.execute(update(UserRow).values(refreshed_at=world.clock.now() - timedelta(days=365)))
+    await world.command("U0LEADER", "help")  # in-process, Bolt checks its token on the first request
+    world.slack.slow_api(5)
+    try:
+        reply = await world.command("U0LEADER", "assign <@U0HEADA> 修订预案 due 12-15")
+        assert reply.elapsed < 3, reply.elapsed  # no users.info between the request and its answer
+        assert "DB-2026-0001" in reply.text
+    finally:
+        world.slack.slow_api(0)
