@@ -9,15 +9,12 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.domain.command_syntax import UserRef
-from bot.domain.due_dates import picked_date
 from bot.domain.errors import DomainError
-from bot.domain.items import SourceKind
 from bot.services import Services
-from bot.services.assign import AssignRequest
 from bot.services.correction_rights import authorise_assign_from_message
+from handlers.views import submit_assignment_form
 from messages import replies
-from messages.modals import CADENCE, CO, DUE, FLAGS, LEAD, REQUIREMENTS, SOURCE, TITLE, read_assign_state
+from messages.modals import CADENCE, CO, DUE, FLAGS, LEAD, REQUIREMENTS, SOURCE, TITLE
 from messages.shortcut import (
     MESSAGE_SHORTCUT,
     SHORTCUT_CALLBACK,
@@ -67,27 +64,9 @@ def register(app: AsyncApp, services: Services) -> None:
     @app.view(SHORTCUT_CALLBACK)
     async def submit_from_message(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
         user_id = body["user"]["id"]
-        reader = await services.reader(user_id)
-        values = read_assign_state(view["state"]["values"])
         link = link_of(view.get("private_metadata") or "")
-        try:
-            request = AssignRequest(
-                lead=UserRef(user_id=values[LEAD], name=None),
-                co=tuple(UserRef(user_id=u, name=None) for u in values[CO]),
-                title=values[TITLE],
-                requirements=with_source(reader.locale, values[REQUIREMENTS], link),
-                due_date=picked_date(values[DUE], DUE),
-                source=SourceKind(values[SOURCE]) if values[SOURCE] else None,
-                confidential="confidential" in values[FLAGS],
-                fyi="fyi" in values[FLAGS],
-                urgent="urgent" in values[FLAGS],
-                cadence=values[CADENCE],
-                confirm_to_assigner=True,
-            )
-            await services.assign.assign(user_id, request, request_key=f"view:{view['id']}")
-        except DomainError as error:
-            field = error.field if error.field in _FIELDS else TITLE
-            text = replies.error_text(reader.locale, error).replace(":warning: ", "")[:150]
-            await ack(response_action="errors", errors={field: text})
-            return
-        await ack()
+
+        def quoted(locale: str, text: str) -> str:
+            return with_source(locale, text, link)
+
+        await submit_assignment_form(ack, services, user_id, view, with_requirements=quoted)

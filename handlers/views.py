@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
@@ -33,33 +34,42 @@ _FIELDS = {TITLE, REQUIREMENTS, LEAD, CO, DUE, CADENCE, SOURCE, FLAGS}
 def register(app: AsyncApp, services: Services) -> None:
     @app.view(ASSIGN_CALLBACK)
     async def submit_assignment(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
-        user_id = body["user"]["id"]
-        reader = await services.reader(user_id)
-        values = read_assign_state(view["state"]["values"])
-        try:
-            due = values[DUE]
-            request = AssignRequest(
-                lead=UserRef(user_id=values[LEAD], name=None),
-                co=tuple(UserRef(user_id=u, name=None) for u in values[CO]),
-                title=values[TITLE],
-                requirements=values[REQUIREMENTS],
-                due_date=picked_date(due, DUE),
-                source=SourceKind(values[SOURCE]) if values[SOURCE] else None,
-                confidential="confidential" in values[FLAGS],
-                fyi="fyi" in values[FLAGS],
-                urgent="urgent" in values[FLAGS],
-                cadence=values[CADENCE],
-                confirm_to_assigner=True,
-            )
-            # The view id is stable across a double submit of the same modal: one item, not two.
-            await services.assign.assign(user_id, request, request_key=f"view:{view['id']}")
-        except DomainError as error:
-            field = error.field if error.field in _FIELDS else TITLE
-            await ack(
-                response_action="errors", errors={field: _short(replies.error_text(reader.locale, error))}
-            )
-            return
-        await ack()
+        await submit_assignment_form(ack, services, body["user"]["id"], view)
+
+
+async def submit_assignment_form(
+    ack: AsyncAck,
+    services: Services,
+    user_id: str,
+    view: dict[str, Any],
+    *,
+    with_requirements: Callable[[str, str], str] = lambda _locale, text: text,
+) -> None:
+    """The assignment form (typed or opened from a message): one item, or its field errors in the form.
+    ``with_requirements`` adds to the typed requirements (the quoted message's link)."""
+    reader = await services.reader(user_id)
+    values = read_assign_state(view["state"]["values"])
+    try:
+        request = AssignRequest(
+            lead=UserRef(user_id=values[LEAD], name=None),
+            co=tuple(UserRef(user_id=u, name=None) for u in values[CO]),
+            title=values[TITLE],
+            requirements=with_requirements(reader.locale, values[REQUIREMENTS]),
+            due_date=picked_date(values[DUE], DUE),
+            source=SourceKind(values[SOURCE]) if values[SOURCE] else None,
+            confidential="confidential" in values[FLAGS],
+            fyi="fyi" in values[FLAGS],
+            urgent="urgent" in values[FLAGS],
+            cadence=values[CADENCE],
+            confirm_to_assigner=True,
+        )
+        # The view id is stable across a double submit of the same modal: one item, not two.
+        await services.assign.assign(user_id, request, request_key=f"view:{view['id']}")
+    except DomainError as error:
+        field = error.field if error.field in _FIELDS else TITLE
+        await ack(response_action="errors", errors={field: _short(replies.error_text(reader.locale, error))})
+        return
+    await ack()
 
 
 def _short(text: str) -> str:
