@@ -24,7 +24,7 @@ from bench.common import (
     peak_rss_mb,
     rounded,
 )
-from bot.domain.command_syntax import UserRef
+from bot.domain.commands import UserRef
 from bot.services.assign import AssignRequest
 from storage.models import ItemRow
 

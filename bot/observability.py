@@ -182,7 +182,7 @@ class InstrumentedWebClient(AsyncWebClient):
 def request_labels(body: Mapping[str, Any]) -> tuple[str, str]:
     """(kind, command) of a Slack request: bounded label values taken from what our code defines."""
     if "command" in body:
-        from bot.domain.commands import parse_command
+        from bot.domain.command_parser import parse_command
         from bot.domain.errors import DomainError
 
         try:

@@ -17,7 +17,7 @@ from handlers import (
     errors,
     events,
     feedback,
-    records,
+    publications,
     reports,
     shortcut,
     timeline,
@@ -28,7 +28,9 @@ from handlers import (
 
 def register_all(app: AsyncApp, services: Services) -> None:
     app.middleware(feedback.respond_by_dm_without_response_url(services))
-    listeners = (commands, admin, actions, views, events, urging, reports, records, corrections, shortcut)
+    listeners = (
+        commands, admin, actions, views, events, urging, reports, publications, corrections, shortcut
+    )
     for module in (*listeners, timeline, errors):
         module.register(app, services)
     events.register_fallback(app, services)  # last: whatever nothing else took

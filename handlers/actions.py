@@ -7,8 +7,8 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
-from bot.domain.command_syntax import ListItems
-from bot.domain.commands import parse_command
+from bot.domain.command_parser import parse_command
+from bot.domain.commands import ListItems
 from bot.services import Services
 from handlers import urging
 from handlers.commands import list_reply
@@ -16,7 +16,7 @@ from handlers.feedback import answer_click
 from handlers.routing import Reply
 from messages import replies
 from messages.notices import ACK, OPEN
-from messages.views import Reader
+from messages.view_models import Reader
 
 
 def register(app: AsyncApp, services: Services) -> None:

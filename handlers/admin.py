@@ -10,7 +10,7 @@ from bot.domain import admin_commands as grammar
 from bot.services import Services
 from handlers.routing import Reply, route
 from messages import admin as admin_messages
-from messages.views import Reader
+from messages.view_models import Reader
 
 
 def register(app: AsyncApp, services: Services) -> None:

@@ -8,8 +8,8 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.domain import command_syntax as grammar
-from bot.domain.commands import parse_command
+from bot.domain import commands as grammar
+from bot.domain.command_parser import parse_command
 from bot.domain.errors import DomainError
 from bot.domain.list_filter import filter_words, next_offset
 from bot.services import Services
@@ -19,7 +19,7 @@ from handlers.routing import ROUTES, Reply, route
 from messages import calendar as calendar_messages
 from messages import replies
 from messages.modals import assign_modal
-from messages.views import Reader
+from messages.view_models import Reader
 
 
 def register(app: AsyncApp, services: Services) -> None:

@@ -8,14 +8,14 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.domain import command_syntax as grammar
+from bot.domain import commands as grammar
 from bot.domain.due_dates import required_date
 from bot.domain.errors import DomainError
 from bot.services import Services
 from handlers.routing import Reply, route
 from messages import corrections as msg
 from messages import replies
-from messages.views import Reader
+from messages.view_models import Reader
 
 
 @route(grammar.Withdraw)

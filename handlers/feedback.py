@@ -11,7 +11,7 @@ from slack_bolt.async_app import AsyncRespond
 from bot.domain.errors import DomainError
 from bot.services import Services
 from messages import replies
-from messages.views import Reader
+from messages.view_models import Reader
 
 log = logging.getLogger("duban.feedback")
 

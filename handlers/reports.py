@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.domain import command_syntax as grammar
+from bot.domain import commands as grammar
 from bot.domain.errors import DomainError, FieldErrors
 from bot.domain.reports import ReportInput, ReviewInput
 from bot.services import Services
@@ -18,7 +18,7 @@ from messages import replies
 from messages import report_forms as rf
 from messages import reports as rm
 from messages.notices import REPORT
-from messages.views import Reader
+from messages.view_models import Reader
 
 
 def _field_errors(

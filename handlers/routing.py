@@ -8,7 +8,7 @@ from typing import Any
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.services import Services
-from messages.views import Reader
+from messages.view_models import Reader
 
 Reply = dict[str, Any]
 # (services, reader, parsed command, Slack's command payload, web client) -> ack body

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.domain import command_syntax as grammar
+from bot.domain import commands as grammar
 from bot.domain.due_dates import picked_date, required_date
 from bot.domain.errors import DomainError
 from bot.domain.urging import Answer
@@ -22,7 +22,7 @@ from messages.calendar import with_notes
 from messages.i18n import format_date, format_datetime, t
 from messages.notices import EXTEND
 from messages.text import Mrkdwn, mention
-from messages.views import Reader
+from messages.view_models import Reader
 
 
 def _value(body: dict[str, Any]) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from bot.domain.command_syntax import UserRef
+from bot.domain.commands import UserRef
 from bot.domain.due_dates import picked_date
 from bot.domain.errors import DomainError
 from bot.domain.items import SourceKind

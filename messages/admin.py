@@ -13,7 +13,7 @@ from bot.domain.people import AuditEntry, Department, RoleGrant
 from messages.blocks import context, divider, header, message, section
 from messages.i18n import format_datetime, t, tp
 from messages.text import Mrkdwn, clip, mention
-from messages.views import Reader
+from messages.view_models import Reader
 
 ROLE_ORDER = (Role.ADMIN, Role.LEADER, Role.SUPERVISOR, Role.DEPT_HEAD)
 SECTION_MAX = 2900

@@ -24,7 +24,7 @@ from messages import notices
 from messages.blocks import context, message, section
 from messages.i18n import format_date, t, tp
 from messages.text import Mrkdwn, clip, mention
-from messages.views import Reader
+from messages.view_models import Reader
 
 EDIT_CALLBACK = "edit_item_modal"
 # block_id == action_id == the field name in DomainError.field

@@ -13,7 +13,7 @@ from messages.notices import ACK, OPEN, REPORT
 from messages.reports import PROPOSAL_APPROVE, PROPOSAL_REJECT
 from messages.text import Mrkdwn, escape, mention
 from messages.urging import EXT_APPROVE, EXT_REFUSE
-from messages.views import Reader
+from messages.view_models import Reader
 
 
 def _title(item: Item) -> Mrkdwn:

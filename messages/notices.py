@@ -10,7 +10,7 @@ from bot.domain.items import Item
 from messages.blocks import actions, button, context, divider, fields, header, message, section
 from messages.i18n import format_date, format_datetime, t, tp
 from messages.text import escape, mention
-from messages.views import Reader
+from messages.view_models import Reader
 
 # Deadlines are dates in the organisation's timezone; the day ends with the working day.
 DEADLINE_TIME = time(18, 0)

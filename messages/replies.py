@@ -18,7 +18,7 @@ from messages.blocks import actions, button, context, divider, fields, header, m
 from messages.i18n import format_date, format_datetime, has, render, t, tp
 from messages.notices import OPEN, REPORT, deadline_for, owners_line
 from messages.text import Mrkdwn, clip, escape, mention
-from messages.views import ItemDetail, Reader
+from messages.view_models import ItemDetail, Reader
 
 TIMELINE_LIMIT = 40
 _MENTION = re.compile(r"<@[UW][A-Z0-9]+>")

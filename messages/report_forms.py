@@ -26,7 +26,7 @@ from messages.blocks import MODAL_BLOCKS, context, divider, section, to_dicts
 from messages.i18n import format_datetime, t, tp
 from messages.reports import _intro, _summary
 from messages.text import clip, mention
-from messages.views import Reader
+from messages.view_models import Reader
 
 # Modals (callback ids); block_id == action_id == the field name the services use in DomainError.field
 REPORT_CALLBACK = "report_modal"

@@ -12,7 +12,7 @@ from messages.blocks import actions, button, context, fields, header, message, s
 from messages.i18n import format_date, format_datetime, t, tp
 from messages.notices import OPEN, REPORT, deadline_for, owners_line
 from messages.text import Mrkdwn, clip, escape, mention
-from messages.views import ItemDetail, Reader
+from messages.view_models import ItemDetail, Reader
 
 # Buttons
 REVIEW = "item_review"

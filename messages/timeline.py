@@ -15,7 +15,7 @@ from bot.domain.items import Item
 from messages.blocks import actions, button, context, section
 from messages.i18n import format_datetime, t, tp
 from messages.text import Mrkdwn, clip, escape
-from messages.views import Reader
+from messages.view_models import Reader
 
 TIMELINE_MORE = "timeline_more"  # value "<item id>:<event seq>"
 EXCERPT = 140  # characters of an entry's text shown in the timeline

@@ -16,13 +16,13 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.domain.items import Item
-from bot.domain.records import UrgeRecord
+from bot.domain.urge_records import UrgeRecord
 from bot.domain.urging import is_notice_repeat
 from messages.blocks import actions, button, context, header, message, section
 from messages.i18n import format_date, format_datetime, t, tp
 from messages.notices import EXTEND, OPEN, REPORT
 from messages.text import Mrkdwn, clip, escape, mention
-from messages.views import Reader
+from messages.view_models import Reader
 
 SNOOZE = "urge_snooze"  # value record id
 NOTICE_ANSWER = "urge_notice_answer"  # value record id

@@ -18,7 +18,7 @@ from storage.follow_through_repo import FollowThroughRepository
 from storage.item_lists import ItemListRepository
 from storage.org_repo import OrgRepository
 from storage.outbox import enqueue
-from storage.reporting_repo import ReportingRepository
+from storage.publication_reads import ReportingRepository
 from storage.reports_repo import ReportRepository
 from storage.repositories import (
     CalendarRepository,

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.records import ExtensionRequest, UrgeRecord
+from bot.domain.urge_records import ExtensionRequest, UrgeRecord
 from bot.domain.urging import NOTICE_REPEAT_BASE
 from storage.db import is_postgres
 from storage.models import ExtensionRequestRow, ItemRow, UrgeRecordRow

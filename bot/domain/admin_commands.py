@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.domain.command_syntax import UserRef, _excerpt, _Parser, _Token, _unescape
+from bot.domain.commands import UserRef, _excerpt, _Parser, _Token, _unescape
 from bot.domain.errors import ParseError
 from bot.domain.items import Role
 

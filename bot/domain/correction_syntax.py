@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from bot.domain.command_syntax import Edit, Reassign, UserRef, Withdraw, _excerpt, _Parser, _Token, _unescape
+from bot.domain.commands import Edit, Reassign, UserRef, Withdraw, _excerpt, _Parser, _Token, _unescape
 from bot.domain.due_dates import normalise
 from bot.domain.errors import ParseError
 from bot.domain.items import ItemRef, parse_item_ref
@@ -38,7 +38,7 @@ def _ref(token: _Token | None, command: str) -> ItemRef:
 
 
 def _person(token: _Token | None) -> UserRef:
-    from bot.domain.commands import _mentions
+    from bot.domain.command_parser import _mentions
 
     refs = _mentions(token) if token is not None else None
     if not refs or len(refs) != 1:

@@ -11,7 +11,7 @@ from bot.domain.people import Person, normalise_locale
 from bot.domain.permissions import cleared
 from bot.notifications.table import NOTICES, Audience, NoticeKind, Redaction
 from messages.i18n import t
-from messages.views import Reader
+from messages.view_models import Reader
 
 if TYPE_CHECKING:
     from storage.uow import UnitOfWork

@@ -18,7 +18,7 @@ from bot.domain.items import Item
 from messages import notices
 from messages import reports as report_messages
 from messages import urging as urge_messages
-from messages.views import Reader
+from messages.view_models import Reader
 
 Builder = Callable[[Item, Reader, dict[str, Any]], dict[str, Any]]
 

@@ -17,11 +17,11 @@ from bot.services.items import ItemService
 from bot.services.maintenance import MaintenanceService
 from bot.services.organisation import OrganisationService
 from bot.services.people import PeopleService
-from bot.services.records import RecordService
+from bot.services.publications import PublicationService
 from bot.services.reports import ReportService
 from bot.services.urge_actions import UrgeActionService
 from bot.services.urging import UrgingService
-from messages.views import Reader
+from messages.view_models import Reader
 
 
 @dataclass
@@ -35,7 +35,7 @@ class Services:
     urge_actions: UrgeActionService
     extensions: ExtensionService
     reports: ReportService
-    records: RecordService
+    publications: PublicationService
     maintenance: MaintenanceService
     admin: AdminService
     org: OrganisationService
@@ -56,7 +56,7 @@ class Services:
             urge_actions=UrgeActionService(ctx, people, extensions),
             extensions=extensions,
             reports=ReportService(ctx, people),
-            records=RecordService(ctx, people),
+            publications=PublicationService(ctx, people),
             maintenance=MaintenanceService(ctx),
             admin=AdminService(ctx, people),
             org=OrganisationService(ctx),
@@ -66,7 +66,7 @@ class Services:
 
     async def sweep(self) -> int:
         """Everything the clock has made due: urgings, office time limits, bulletins."""
-        done = await self.urging.sweep() + await self.reports.sweep() + await self.records.sweep()
+        done = await self.urging.sweep() + await self.reports.sweep() + await self.publications.sweep()
         done += await self.follow_through.sweep()
         await self.maintenance.prune()
         await self.org.sync_usergroups()

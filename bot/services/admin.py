@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.domain import permissions
-from bot.domain.command_syntax import UserRef
+from bot.domain.commands import UserRef
 from bot.domain.errors import DomainError, PermissionDenied
 from bot.domain.items import Role
 from bot.domain.people import AuditEntry, Department, Person, RoleGrant

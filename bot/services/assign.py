@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.domain import lifecycle, permissions
 from bot.domain.cadence import parse_cadence
 from bot.domain.calendar import WorkCalendar
-from bot.domain.command_syntax import UserRef
+from bot.domain.commands import UserRef
 from bot.domain.due_dates import DueReading, default_due, read_due
 from bot.domain.errors import DomainError
 from bot.domain.events import EventKind, ItemEvent
@@ -30,7 +30,7 @@ from bot.services.calendar_admin import date_notes, tell_office_of_computed_year
 from bot.services.context import ServiceContext
 from bot.services.people import PeopleService
 from messages import replies
-from messages.views import Reader
+from messages.view_models import Reader
 
 
 @dataclass(frozen=True, slots=True)

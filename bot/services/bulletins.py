@@ -37,7 +37,7 @@ from bot.settings import Settings
 from messages import bulletins as render
 from messages.bulletins import BulletinView, DepartmentName
 from messages.charts import bulletin_chart
-from storage.reporting_repo import BulletinRecord
+from storage.publication_reads import BulletinRecord
 from storage.uow import UnitOfWork
 
 log = logging.getLogger("duban.bulletins")

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 
 from bot.domain import permissions
 from bot.domain.calendar import DaySource, WorkCalendar
-from bot.domain.command_syntax import Holiday
+from bot.domain.commands import Holiday
 from bot.domain.due_dates import DueReading
 from bot.domain.errors import DomainError
 from bot.domain.items import Role

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from bot.domain import corrections as rules
 from bot.domain import lifecycle
-from bot.domain.command_syntax import UserRef
+from bot.domain.commands import UserRef
 from bot.domain.corrections import EditValues, FieldChange
 from bot.domain.errors import DomainError
 from bot.domain.events import EventKind, ItemEvent
@@ -25,7 +25,7 @@ from bot.services.context import ServiceContext
 from bot.services.people import PeopleService
 from messages import corrections as msg
 from messages import notices
-from messages.views import Reader
+from messages.view_models import Reader
 from storage.uow import UnitOfWork
 
 # Before the notice went out (registered, awaiting approval) a new owner has nothing to be told yet.

@@ -22,7 +22,7 @@ from bot.domain.follow_through import (
 )
 from bot.domain.items import Item, Role
 from bot.domain.lifecycle import OPEN_STATES, OWNER_WORKING_STATES, State
-from bot.domain.records import UrgeRecord
+from bot.domain.urge_records import UrgeRecord
 from bot.domain.urging import Rung
 from bot.services import issuing
 from bot.services.context import ServiceContext

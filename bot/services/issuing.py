@@ -15,7 +15,7 @@ from bot.notifications import NoticeKind, Notifier
 from bot.services.context import ServiceContext
 from bot.services.items import may_see
 from bot.services.people import PeopleService
-from messages.views import Reader
+from messages.view_models import Reader
 from storage.uow import UnitOfWork
 
 

@@ -18,7 +18,7 @@ from bot.domain.reports import review_overdue_since
 from bot.notifications import NoticeKind, Notifier
 from bot.services.context import ServiceContext
 from bot.services.people import PeopleService
-from messages.views import ItemDetail, Reader
+from messages.view_models import ItemDetail, Reader
 from storage.item_lists import UnknownUnit
 from storage.uow import UnitOfWork
 

@@ -8,12 +8,12 @@ import time
 from contextvars import ContextVar
 from datetime import timedelta
 
-from bot.domain.command_syntax import UserRef
+from bot.domain.commands import UserRef
 from bot.domain.errors import DomainError
 from bot.domain.items import Role
 from bot.domain.people import Department, Person, normalise_locale
 from bot.services.context import ServiceContext
-from messages.views import Reader
+from messages.view_models import Reader
 from storage.uow import UnitOfWork
 
 PROFILE_MAX_AGE = timedelta(hours=24)

@@ -1,6 +1,6 @@
 """反馈 / 续报: progress and final reports from the form, notes from the notice thread, and the
 office's own time limit for reviewing (the sweep). Review, instructions and proposals live in
-``bot.services.review`` and ``bot.services.approval``; this service hands them out."""
+``bot.services.review`` and ``bot.services.proposals``; this service hands them out."""
 
 from __future__ import annotations
 
@@ -16,10 +16,10 @@ from bot.domain.people import Person
 from bot.domain.reports import TEXT_MAX, ReportInput, ReportKind, ReportRecord, validate_report
 from bot.notifications import NoticeKind, Notifier
 from bot.services import issuing
-from bot.services.approval import ProposalService
 from bot.services.context import ServiceContext
 from bot.services.follow_through import owner_answered
 from bot.services.people import PeopleService
+from bot.services.proposals import ProposalService
 from bot.services.review import ReviewService
 from messages.text import clip
 from storage.uow import UnitOfWork

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.domain.items import Item
-from bot.domain.records import UrgeRecord
+from bot.domain.urge_records import UrgeRecord
 from bot.notifications import NoticeKind, Notifier, stored_person
 from bot.services.people import PeopleService
 from storage.uow import UnitOfWork

@@ -14,7 +14,7 @@ from bot.domain.follow_through import working_days_waited
 from bot.domain.items import Item, ItemRef, overdue_days
 from bot.domain.lifecycle import OWNER_WORKING_STATES, State
 from bot.domain.people import Person
-from bot.domain.records import UrgeRecord
+from bot.domain.urge_records import UrgeRecord
 from bot.domain.urging import Answer, Rung
 from bot.notifications import NoticeKind, Notifier, stored_person
 from bot.services import tracking

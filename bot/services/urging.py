@@ -18,7 +18,7 @@ from bot.domain.calendar import WorkCalendar
 from bot.domain.events import EventKind, ItemEvent
 from bot.domain.items import Item, overdue_days
 from bot.domain.lifecycle import OWNER_WORKING_STATES
-from bot.domain.records import ExtensionRequest, UrgeRecord
+from bot.domain.urge_records import ExtensionRequest, UrgeRecord
 from bot.domain.urging import (
     Decision,
     PlannedUrge,

@@ -73,7 +73,7 @@ async def test_two_replicas_and_a_restart_post_once(world: World) -> None:
     second = await build_runtime(settings, clock=world.clock, migrate=False)
     try:
         counts = await asyncio.gather(
-            world.runtime.services.records.sweep(), second.services.records.sweep()
+            world.runtime.services.publications.sweep(), second.services.publications.sweep()
         )
         assert sorted(counts) == [0, 1]
         await asyncio.gather(world.runtime.dispatcher.drain(), second.dispatcher.drain())
@@ -82,7 +82,7 @@ async def test_two_replicas_and_a_restart_post_once(world: World) -> None:
     # A restart at the same minute: a fresh process on the same database.
     restarted = await build_runtime(settings, clock=world.clock, migrate=False)
     try:
-        assert await restarted.services.records.sweep() == 0
+        assert await restarted.services.publications.sweep() == 0
         await restarted.dispatcher.drain()
     finally:
         await restarted.close()
@@ -201,11 +201,11 @@ async def test_a_changed_score_weight_changes_the_bulletin_and_home_scores(world
     )
     other = await build_runtime(settings, clock=world.clock, migrate=False)
     try:
-        outcome = await other.services.records.bulletins.post("U0SUPER", "week")
+        outcome = await other.services.publications.bulletins.post("U0SUPER", "week")
         assert outcome.posted
-        home = await other.services.records.dashboard.home("U0LEADER")
+        home = await other.services.publications.dashboard.home("U0LEADER")
         assert sum(f.score for f in home.departments.values()) == -5
-        default_home = await world.runtime.services.records.dashboard.home("U0LEADER")
+        default_home = await world.runtime.services.publications.dashboard.home("U0LEADER")
         assert sum(f.score for f in default_home.departments.values()) == -2
     finally:
         await other.close()
@@ -222,7 +222,7 @@ async def test_a_co_owners_final_report_is_not_waiting_for_review(world: World) 
     await world.command("U0LEADER", "assign <@U0HEADA> <@U0STAFFA> 修订防汛应急预案 due 12-15")
     await report(world, "U0STAFFA", FINAL)  # the co-owner's part: it goes to the lead, not the office
     world.advance(days=4)  # Monday 30 November: Friday's review limit has passed
-    view, _ = await world.runtime.services.records.bulletins.preview("U0SUPER", "month")
+    view, _ = await world.runtime.services.publications.bulletins.preview("U0SUPER", "month")
     assert view.office is not None
     assert (view.office.reviews_checked, view.office.reviews_waiting_late) == (0, 0)
 
@@ -234,6 +234,6 @@ async def test_only_the_leads_final_report_waits_for_review(world: World) -> Non
     await report(world, "U0STAFFA", FINAL)
     await report(world, "U0HEADA", FINAL, world.slack.dm("U0HEADA")[0])  # this one waits for the office
     world.advance(days=4)  # Monday 30 November: the review was due on Friday
-    view, _ = await world.runtime.services.records.bulletins.preview("U0SUPER", "month")
+    view, _ = await world.runtime.services.publications.bulletins.preview("U0SUPER", "month")
     assert view.office is not None
     assert (view.office.reviews_checked, view.office.reviews_waiting_late) == (0, 1)

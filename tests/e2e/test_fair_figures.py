@@ -49,7 +49,7 @@ async def test_weekly_bulletin_counts_issued_items_as_they_stood_at_its_cut_off(
     world.advance(days=4, hours=1)  # Monday 30 November, 11:00
     await _notice(world, "DB-2026-0001", "fair-1", world.clock.now() - timedelta(hours=1))  # 10:00 today
 
-    await world.runtime.services.records.sweep()
+    await world.runtime.services.publications.sweep()
     await world.deliver()
     text = _bulletin_text(world)
     assert "2026年第48周" in text

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from bot.calendar_sources import standard_calendar
 from bot.domain.calendar import UnknownCalendarYear
-from bot.domain.command_syntax import (
+from bot.domain.command_parser import CADENCE_TOKEN_RE, OPTION_KEYWORDS, parse_command
+from bot.domain.commands import (
     Archive,
     Assign,
     Bulletin,
@@ -33,7 +34,6 @@ from bot.domain.command_syntax import (
     Urge,
     UserRef,
 )
-from bot.domain.commands import CADENCE_TOKEN_RE, OPTION_KEYWORDS, parse_command
 from bot.domain.due_dates import normalise, parse_due, required_date
 from bot.domain.errors import DomainError, ParseError
 from bot.domain.items import REQUIREMENTS_MAX, TITLE_MAX, ItemRef, SourceKind
@@ -771,7 +771,7 @@ def test_every_raised_code_has_a_message() -> None:
     keys = _load("en").keys()
     sources = [
         ROOT / "bot" / "domain" / name
-        for name in ("calendar.py", "due_dates.py", "command_syntax.py", "commands.py")
+        for name in ("calendar.py", "due_dates.py", "commands.py", "commands.py")
     ]
     raised = {
         code

@@ -8,8 +8,8 @@ import pytest
 
 from bot.domain import corrections as rules
 from bot.domain import lifecycle
-from bot.domain.command_syntax import Edit, Reassign, UserRef, Withdraw
-from bot.domain.commands import parse_command
+from bot.domain.command_parser import parse_command
+from bot.domain.commands import Edit, Reassign, UserRef, Withdraw
 from bot.domain.corrections import EditValues
 from bot.domain.errors import DomainError, IllegalTransition
 from bot.domain.items import ItemNumber, ItemRef, OwnerRole, SourceKind

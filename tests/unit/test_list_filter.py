@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.domain.command_syntax import ListItems, UserRef
-from bot.domain.commands import parse_command
+from bot.domain.command_parser import parse_command
+from bot.domain.commands import ListItems, UserRef
 from bot.domain.errors import ParseError
 from bot.domain.items import SourceKind
 from bot.domain.lifecycle import State

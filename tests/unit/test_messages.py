@@ -12,7 +12,7 @@ from messages import notices, replies
 from messages.i18n import LOCALES, catalog, render, t
 from messages.modals import assign_modal
 from messages.text import escape, mention
-from messages.views import ItemDetail, Reader
+from messages.view_models import ItemDetail, Reader
 
 HOSTILE = "<!channel> <!here> <@U0LEADER> <!subteam^S123> & <https://evil.example|click> @channel"
 

@@ -15,8 +15,8 @@ import pytest
 
 from bot.domain.items import Item, ItemNumber, Owner, OwnerRole, Role, SourceKind
 from bot.domain.people import Person
-from bot.domain.records import ExtensionRequest, UrgeRecord
 from bot.domain.reports import ReportRecord, timeliness
+from bot.domain.urge_records import ExtensionRequest, UrgeRecord
 from bot.notifications import NOTICES, Audience, NoticeKind, Notifier, Redaction
 
 SERVICES = Path(__file__).resolve().parents[2] / "bot" / "services"

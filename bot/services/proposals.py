@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.domain import lifecycle, permissions
-from bot.domain.command_syntax import UserRef
+from bot.domain.commands import UserRef
 from bot.domain.errors import DomainError
 from bot.domain.events import EventKind, ItemEvent
 from bot.domain.fairness import due_from_issue

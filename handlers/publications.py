@@ -7,18 +7,18 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.domain import command_syntax as grammar
+from bot.domain import commands as grammar
 from bot.services import Services
 from handlers.routing import Reply, route
 from messages import admin as admin_messages
 from messages import bulletins, dossier, home, ledger
-from messages.views import Reader
+from messages.view_models import Reader
 
 
 def register(app: AsyncApp, services: Services) -> None:
     async def publish_home(client: AsyncWebClient, user_id: str, page: int) -> None:
         reader = await services.reader(user_id)
-        data = await services.records.dashboard.home(user_id)
+        data = await services.publications.dashboard.home(user_id)
         overview = await services.admin.home_section(user_id)
         extra = admin_messages.home_rows(reader, overview) if overview is not None else None
         view = home.home_view(data, reader.locale, reader.tz, services.ctx.now(), page, extra)
@@ -47,9 +47,9 @@ async def _bulletin(
 ) -> Reply:
     user_id = command["user_id"]
     if parsed.post:
-        outcome = await services.records.bulletins.post(user_id, parsed.period)
+        outcome = await services.publications.bulletins.post(user_id, parsed.period)
         return bulletins.post_reply(outcome, reader.locale, reader.tz)
-    view, can_see = await services.records.bulletins.preview(user_id, parsed.period)
+    view, can_see = await services.publications.bulletins.preview(user_id, parsed.period)
     return bulletins.bulletin_message(view, reader.locale, can_see_confidential=can_see, preview=True)
 
 
@@ -57,7 +57,7 @@ async def _bulletin(
 async def _archive(
     services: Services, reader: Reader, parsed: grammar.Archive, command: dict[str, Any], client: Any
 ) -> Reply:
-    result = await services.records.archive.archive(command["user_id"], parsed.ref)
+    result = await services.publications.archive.archive(command["user_id"], parsed.ref)
     return dossier.archive_reply(result, reader.locale, reader.tz)
 
 
@@ -65,5 +65,5 @@ async def _archive(
 async def _export(
     services: Services, reader: Reader, parsed: grammar.Export, command: dict[str, Any], client: Any
 ) -> Reply:
-    result = await services.records.archive.export(command["user_id"], parsed.period)
+    result = await services.publications.archive.export(command["user_id"], parsed.period)
     return ledger.export_reply(result, reader.locale)

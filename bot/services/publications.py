@@ -13,7 +13,7 @@ from bot.services.dashboard import DashboardService
 from bot.services.people import PeopleService
 
 
-class RecordService:
+class PublicationService:
     def __init__(self, ctx: ServiceContext, people: PeopleService) -> None:
         self.ctx = ctx
         self.people = people
