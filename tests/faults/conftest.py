@@ -5,4 +5,4 @@
 """
 
 from tests.e2e.conftest import world  # noqa: F401  (fixtures shared with this package)
-from tests.service.conftest import emulator  # noqa: F401
+from tests.process.conftest import emulator  # noqa: F401

@@ -10,7 +10,7 @@ import aiohttp
 
 from bot.emulator.driver import SlackEmulator
 from tests.faults.dbswitch import DatabaseSwitch
-from tests.service.conftest import Service
+from tests.process.conftest import Service
 
 
 async def _wait_status(url: str, wanted: int, seconds: float = 20.0) -> dict[str, object]:
