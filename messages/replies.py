@@ -31,7 +31,8 @@ def error_text(locale: str, error: DomainError) -> str:
         if isinstance(value, str) and _MENTION.fullmatch(value):
             params[name] = Mrkdwn(value)  # a mention the parser kept as typed: let Slack render the name
     if "roles" in params:
-        params["roles"] = Mrkdwn(" / ".join(t(locale, f"role.{r}") for r in params["roles"]))
+        joiner = t(locale, "role_group.joiner")
+        params["roles"] = Mrkdwn(joiner.join(t(locale, f"role_group.{r}") for r in params["roles"]))
     if error.code == "not_allowed" and "action" in params:
         params["action"] = Mrkdwn(t(locale, f"actions.{params['action']}"))
     if error.code == "illegal_transition":

@@ -6,7 +6,7 @@ import asyncio
 import logging
 import time
 from contextvars import ContextVar
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.domain.commands import UserRef
 from bot.domain.errors import DomainError
@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 _REQUEST_ACTORS: ContextVar[dict[str, tuple[float, Person]] | None] = ContextVar("duban_actors", default=None)
 ACTOR_MEMO_S = 2.0
 REFRESH_RETRY_S = 600.0
+FIRST_SEEN_WAIT_S = 0.8  # a first-seen user's profile, before their first reply (Slack's ack window is 3 s)
 
 
 class PeopleService:
@@ -95,13 +96,27 @@ class PeopleService:
         async with self.ctx.read() as uow:
             cached = await uow.people.get(user_id)
         if cached is None:
-            async with self.ctx.uow() as uow:
-                await uow.people.ensure_user(user_id)
+            cached = await self._first_seen(user_id)
         person, refreshed_at = cached or (Person(user_id=user_id, name=user_id, locale=""), None)
         if refreshed_at is None or self.ctx.now() - refreshed_at >= PROFILE_MAX_AGE:
             self.refresh_later(user_id)
         memo[user_id] = (time.monotonic(), person)
         return person
+
+    async def _first_seen(self, user_id: str) -> tuple[Person, datetime | None] | None:
+        """Someone the bot has never seen: give Slack a short moment for their profile (their language
+        for this very first reply), then go on with a placeholder row rather than risk the ack."""
+        async with self.ctx.uow() as uow:
+            await uow.people.ensure_user(user_id)
+        self.refresh_later(user_id)
+        task = self._refreshing.get(user_id)
+        if task is None:
+            return None
+        await asyncio.wait({task}, timeout=FIRST_SEEN_WAIT_S)
+        if not task.done():
+            return None  # Slack is slow: the organisation's language this once, the profile comes later
+        async with self.ctx.read() as uow:
+            return await uow.people.get(user_id)
 
     def forget_actor(self, user_id: str) -> None:
         """Drop the request's memo of ``user_id`` (after changing their roles or language)."""

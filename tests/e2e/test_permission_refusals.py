@@ -27,15 +27,15 @@ async def _counts(world: World) -> tuple[int, int, int]:
     ("user", "text", "expected"),
     [
         # Urging is for leaders and the office; the admin role alone is not enough (see permissions).
-        ("U0STAFFB2", "urge 1", "Only leader / supervisor may urge items"),
+        ("U0STAFFB2", "urge 1", "Only leaders or supervisors may urge items"),
         ("U0HEADA", "催办 2", "只有领导 / 督查人员可以催办"),
-        ("U0HEADB", "archive 1", "Only supervisor / admin may archive"),
+        ("U0HEADB", "archive 1", "Only supervisors or admins may archive"),
         ("U0STAFFA", "批示 1 抓紧办理", "只有领导可以作出批示"),
-        ("U0HEADB", "bulletin week post", "Only leader / supervisor may"),
+        ("U0HEADB", "bulletin week post", "Only leaders or supervisors may"),
         ("U0DEPUTY", "holiday 2026-12-01 off", "admin"),
         # A confidential item of another department does not exist for a head who is not part of it.
         ("U0HEADB", "show 2", "DB-2026-0002"),
-        ("U0HEADB", "urge 2", "Only leader / supervisor may urge items"),
+        ("U0HEADB", "urge 2", "Only leaders or supervisors may urge items"),
     ],
 )
 async def test_a_refused_user_is_told_why_and_nothing_is_written(

@@ -25,7 +25,7 @@ async def assert_nothing_created(world: World) -> None:
         (
             "U0HEADB",
             "assign <@U0HEADA> Revise the plan due 12-05",
-            "Only leader / supervisor may assign items",
+            "Only leaders or supervisors may assign items",
         ),
         ("U0LEADER", "交办 <@U0HEADA> 修订预案 截止 2026-02-30", "2026-02-30"),
         ("U0LEADER", "交办 <@U0HEADA> 修订预案 截止 2026-11-01", "2026-11-01"),

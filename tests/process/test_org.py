@@ -130,7 +130,7 @@ async def test_roles_follow_the_environment_across_restarts_except_command_grant
     org_service.env["DUBAN_LEADERS"] = LEADER  # the deputy is removed from the environment
     await org_service.start()
     refused = await answer(slack, DEPUTY, f"assign <@{STAFF}> Another item due {due}")
-    assert "Only leader" in refused or "只有领导" in refused
+    assert "Only leaders" in refused or "只有领导" in refused
     assert "DB-" in await answer(slack, OTHER, f"assign <@{STAFF}> 命令授予的领导交办 due {due}")
     roles = await answer(slack, SUPERVISOR, "角色")
     assert f"<@{OTHER}>（命令）" in roles and f"<@{DEPUTY}>" not in roles
