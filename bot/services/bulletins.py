@@ -11,6 +11,7 @@ and day), so it never takes the scheduled bulletin's plain ``<period>`` row.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import logging
 import os
@@ -96,6 +97,7 @@ class BulletinService:
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}"
         self.config = stats_config(ctx.settings)
         self._warned_no_channel = False
+        self._drawing = asyncio.Lock()
 
     # -- schedule -------------------------------------------------------------------------------
 
@@ -165,7 +167,10 @@ class BulletinService:
         built = await self._build(period)
         locale = self.ctx.settings.locale
         body = render.bulletin_message(built.view, locale, can_see_confidential=False)
-        chart = self._chart(built, locale)
+        # Drawing takes a second or more (its first font scan several): off the event loop, so requests
+        # and the stop signal are served meanwhile; one chart at a time (matplotlib's caches are shared).
+        async with self._drawing:
+            chart = await asyncio.to_thread(self._chart, built, locale)
         now = self.ctx.now()
         async with self.ctx.uow() as uow:
             claimed = await uow.reporting.claim_bulletin(
