@@ -265,7 +265,7 @@ class FakeCorrections(Repo):
             if (
                 call.item_id == item_id
                 and call.recipient_id == old_id
-                and (call.purpose or "").startswith("urge")
+                and (call.purpose or "").startswith("urge:")
             ):
                 call.payload, call.recipient_id = {**call.payload, "channel": new_id}, new_id
         return len(moved)
@@ -274,7 +274,7 @@ class FakeCorrections(Repo):
         """Every queued call counts as not sent yet (nothing delivers here)."""
         before = len(self.t.outbox)
         self.t.outbox = [
-            c for c in self.t.outbox if not (c.item_id == item_id and (c.purpose or "").startswith("urge"))
+            c for c in self.t.outbox if not (c.item_id == item_id and (c.purpose or "").startswith("urge:"))
         ]
         return before - len(self.t.outbox)
 
