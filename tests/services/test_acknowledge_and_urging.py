@@ -132,3 +132,17 @@ async def test_snoozing_an_urging_asks_the_sweep_to_plan_again(office: Office) -
     stored = office.item(item.id)
     assert stored.urge_plan["snoozed_until"] == (office.clock.now() + timedelta(hours=24)).isoformat()
     assert stored.next_urge_at == office.clock.now()
+
+
+async def test_acknowledging_answers_the_reminders_to_acknowledge(office: Office) -> None:
+    item = (await office.assign(lead=ZHANG, co=[LI])).item
+    await office.advance(timedelta(days=1))  # Friday 10:00: Li has not signed yet
+    await office.services.follow_through.sweep()
+    [reminder] = office.urges(item.id, "ack")
+    assert reminder.recipient_id == LI and reminder.answered_at is None
+
+    await office.services.items.acknowledge(LI, item.id)
+    assert (office.tables.urges[reminder.id].answer, office.tables.urges[reminder.id].answered_by) == (
+        "acknowledged",
+        LI,
+    )
