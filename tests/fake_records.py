@@ -173,6 +173,8 @@ class FakeReports(Repo):
         return {r.author_id for r, _ in self.t.reports.values() if r.item_id == item_id}
 
     async def add_review(self, *, request_key: str | None, **values: Any) -> int:
+        if request_key is not None and await self.review_exists(request_key):
+            raise DuplicateRequest(request_key)  # the unique column refuses it
         review_id = self.t.new_id()
         self.t.reviews[review_id] = {"id": review_id, "request_key": request_key, **values}
         return review_id
