@@ -35,6 +35,7 @@ from bot.slack_directory import SlackUserDirectory
 from handlers import register_all
 from storage.db import create_engine, make_session_factory, ping
 from storage.migrate import upgrade
+from storage.uow import SqlUnitsOfWork
 
 log = logging.getLogger("duban")
 JOB_GRACE_SECONDS = 15.0  # on stop, how long a running sweep or outbox round may take to finish
@@ -206,7 +207,7 @@ async def build_runtime(
     engine = create_engine(settings.database_url)
     sessions = make_session_factory(engine)
     ctx = ServiceContext(
-        sessions=sessions, clock=clock, settings=settings, directory=SlackUserDirectory(client)
+        units=SqlUnitsOfWork(sessions), clock=clock, settings=settings, directory=SlackUserDirectory(client)
     )
     services = Services.build(ctx)
     # Work is done before the ack (all of it is short database work), so an answer always reflects

@@ -1,6 +1,7 @@
 """Which failures are the database being unreachable, and which are a Slack trigger that ran out.
 
-Handlers may not import SQLAlchemy or storage; they ask here.
+Handlers may not import SQLAlchemy or storage, not even through this module: SQLAlchemy's errors are
+recognised by the name and module of their classes.
 """
 
 from __future__ import annotations
@@ -9,17 +10,19 @@ import sqlite3
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import exc as sa_exc
 
 TRIGGER_ERRORS = frozenset({"expired_trigger_id", "invalid_trigger_id", "exchanged_trigger_id"})
 _DB_ERRORS = (
-    sa_exc.OperationalError,
-    sa_exc.InterfaceError,
-    sa_exc.DisconnectionError,
-    sa_exc.TimeoutError,  # the pool waited for a connection that never came
     sqlite3.OperationalError,
     ConnectionError,  # refused or reset while connecting (asyncpg raises the OS error itself)
 )
+# sqlalchemy.exc classes and their subclasses (TimeoutError: the pool never handed out a connection).
+_SQLALCHEMY_ERRORS = frozenset({"OperationalError", "InterfaceError", "DisconnectionError", "TimeoutError"})
+
+
+def _sqlalchemy_kinds(error: BaseException) -> set[str]:
+    """The names of the sqlalchemy.exc classes ``error`` is an instance of."""
+    return {k.__name__ for k in type(error).__mro__ if k.__module__.startswith("sqlalchemy.")}
 
 
 def _chain(error: BaseException) -> list[BaseException]:
@@ -36,9 +39,10 @@ def is_database_unavailable(error: BaseException) -> bool:
     for cause in _chain(error):
         if isinstance(cause, aiohttp.ClientError | SlackApiError):
             return False  # Slack's network trouble, not the database's
-        if isinstance(cause, sa_exc.DBAPIError) and cause.connection_invalidated:
+        kinds = _sqlalchemy_kinds(cause)
+        if "DBAPIError" in kinds and getattr(cause, "connection_invalidated", False):
             return True
-        if isinstance(cause, _DB_ERRORS):
+        if kinds & _SQLALCHEMY_ERRORS or isinstance(cause, _DB_ERRORS):
             return True
         if type(cause).__module__.startswith("asyncpg") and "Connection" in type(cause).__name__:
             return True  # asyncpg's ConnectionDoesNotExistError and friends

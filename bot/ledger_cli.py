@@ -18,6 +18,7 @@ from bot.settings import Settings
 from messages import ledger_import as text
 from storage.db import create_engine, make_session_factory
 from storage.migrate import upgrade
+from storage.uow import SqlUnitsOfWork
 
 
 class _NoDirectory:
@@ -47,7 +48,8 @@ async def run_import(
     await upgrade(settings.database_url)
     engine = create_engine(settings.database_url)
     try:
-        ctx = ServiceContext(make_session_factory(engine), clock or SystemClock(), settings, _NoDirectory())
+        units = SqlUnitsOfWork(make_session_factory(engine))
+        ctx = ServiceContext(units, clock or SystemClock(), settings, _NoDirectory())
         report = await LedgerImportService(ctx).run(table, dry_run=dry_run, by=by, file_name=path.name)
     finally:
         await engine.dispose()

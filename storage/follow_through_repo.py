@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.repositories import Unacknowledged
 from storage.models import ExtensionRequestRow, ItemEventRow, ItemOwnerRow, ItemRow, UrgeRecordRow
 
 LIMIT = 500
-
-
-@dataclass(frozen=True, slots=True)
-class Unacknowledged:
-    item_id: int
-    user_id: str
-    issued_at: datetime
 
 
 class FollowThroughRepository:

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import and_, case, exists, func, or_, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.errors import UnknownUnit
 from bot.domain.items import Item
 from bot.domain.lifecycle import OPEN_STATES
 from bot.domain.list_filter import ItemQuery
@@ -17,10 +18,6 @@ from storage.repositories import _to_item
 ITEMS = ItemRow.__table__
 OWNERS = ItemOwnerRow.__table__
 _OPEN = sorted(s.value for s in OPEN_STATES)
-
-
-class UnknownUnit(LookupError):
-    pass
 
 
 async def _unit_ids(session: AsyncSession, name: str) -> list[int]:

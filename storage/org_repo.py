@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -12,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.items import Role
 from bot.domain.organisation import Organisation, OrgDepartment
 from bot.domain.people import AuditEntry, Department, RoleGrant
+from bot.domain.repositories import OrgChanges
 from storage.models import AdminAuditRow, DepartmentMemberRow, DepartmentRow, RoleRow
 from storage.outbox import _insert_for
 from storage.repositories import PeopleRepository
@@ -19,13 +19,6 @@ from storage.repositories import PeopleRepository
 FILE = "file"  # departments and head roles that DUBAN_ORG_FILE owns (re-applied at every start)
 ORG_ROLE_SOURCE = "org"
 ORG_FILE_LOCK = 0x6475_6261_6E6F  # pg advisory lock key: "dubano"
-
-
-@dataclass
-class OrgChanges:
-    added: list[str] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
 
 
 def _department(row: DepartmentRow, members: tuple[str, ...] = ()) -> Department:

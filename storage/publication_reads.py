@@ -6,7 +6,6 @@ bulletin over thousands of items stays a matter of milliseconds on the database 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +13,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.repositories import BulletinRecord, UnansweredUrge
 from bot.domain.statistics import EXCLUDED_STATES, NO_DEPARTMENT, ItemSnapshot, OfficeTimeline
 from storage.db import is_postgres, to_db_utc
 from storage.models import (
@@ -32,24 +32,6 @@ from storage.models import (
 
 NOTICE_RUNG = "notice"  # the written urging notice (催办通知)
 _DECISIONS = ("reviewed", "returned", "completed")
-
-
-@dataclass(frozen=True, slots=True)
-class BulletinRecord:
-    kind: str
-    period_key: str
-    status: str
-    created_at: datetime
-    posted_at: datetime | None
-    channel: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class UnansweredUrge:
-    item_id: int
-    rung: str
-    recipient_id: str | None
-    sent_at: datetime | None
 
 
 def _row_dict(row: Any) -> dict[str, Any]:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.errors import DuplicateRequest
 from bot.domain.items import OwnerRole
 from bot.domain.reports import REVIEWABLE_STATES, ChildSummary, ReportRecord
 from storage.db import to_db_utc
@@ -30,6 +32,16 @@ def _report(row: ReportRow) -> ReportRecord:
         row.created_at,
         row.links,
     )
+
+
+async def _flush_once(session: AsyncSession, request_key: str | None) -> None:
+    """Flush a row carrying a unique request key; a second row for the key is ``DuplicateRequest``."""
+    try:
+        await session.flush()
+    except IntegrityError as error:
+        if request_key is not None:
+            raise DuplicateRequest(request_key) from error
+        raise
 
 
 class ReportRepository:
@@ -69,7 +81,7 @@ class ReportRepository:
             request_key=request_key,
         )
         self.session.add(row)
-        await self.session.flush()
+        await _flush_once(self.session, request_key)
         return row.id
 
     async def report_by_key(self, key: str) -> ReportRecord | None:
@@ -115,7 +127,7 @@ class ReportRepository:
             request_key=request_key,
         )
         self.session.add(row)
-        await self.session.flush()
+        await _flush_once(self.session, request_key)
         return row.id
 
     async def review_exists(self, key: str) -> bool:

@@ -6,8 +6,10 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
 from sqlalchemy import Select, delete, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.errors import DuplicateRequest
 from bot.domain.events import EventKind, ItemEvent
 from bot.domain.items import Item, ItemNumber, Owner, OwnerRole, Role, SourceKind
 from bot.domain.lifecycle import OPEN_STATES
@@ -122,7 +124,14 @@ class ItemRepository:
             **{name: getattr(item, name) for name in _MUTABLE},
         )
         self.session.add(row)
-        await self.session.flush()
+        try:
+            await self.session.flush()
+        except IntegrityError as error:
+            # The same request raced itself (a retry or replay on another replica): its unique key
+            # stopped this second insert. The services see a domain error, never the database's.
+            if request_key is not None:
+                raise DuplicateRequest(request_key) from error
+            raise
         for position, owner in enumerate(item.owners):
             self.session.add(
                 ItemOwnerRow(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, nullcontext
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from datetime import datetime
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -106,3 +106,16 @@ async def read_only(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator
             yield UnitOfWork(session)
         finally:
             await session.rollback()
+
+
+class SqlUnitsOfWork:
+    """The services' ``UnitOfWorkFactory`` on a SQLAlchemy session factory."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self.sessions = sessions
+
+    def begin(self) -> AbstractAsyncContextManager[UnitOfWork]:
+        return unit_of_work(self.sessions)
+
+    def read(self) -> AbstractAsyncContextManager[UnitOfWork]:
+        return read_only(self.sessions)

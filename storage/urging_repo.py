@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.errors import DuplicateRequest
 from bot.domain.urge_records import ExtensionRequest, UrgeRecord
 from bot.domain.urging import NOTICE_REPEAT_BASE
 from storage.db import is_postgres
@@ -199,7 +201,12 @@ class UrgingRepository:
             request_key=request_key,
         )
         self.session.add(row)
-        await self.session.flush()
+        try:
+            await self.session.flush()
+        except IntegrityError as error:  # the same request raced itself past the check above
+            if request_key:
+                raise DuplicateRequest(request_key) from error
+            raise
         request.id = row.id
         return request
 

@@ -53,3 +53,16 @@ def raise_all(errors: list[DomainError]) -> None:
         raise errors[0]
     if errors:
         raise FieldErrors(errors)
+
+
+class DuplicateRequest(Exception):
+    """Storage refused a second record for one request key (a retried or replayed request that raced
+    the first one): the first one's result stands. Not a refusal the user sees."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+class UnknownUnit(LookupError):
+    """A list filter names a department that does not exist (``args[0]``: the name as typed)."""

@@ -2,8 +2,25 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from typing import Protocol
+from datetime import datetime
+from typing import Any, Protocol
+
+from bot.domain.repositories import (
+    CalendarRepository,
+    CorrectionRepository,
+    EventRepository,
+    FollowThroughRepository,
+    ItemListRepository,
+    ItemRepository,
+    OrgRepository,
+    PeopleRepository,
+    ReportingRepository,
+    ReportRepository,
+    SlackMessageRepository,
+    UrgingRepository,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,3 +45,70 @@ class UserDirectory(Protocol):
     async def usergroup_members(self, usergroup: str) -> list[str] | None:
         """The user ids of a Slack user group, or None when the group does not exist."""
         ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction: the repositories bound to it, and the outbox its Slack calls are queued in.
+
+    Everything written through it commits together when the ``async with`` block ends without an
+    exception, and is rolled back otherwise."""
+
+    items: ItemRepository
+    lists: ItemListRepository
+    events: EventRepository
+    people: PeopleRepository
+    calendar: CalendarRepository
+    messages: SlackMessageRepository
+    reports: ReportRepository
+    urging: UrgingRepository
+    reporting: ReportingRepository
+    org: OrgRepository
+    corrections: CorrectionRepository
+    follow: FollowThroughRepository
+
+    async def send(
+        self,
+        idem_key: str,
+        method: str,
+        payload: dict[str, Any],
+        *,
+        now: datetime,
+        item_id: int | None = None,
+        purpose: str | None = None,
+        recipient_id: str | None = None,
+        not_before: datetime | None = None,
+    ) -> bool:
+        """Queue a Slack call to go out after this transaction commits (never twice for one key);
+        False when the key was queued before."""
+        ...
+
+
+class UnitOfWorkFactory(Protocol):
+    """Where services get their transactions (the composition root passes storage's)."""
+
+    def begin(self) -> AbstractAsyncContextManager[UnitOfWork]:
+        """A transaction that writes: commit on success, roll back on any exception."""
+        ...
+
+    def read(self) -> AbstractAsyncContextManager[UnitOfWork]:
+        """A transaction that only reads (it does not wait for writers); nothing it does is kept."""
+        ...
+
+
+class QueuedSend(Protocol):
+    """A Slack call from the outbox, as the services see it when it failed for good."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def idem_key(self) -> str: ...
+    @property
+    def method(self) -> str: ...
+    @property
+    def payload(self) -> dict[str, Any]: ...
+    @property
+    def item_id(self) -> int | None: ...
+    @property
+    def purpose(self) -> str | None: ...
+    @property
+    def recipient_id(self) -> str | None: ...

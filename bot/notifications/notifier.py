@@ -14,7 +14,7 @@ from messages.i18n import t
 from messages.view_models import Reader
 
 if TYPE_CHECKING:
-    from storage.uow import UnitOfWork
+    from bot.domain.ports import UnitOfWork
 
 
 class OrgSettings(Protocol):

@@ -12,12 +12,12 @@ from bot.domain.events import EventKind, ItemEvent
 from bot.domain.items import ItemRef
 from bot.domain.lifecycle import Action, State
 from bot.domain.periods import Period, period_containing
+from bot.domain.ports import UnitOfWork
 from bot.domain.statistics import ItemSnapshot, local_day
 from bot.services.context import ServiceContext
 from bot.services.items import may_see
 from bot.services.people import PeopleService
 from messages import dossier, ledger
-from storage.uow import UnitOfWork
 
 
 @dataclass(slots=True)

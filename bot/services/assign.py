@@ -5,14 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy.exc import IntegrityError
-
 from bot.domain import lifecycle, permissions
 from bot.domain.cadence import parse_cadence
 from bot.domain.calendar import WorkCalendar
 from bot.domain.commands import UserRef
 from bot.domain.due_dates import DueReading, default_due, read_due
-from bot.domain.errors import DomainError
+from bot.domain.errors import DomainError, DuplicateRequest
 from bot.domain.events import EventKind, ItemEvent
 from bot.domain.items import (
     REQUIREMENTS_MAX,
@@ -184,7 +182,7 @@ class AssignService:
                         purpose="assigned",
                         recipient_id=actor.user_id,
                     )
-        except IntegrityError:
+        except DuplicateRequest:
             # The same request raced itself (a retried or replayed request on another replica): the
             # unique request key stopped the second one; answer with the item the first one made.
             if request_key:

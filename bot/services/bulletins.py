@@ -23,6 +23,8 @@ from typing import Any
 from bot.domain import permissions
 from bot.domain.calendar import WorkCalendar
 from bot.domain.periods import Period, PeriodKind, due_period, period_containing
+from bot.domain.ports import UnitOfWork
+from bot.domain.repositories import BulletinRecord
 from bot.domain.statistics import (
     BulletinStats,
     ItemSnapshot,
@@ -38,8 +40,6 @@ from bot.settings import Settings
 from messages import bulletins as render
 from messages.bulletins import BulletinView, DepartmentName
 from messages.charts import bulletin_chart
-from storage.publication_reads import BulletinRecord
-from storage.uow import UnitOfWork
 
 log = logging.getLogger("duban.bulletins")
 

@@ -18,11 +18,11 @@ from bot.domain.commands import Holiday
 from bot.domain.due_dates import DueReading
 from bot.domain.errors import DomainError
 from bot.domain.items import Role
+from bot.domain.ports import UnitOfWork
 from bot.services.context import ServiceContext
 from bot.services.people import PeopleService
 from messages.calendar import Note
 from messages.i18n import t
-from storage.uow import UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""What every service needs: the database, the clock, the settings, and who is who in Slack."""
+"""What every service needs: its transactions, the clock, the settings, and who is who in Slack."""
 
 from __future__ import annotations
 
@@ -6,20 +6,17 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from bot.calendar_sources import standard_calendar
 from bot.domain.calendar import WorkCalendar
 from bot.domain.clock import Clock
-from bot.domain.ports import UserDirectory
+from bot.domain.ports import UnitOfWork, UnitOfWorkFactory, UserDirectory
 from bot.domain.urging import UrgePolicy
 from bot.settings import Settings
-from storage.uow import UnitOfWork, read_only, unit_of_work
 
 
 @dataclass
 class ServiceContext:
-    sessions: async_sessionmaker[AsyncSession]
+    units: UnitOfWorkFactory
     clock: Clock
     settings: Settings
     directory: UserDirectory
@@ -34,11 +31,11 @@ class ServiceContext:
         return self.local_now().date()
 
     def uow(self) -> AbstractAsyncContextManager[UnitOfWork]:
-        return unit_of_work(self.sessions)
+        return self.units.begin()
 
     def read(self) -> AbstractAsyncContextManager[UnitOfWork]:
         """A transaction that only reads: it does not queue behind writers (see storage.uow.read_only)."""
-        return read_only(self.sessions)
+        return self.units.read()
 
     def urge_policy(self) -> UrgePolicy:
         """The organisation's urging policy (items add their own cadence and urgency)."""

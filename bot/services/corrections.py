@@ -19,6 +19,7 @@ from bot.domain.events import EventKind, ItemEvent
 from bot.domain.items import Item, ItemRef, OwnerRole
 from bot.domain.lifecycle import Action, State
 from bot.domain.people import Person
+from bot.domain.ports import UnitOfWork
 from bot.services import correction_rights as rights
 from bot.services import issuing
 from bot.services.context import ServiceContext
@@ -26,7 +27,6 @@ from bot.services.people import PeopleService
 from messages import corrections as msg
 from messages import notices
 from messages.view_models import Reader
-from storage.uow import UnitOfWork
 
 # Before the notice went out (registered, awaiting approval) a new owner has nothing to be told yet.
 _NOT_ISSUED = frozenset({State.REGISTERED, State.PENDING_APPROVAL})

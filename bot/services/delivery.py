@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 from bot.domain.events import EventKind, ItemEvent
 from bot.domain.items import Role
 from bot.domain.people import normalise_locale
+from bot.domain.ports import QueuedSend
 from bot.services.context import ServiceContext
 from messages import faults, replies
-from storage.outbox import ClaimedSend
 
 log = logging.getLogger("duban.delivery")
 FAILURE_PURPOSE = "delivery_failed"
@@ -29,7 +29,7 @@ class DeliveryService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
 
-    async def record_failure(self, send: ClaimedSend, error: str) -> None:
+    async def record_failure(self, send: QueuedSend, error: str) -> None:
         log.warning("send %s (%s) failed permanently: %s", send.idem_key, send.method, error)
         if send.purpose == FAILURE_PURPOSE:
             return  # a failed failure report must not start a chain of reports
@@ -70,7 +70,7 @@ class DeliveryService:
                 )
 
     def _notice(
-        self, send: ClaimedSend, error: str, number: str | None, locale: str
+        self, send: QueuedSend, error: str, number: str | None, locale: str
     ) -> tuple[str, dict[str, Any]]:
         """The office's message and its key: one key per problem, so a repeated problem is told once."""
         target = send.payload.get("channel") if send.method == "chat.postMessage" else None

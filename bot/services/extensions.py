@@ -11,6 +11,7 @@ from bot.domain.due_dates import DueReading, read_due
 from bot.domain.errors import DomainError, NotFound, PermissionDenied
 from bot.domain.events import EventKind, ItemEvent
 from bot.domain.items import Item, ItemRef
+from bot.domain.ports import UnitOfWork
 from bot.domain.urge_records import ExtensionRequest
 from bot.notifications import NoticeKind, Notifier
 from bot.services.calendar_admin import date_notes, tell_office_of_computed_years
@@ -19,7 +20,6 @@ from bot.services.follow_through import owner_answered
 from bot.services.people import PeopleService
 from messages.i18n import t
 from messages.view_models import Reader
-from storage.uow import UnitOfWork
 
 
 @dataclass(slots=True)

@@ -22,13 +22,13 @@ from bot.domain.follow_through import (
 )
 from bot.domain.items import Item, Role
 from bot.domain.lifecycle import OPEN_STATES, OWNER_WORKING_STATES, State
+from bot.domain.ports import UnitOfWork
 from bot.domain.urge_records import UrgeRecord
 from bot.domain.urging import Rung
 from bot.services import issuing
 from bot.services.context import ServiceContext
 from bot.services.people import PeopleService
 from messages import follow_through as messages
-from storage.uow import UnitOfWork
 
 _ISSUED_OPEN = sorted(s.value for s in OPEN_STATES if s not in (State.REGISTERED, State.PENDING_APPROVAL))
 _WORKING = sorted(s.value for s in OWNER_WORKING_STATES)

@@ -11,12 +11,12 @@ from bot.domain.events import EventKind, ItemEvent
 from bot.domain.items import Item, ItemRef, Role
 from bot.domain.lifecycle import State
 from bot.domain.people import Person
+from bot.domain.ports import UnitOfWork
 from bot.notifications import NoticeKind, Notifier
 from bot.services.context import ServiceContext
 from bot.services.items import may_see
 from bot.services.people import PeopleService
 from messages.view_models import Reader
-from storage.uow import UnitOfWork
 
 
 def reader_for(ctx: ServiceContext, people: PeopleService, person: Person) -> Reader:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.domain import lifecycle
-from bot.domain.errors import DomainError, NotFound
+from bot.domain.errors import DomainError, NotFound, UnknownUnit
 from bot.domain.events import EventKind, ItemEvent
 from bot.domain.items import Item, ItemNumber, ItemRef, overdue_days
 from bot.domain.lifecycle import Action, State
@@ -14,13 +14,12 @@ from bot.domain.list_filter import ListFilter, to_query
 from bot.domain.people import Person
 from bot.domain.permissions import Action as Permission
 from bot.domain.permissions import allowed, cleared
+from bot.domain.ports import UnitOfWork
 from bot.domain.reports import review_overdue_since
 from bot.notifications import NoticeKind, Notifier
 from bot.services.context import ServiceContext
 from bot.services.people import PeopleService
 from messages.view_models import ItemDetail, Reader
-from storage.item_lists import UnknownUnit
-from storage.uow import UnitOfWork
 
 
 @dataclass(slots=True)

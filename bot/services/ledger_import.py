@@ -19,8 +19,8 @@ from bot.domain.events import EventKind, ItemEvent
 from bot.domain.items import Item, Owner, OwnerRole, Role
 from bot.domain.ledger_import import LedgerRow, Refusal
 from bot.domain.lifecycle import OWNER_WORKING_STATES, State
+from bot.domain.ports import UnitOfWork
 from bot.services.context import ServiceContext
-from storage.uow import UnitOfWork
 
 _SLACK_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

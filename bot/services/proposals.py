@@ -14,11 +14,11 @@ from bot.domain.fairness import due_from_issue
 from bot.domain.items import Item
 from bot.domain.lifecycle import Action, State
 from bot.domain.people import Person
+from bot.domain.ports import UnitOfWork
 from bot.notifications import NoticeKind, Notifier
 from bot.services import issuing
 from bot.services.context import ServiceContext
 from bot.services.people import PeopleService
-from storage.uow import UnitOfWork
 
 
 @dataclass(slots=True)

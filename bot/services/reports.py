@@ -13,6 +13,7 @@ from bot.domain.events import EventKind, ItemEvent
 from bot.domain.items import Item, ItemRef, OwnerRole
 from bot.domain.lifecycle import OWNER_WORKING_STATES, Action, State
 from bot.domain.people import Person
+from bot.domain.ports import UnitOfWork
 from bot.domain.reports import TEXT_MAX, ReportInput, ReportKind, ReportRecord, validate_report
 from bot.notifications import NoticeKind, Notifier
 from bot.services import issuing
@@ -22,7 +23,6 @@ from bot.services.people import PeopleService
 from bot.services.proposals import ProposalService
 from bot.services.review import ReviewService
 from messages.text import clip
-from storage.uow import UnitOfWork
 
 NOTE_REACTION = "white_check_mark"
 

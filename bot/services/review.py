@@ -13,6 +13,7 @@ from bot.domain.fairness import finished_on
 from bot.domain.items import REQUIREMENTS_MAX, Item, ItemRef
 from bot.domain.lifecycle import Action, State
 from bot.domain.people import Person
+from bot.domain.ports import UnitOfWork
 from bot.domain.reports import (
     REVIEWABLE_STATES,
     TEXT_MAX,
@@ -29,7 +30,6 @@ from bot.services import issuing
 from bot.services.context import ServiceContext
 from bot.services.people import PeopleService
 from messages import reports as report_messages
-from storage.uow import UnitOfWork
 
 
 @dataclass(slots=True)

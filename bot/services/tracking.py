@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.domain.items import Item
+from bot.domain.ports import UnitOfWork
 from bot.domain.urge_records import UrgeRecord
 from bot.notifications import NoticeKind, Notifier, stored_person
 from bot.services.people import PeopleService
-from storage.uow import UnitOfWork
 
 
 def same_round(records: list[UrgeRecord], record: UrgeRecord) -> list[UrgeRecord]:

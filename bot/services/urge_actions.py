@@ -14,6 +14,7 @@ from bot.domain.follow_through import working_days_waited
 from bot.domain.items import Item, ItemRef, overdue_days
 from bot.domain.lifecycle import OWNER_WORKING_STATES, State
 from bot.domain.people import Person
+from bot.domain.ports import UnitOfWork
 from bot.domain.urge_records import UrgeRecord
 from bot.domain.urging import Answer, Rung
 from bot.notifications import NoticeKind, Notifier, stored_person
@@ -23,7 +24,6 @@ from bot.services.extensions import ExtensionService
 from bot.services.follow_through import owner_answered, request_again, with_open_acks
 from bot.services.people import PeopleService
 from messages import follow_through as follow_messages
-from storage.uow import UnitOfWork
 
 
 @dataclass(slots=True)

@@ -18,6 +18,7 @@ from bot.domain.calendar import WorkCalendar
 from bot.domain.events import EventKind, ItemEvent
 from bot.domain.items import Item, overdue_days
 from bot.domain.lifecycle import OWNER_WORKING_STATES
+from bot.domain.ports import UnitOfWork
 from bot.domain.urge_records import ExtensionRequest, UrgeRecord
 from bot.domain.urging import (
     Decision,
@@ -35,7 +36,6 @@ from bot.services.calendar_admin import tell_office_of_computed_years
 from bot.services.context import ServiceContext
 from bot.services.people import PeopleService
 from bot.services.webhook import webhook_payload
-from storage.uow import UnitOfWork
 
 log = logging.getLogger("duban.urging")
 AUTOMATIC = frozenset({Rung.CHECKIN, Rung.REPEAT, Rung.DUE, Rung.NOTICE, Rung.ESCALATION})
