@@ -12,8 +12,8 @@ from bot.domain.commands import UserRef
 from bot.domain.errors import DomainError
 from bot.domain.items import Role
 from bot.domain.people import Department, Person, normalise_locale
+from bot.domain.read_models import Reader
 from bot.services.context import ServiceContext
-from messages.view_models import Reader
 from storage.uow import UnitOfWork
 
 PROFILE_MAX_AGE = timedelta(hours=24)
