@@ -25,7 +25,6 @@ from bot.domain.items import (
 )
 from bot.domain.lifecycle import Action, State
 from bot.domain.people import Person
-from bot.domain.read_models import Reader
 from bot.notifications import NoticeKind, Notifier
 from bot.services.calendar_admin import date_notes, tell_office_of_computed_years
 from bot.services.context import ServiceContext
@@ -189,9 +188,6 @@ class AssignService:
                         return AssignResult(existing, owners, created=False)
             raise
         return result
-
-    def reader(self, person: Person) -> Reader:
-        return self.people.reader(person)
 
     @staticmethod
     def _cadence(text: str | None) -> str | None:
