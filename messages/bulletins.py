@@ -8,17 +8,16 @@ items are counted everywhere but named only to readers allowed to see them.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from slack_sdk.models.blocks import Block
 
 from bot.domain.periods import Period, PeriodKind
+from bot.domain.read_models import BulletinView, DepartmentName
 from bot.domain.statistics import (
     NO_DEPARTMENT,
     SPLIT_ORDER,
-    BulletinStats,
     Figures,
     ItemSnapshot,
     Light,
@@ -37,25 +36,6 @@ LIGHT_EMOJI = {
     Light.GREEN: ":large_green_circle:",
 }
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-@dataclass(frozen=True, slots=True)
-class DepartmentName:
-    zh: str
-    en: str
-
-    def get(self, locale: str) -> str:
-        return self.en if locale == "en" else self.zh
-
-
-@dataclass(slots=True)
-class BulletinView:
-    """What the service hands over: the computed figures plus names to show."""
-
-    stats: BulletinStats
-    departments: Mapping[str, DepartmentName]
-    office: OfficeLimits | None = None
-    tz: str = "Asia/Shanghai"
 
 
 def period_label(period: Period, locale: str) -> str:

@@ -6,12 +6,10 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
+from bot.domain.read_models import Note
 from messages.blocks import context, to_dicts
 from messages.i18n import format_date, format_datetime, t
 from messages.text import Mrkdwn, mention
-
-# A note for the person who typed a date: a catalog key and its parameters (dates as ``date``).
-Note = tuple[str, dict[str, Any]]
 
 # Keyword in the packages' English holiday names -> catalog key (first match wins).
 _HOLIDAY_KEYS = (

@@ -40,6 +40,8 @@ def error_text(locale: str, error: DomainError) -> str:
         params["action"] = Mrkdwn(t(locale, f"transition.{params['action']}"))
     if error.code.startswith("correction_") and "action" in params:  # 撤销 / 修改 / 改派
         params["action"] = Mrkdwn(t(locale, f"fix.verb_{params['action']}"))
+    if error.code == "extension_decided":  # the status word ("approved", "refused") in the reader's language
+        params["status"] = t(locale, f"urge_reply.{params['status']}_word")
     if error.code == "reassign_not_owner":
         params["role"] = Mrkdwn(t(locale, f"owner_role.{params['role']}"))
     key = f"error.{error.code}"

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from bot.domain.reports import clip as clip  # re-exported: the one definition is the core's
+
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 # Plain-text fields do not parse mentions, but a zero-width joiner keeps bare @channel/@here inert too.
 _BROADCAST_WORDS = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
@@ -36,9 +38,6 @@ def mention(user_id: str) -> Mrkdwn:
     return Mrkdwn(f"<@{user_id}>")
 
 
-def clip(text: str, limit: int) -> str:
-    """Shorten to Slack's field limit, marking the cut."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def number(value: float, places: int = 2) -> str:

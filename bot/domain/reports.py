@@ -14,6 +14,11 @@ TEXT_MAX = 3000  # Slack's limit for a text input, stated in every form
 REASONS_MAX = 3000
 
 
+def clip(text: str, limit: int) -> str:
+    """Shorten to Slack's field limit, marking the cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 class ReportKind(StrEnum):
     PROGRESS = "progress"  # 续报
     FINAL = "final"  # 办结反馈

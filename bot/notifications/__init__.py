@@ -7,8 +7,9 @@ department, clearance), its redaction rule, its message builder and its idempote
 kind and the facts; they do not choose readers or render the notices moved here.
 """
 
+from bot.notifications.kinds import Audience, NoticeKind, NoticeRule, Redaction
 from bot.notifications.notifier import Notifier, stored_person
-from bot.notifications.table import NOTICES, URGE_KINDS, Audience, NoticeKind, NoticeRule, Redaction
+from bot.notifications.table import NOTICES, URGE_KINDS
 
 __all__ = [
     "NOTICES",

@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 from bot.domain.items import Item, Role
 from bot.domain.people import Person, normalise_locale
 from bot.domain.permissions import cleared
-from bot.notifications.table import NOTICES, Audience, NoticeKind, Redaction
+from bot.domain.read_models import Reader
+from bot.notifications.kinds import Audience, NoticeKind, Redaction
+from bot.notifications.table import NOTICES
 from messages.i18n import t
-from messages.view_models import Reader
 
 if TYPE_CHECKING:
     from bot.domain.ports import UnitOfWork
@@ -28,11 +29,16 @@ class Notifier:
     def __init__(self, settings: OrgSettings) -> None:
         self.settings = settings
 
-    def reader(self, person: Person, item: Item | None, kind: NoticeKind) -> Reader:
-        """How to write to ``person`` about ``item`` under the kind's redaction rule."""
+    def reader(self, person: Person | str, item: Item | None, kind: NoticeKind) -> Reader:
+        """How to write to ``person`` about ``item`` under the kind's redaction rule (a channel or an
+        address, given as a string, is read in the organisation's language by anyone: no clearance)."""
+        if isinstance(person, str):
+            return Reader(person, self.settings.locale, self.settings.timezone, can_see_confidential=False)
         redaction = NOTICES[kind].redaction
         if redaction is Redaction.ALWAYS:
             clear = False
+        elif redaction in (Redaction.PARTICIPANT, Redaction.PRERENDERED):
+            clear = True
         elif redaction is Redaction.CLEARANCE and item is not None:
             clear = cleared(person, item)
         else:
@@ -45,14 +51,42 @@ class Notifier:
         )
 
     async def audience(
-        self, uow: UnitOfWork, kind: NoticeKind, item: Item, *, also: tuple[str, ...] = ()
+        self,
+        uow: UnitOfWork,
+        kind: NoticeKind,
+        item: Item | None,
+        *,
+        also: tuple[str, ...] = (),
+        but: str | None = None,
     ) -> list[Person]:
         """The people a kind goes to, for audiences that follow from the item and the organisation
-        (``also``: the people the event names, e.g. who asked for the extension, listed first).
-        Deactivated people stay in the list: Slack refuses, and the outbox tells the office."""
+        (``also``: the people the event names, e.g. who asked for the extension, listed first;
+        ``but``: someone the event excludes, e.g. the recipient a failed send was for).
+        Deactivated people stay in the list unless the audience says "active"."""
         rule = NOTICES[kind]
+        ids = [user_id for user_id in await self._ids(uow, rule.audience, kind, item, also) if user_id != but]
+        return [await stored_person(uow, user_id) for user_id in dict.fromkeys(ids)]
+
+    async def _ids(
+        self, uow: UnitOfWork, audience: Audience, kind: NoticeKind, item: Item | None, also: tuple[str, ...]
+    ) -> list[str]:
         ids: list[str]
-        match rule.audience:
+        match audience:
+            case Audience.LEADERS:  # the active ones: a proposal or 督查反馈 waits for an answer
+                return await active_holders(uow, Role.LEADER)
+            case Audience.OFFICE:
+                return await active_holders(uow, Role.SUPERVISOR)
+            case Audience.EVERY_SUPERVISOR:
+                return await uow.people.users_with_role(Role.SUPERVISOR)
+            case Audience.ADMINS_AND_OFFICE:
+                everyone = {
+                    *await uow.people.users_with_role(Role.ADMIN),
+                    *await uow.people.users_with_role(Role.SUPERVISOR),
+                }
+                return sorted(everyone)
+        if item is None:
+            raise ValueError(f"{kind}: the {audience} of which item?")
+        match audience:
             case Audience.LEAD_OWNER:
                 ids = [item.lead.user_id]
             case Audience.OWNERS:
@@ -74,10 +108,6 @@ class Notifier:
                 leaders = list(dict.fromkeys([*unit_leaders, *leaders]))
                 leaders = leaders or await uow.people.users_with_role(Role.LEADER)
                 ids = [*leaders, *await uow.people.users_with_role(Role.SUPERVISOR)]
-            case Audience.LEADERS:  # the active ones: a proposal or 督查反馈 waits for an answer
-                ids = await active_holders(uow, Role.LEADER)
-            case Audience.OFFICE:
-                ids = await active_holders(uow, Role.SUPERVISOR)
             case Audience.OFFICE_AND_ASSIGNER:
                 ids = [item.assigner_id, *await uow.people.users_with_role(Role.SUPERVISOR)]
             case Audience.ASSIGNER:
@@ -85,23 +115,23 @@ class Notifier:
             case Audience.REQUESTER:
                 ids = [*also, *(o.user_id for o in item.owners)]
             case _:
-                raise ValueError(f"{kind}: the caller names the audience ({rule.audience})")
-        return [await stored_person(uow, user_id) for user_id in dict.fromkeys(ids)]
+                raise ValueError(f"{kind}: the caller names the audience ({audience})")
+        return ids
 
-    def render(self, kind: NoticeKind, item: Item, person: Person, data: dict[str, Any]) -> dict[str, Any]:
+    def render(
+        self, kind: NoticeKind, item: Item | None, person: Person | str, data: dict[str, Any]
+    ) -> dict[str, Any]:
         """The message of ``kind`` about ``item`` as ``person`` may read it."""
-        builder = NOTICES[kind].builder
-        if builder is None:
-            raise ValueError(f"{kind} is still sent by {NOTICES[kind].sent_by}")
         reader = self.reader(person, item, kind)
-        return builder(redacted(item, reader), reader, data)
+        shown = redacted(item, reader) if item is not None else None
+        return NOTICES[kind].builder(shown, reader, data)
 
     async def send(
         self,
         uow: UnitOfWork,
         kind: NoticeKind,
-        item: Item,
-        person: Person,
+        item: Item | None,
+        person: Person | str,
         *,
         now: datetime,
         key: dict[str, Any] | None = None,
@@ -109,45 +139,57 @@ class Notifier:
         purpose: str | None = None,
         channel: str | None = None,
         ts: str | None = None,
+        item_id: int | None = None,
     ) -> bool:
         """Render ``kind`` for ``person`` (redacted as the table says) and queue it in ``uow``.
 
-        Returns False when a row with the same idempotency key already exists. ``channel``/``ts``
-        address an update in place (``chat.update``); a new message goes to the person's DM.
+        ``person`` is whom it is for: a person (a DM, or an upload to them), or a string for a channel
+        or an address nobody in particular reads. ``item_id`` ties a notice not rendered from an item
+        to one. Returns False when a row with the same idempotency key already exists.
+        ``channel``/``ts`` address an update in place (``chat.update``).
         """
         rule = NOTICES[kind]
-        assert item.id is not None
+        if item is not None:
+            assert item.id is not None
+            item_id = item.id
         body = self.render(kind, item, person, data or {})
-        idem = rule.key.format(item=item.id, user=person.user_id, **(key or {}))
+        to = person if isinstance(person, str) else person.user_id
+        idem = rule.key.format(item=item_id, user=to, **(key or {}))
         if rule.method == "chat.update":
             return await uow.send(
-                idem, rule.method, {"channel": channel, "ts": ts, **body}, now=now, item_id=item.id
+                idem, rule.method, {"channel": channel, "ts": ts, **body}, now=now, item_id=item_id
             )
+        payload = {"channel": channel or to, **body} if rule.method == "chat.postMessage" else body
         return await uow.send(
             idem,
             rule.method,
-            {"channel": channel or person.user_id, **body},
+            payload,
             now=now,
-            item_id=item.id,
-            purpose=purpose or kind.value,
-            recipient_id=person.user_id,
+            item_id=item_id,
+            purpose=purpose or (kind.value if rule.purpose == "" else rule.purpose),
+            recipient_id=None if isinstance(person, str) else person.user_id,
         )
 
     async def send_all(
         self,
         uow: UnitOfWork,
         kind: NoticeKind,
-        item: Item,
+        item: Item | None,
         *,
         now: datetime,
         key: dict[str, Any] | None = None,
         data: dict[str, Any] | None = None,
         also: tuple[str, ...] = (),
+        but: str | None = None,
+        item_id: int | None = None,
     ) -> list[Person]:
         """``send`` to the kind's whole audience; returns who got a new row."""
         sent = []
-        for person in await self.audience(uow, kind, item, also=also):
-            if await self.send(uow, kind, item, person, now=now, key=key, data=data):
+        for person in await self.audience(uow, kind, item, also=also, but=but):
+            sent_now = await self.send(
+                uow, kind, item, person, now=now, key=key, data=data, item_id=item_id
+            )
+            if sent_now:
                 sent.append(person)
         return sent
 

@@ -1,116 +1,25 @@
 """The notification table: every kind of notice the bot sends, with its audience, its redaction rule,
 its message builder and its idempotency key.
 
-A kind's value is the ``purpose`` its outbox rows carry (urgings and trackers append the record id).
-``builder`` is set for the kinds already sent through ``Notifier.send``; the others are still rendered
-by the service named in ``sent_by`` and are moved one by one (the audience and redaction stated here
-are what they do today, and what the move must keep).
+A kind's value is the ``purpose`` its outbox rows carry unless the rule says otherwise (urgings and
+trackers append the record id). Every send of a service goes through ``Notifier.send``/``send_all``
+with a kind from here and the facts; nothing in ``bot.services`` renders a message or picks a reader.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 from bot.domain.items import Item
+from bot.domain.read_models import Reader
+from bot.notifications import builders
+from bot.notifications.kinds import Audience, Builder, NoticeKind, NoticeRule, Redaction
+from messages import corrections as correction_messages
+from messages import follow_through as follow_messages
 from messages import notices
 from messages import reports as report_messages
 from messages import urging as urge_messages
-from messages.view_models import Reader
-
-Builder = Callable[[Item, Reader, dict[str, Any]], dict[str, Any]]
-
-
-class Audience(StrEnum):
-    """Who hears about it."""
-
-    OWNERS = "owners"  # lead owner and co-owners (FYI recipients on a 转办单)
-    LEAD_OWNER = "lead_owner"
-    LEAD_AND_HEADS = "lead_and_heads"  # lead owner + head of each of the lead's departments
-    RESPONSIBLE_LEADER_AND_OFFICE = "responsible_leader_and_office"  # assigner if a leader, else all
-    LEADERS = "leaders"
-    OFFICE = "office"  # the supervision office: every supervisor
-    OFFICE_AND_ASSIGNER = "office_and_assigner"
-    ASSIGNER = "assigner"
-    ACTOR = "actor"  # the person who asked (a reply that cannot be ephemeral)
-    SENDER = "sender"  # whoever sent the urging being tracked
-    CHOSEN = "chosen"  # recipients picked by an overseer (urge again, coordinate)
-    MESSAGE_OWNER = "message_owner"  # the reader of the message being updated in place
-    REQUESTER = "requester"  # who asked for the extension, and the lead owner
-    REPORTER = "reporter"  # author of the report
-    CHANNEL = "channel"  # the bulletin channel: everyone in it
-    EXTERNAL = "external"  # the escalation webhook (an SMS / voice gateway)
-
-
-class Redaction(StrEnum):
-    """What a recipient without clearance gets (``bot.domain.permissions.cleared``)."""
-
-    CLEARANCE = "clearance"  # confidential: "🔒 a confidential item" + number unless cleared
-    ALWAYS = "always"  # public: confidential items always by number only
-    NOT_ITEM = "not_item"  # not about one item's title (calendar, delivery failures by number)
-    ROWS = "rows"  # per row (the ledger): confidential titles only for a cleared requester
-
-
-@dataclass(frozen=True, slots=True)
-class NoticeRule:
-    audience: Audience
-    redaction: Redaction
-    key: str  # idempotency key template: {item}, {user} and the caller's key arguments
-    builder: Builder | None = None  # set once the kind is sent through the seam
-    sent_by: str = "bot.notifications"  # where it is still rendered, until moved
-    method: str = "chat.postMessage"
-
-
-class NoticeKind(StrEnum):
-    NOTICE = "notice"  # 督查通知单 / 转办单
-    NOTICE_ACK = "notice_ack"
-    ASSIGNED = "assigned"
-    FYI_CLOSED = "fyi_closed"
-    PROPOSAL = "proposal"  # 拟办呈批
-    PROPOSAL_DECIDED = "proposal_decided"
-    PROPOSAL_OUTCOME = "proposal_outcome"
-    URGE_CHECKIN = "urge_checkin"
-    URGE_REPEAT = "urge_repeat"
-    URGE_DUE = "urge_due"
-    URGE_NOTICE = "urge_notice"  # 书面催办通知
-    URGE_ESCALATION = "urge_escalation"
-    URGE_MANUAL = "urge_manual"
-    URGE_ANSWERED = "urge_answered"
-    TRACKER = "tracker"
-    TRACKER_UPDATE = "tracker_update"
-    WEBHOOK = "webhook"
-    EXTENSION = "extension"
-    EXTENSION_DECIDED = "extension_decided"
-    BLOCKED_ALERT = "blocked_alert"
-    COORDINATION = "coordination_called"  # 领导协调: the owners are told
-    REPORT_RECEIVED = "report_received"
-    REVIEW_REQUEST = "review_request"
-    CO_PART_DONE = "co_part_done"
-    NOTE_ACK = "note_ack"
-    REVIEW_OVERDUE = "review_overdue"
-    RETURNED = "returned"
-    REVIEW_DONE = "review_done"
-    COMPLETED = "completed"
-    FEEDBACK = "feedback"  # 督查反馈 to leaders
-    INSTRUCTED = "instructed"
-    BULLETIN = "bulletin"
-    BULLETIN_CHART = "bulletin_chart"
-    DOSSIER = "dossier"
-    LEDGER = "ledger"
-    CALENDAR_COMPUTED = "calendar_computed"
-    DELIVERY_FAILED = "delivery_failed"
-    MODAL_ANSWER = "modal_answer"  # services.notify: the answer to a modal
-    WITHDRAWN = "withdrawn"  # 撤销: the owners are told
-    NOTICE_WITHDRAWN = "notice_withdrawn"  # 撤销: each owner's notice updated in place
-    EDIT_CONFIRMED = "edit_confirmed"  # 修改: the editor's own record of the change
-    ESCALATION_SETTLED = "escalation_settled"  # the owner answered: escalation DMs updated in place
-    EDITED = "edited"  # 修改: the owners (deadline or requirements changed) and the editor
-    RELEASED = "released"  # 改派: the owner who was replaced
-    OWNER_GONE = "owner_gone"  # a deactivated owner: the office is asked to reassign
-    PROPOSAL_WAITING = "proposal_waiting"  # leaders reminded of proposals awaiting them
-    EXTENSION_WAITING = "extension_waiting"  # the office reminded of undecided extensions
 
 
 def _urge(render: Callable[..., dict[str, Any]]) -> Builder:
@@ -126,6 +35,7 @@ def _record(item: Item, reader: Reader, data: dict[str, Any]) -> dict[str, Any]:
 
 C, A, N = Redaction.CLEARANCE, Redaction.ALWAYS, Redaction.NOT_ITEM
 URGE_KEY = "urge:{idem_key}"
+UPLOAD = "files.uploadV2"
 
 NOTICES: dict[NoticeKind, NoticeRule] = {
     NoticeKind.NOTICE: NoticeRule(
@@ -138,7 +48,14 @@ NOTICES: dict[NoticeKind, NoticeRule] = {
         lambda i, r, d: notices.acknowledged_notice(i, r, d["tz"], d["at"]),
         method="chat.update",
     ),
-    NoticeKind.ASSIGNED: NoticeRule(Audience.ACTOR, C, "assigned:{item}", sent_by="bot.services.assign"),
+    NoticeKind.HANDED_OVER: NoticeRule(
+        Audience.CHOSEN,
+        C,
+        "notice:{item}:{user}:r{seq}",
+        lambda i, r, d: notices.notice(i, r, d["tz"]),
+        purpose=NoticeKind.NOTICE.value,
+    ),
+    NoticeKind.ASSIGNED: NoticeRule(Audience.ACTOR, C, "assigned:{item}", builders.assigned),
     NoticeKind.FYI_CLOSED: NoticeRule(
         Audience.ASSIGNER, C, "fyi-closed:{item}", lambda i, r, d: report_messages.fyi_closed(r, i)
     ),
@@ -171,6 +88,12 @@ NOTICES: dict[NoticeKind, NoticeRule] = {
         Audience.RESPONSIBLE_LEADER_AND_OFFICE, C, URGE_KEY, _urge(urge_messages.escalation)
     ),
     NoticeKind.URGE_MANUAL: NoticeRule(Audience.CHOSEN, C, URGE_KEY, lambda i, r, d: _record(i, r, d)),
+    NoticeKind.URGE_ACK: NoticeRule(
+        Audience.CHOSEN, C, URGE_KEY, lambda i, r, d: follow_messages.ack_request(r, i, d["days"])
+    ),
+    NoticeKind.URGE_PROGRESS: NoticeRule(
+        Audience.LEAD_OWNER, C, URGE_KEY, lambda i, r, d: follow_messages.progress_request(r, i, d["days"])
+    ),
     NoticeKind.URGE_ANSWERED: NoticeRule(
         Audience.MESSAGE_OWNER,
         C,
@@ -192,7 +115,7 @@ NOTICES: dict[NoticeKind, NoticeRule] = {
         method="chat.update",
     ),
     NoticeKind.WEBHOOK: NoticeRule(
-        Audience.EXTERNAL, A, "webhook:{item}:{plan}", sent_by="bot.services.urging", method="webhook.post"
+        Audience.EXTERNAL, A, "webhook:{item}:{plan}", builders.as_given, method="webhook.post"
     ),
     NoticeKind.EXTENSION: NoticeRule(
         Audience.OFFICE,
@@ -237,7 +160,12 @@ NOTICES: dict[NoticeKind, NoticeRule] = {
         lambda i, r, d: report_messages.co_part_done(r, i, d["by"]),
     ),
     NoticeKind.NOTE_ACK: NoticeRule(
-        Audience.CHANNEL, N, "note-ack:{channel}:{ts}", sent_by="bot.services.reports", method="reactions.add"
+        Audience.CHANNEL,
+        N,
+        "note-ack:{channel}:{ts}",
+        builders.as_given,
+        method="reactions.add",
+        purpose=None,
     ),
     NoticeKind.REVIEW_OVERDUE: NoticeRule(
         Audience.OFFICE,
@@ -277,67 +205,81 @@ NOTICES: dict[NoticeKind, NoticeRule] = {
         "instructed:{item}:{seq}:{user}",
         lambda i, r, d: report_messages.instructed_notice(r, i, d["by"], d["text"], d["tz"]),
     ),
-    NoticeKind.BULLETIN: NoticeRule(
-        Audience.CHANNEL, A, "bulletin:{kind}:{period}", sent_by="bot.services.bulletins"
-    ),
+    NoticeKind.BULLETIN: NoticeRule(Audience.CHANNEL, A, "bulletin:{kind}:{period}", builders.bulletin),
     NoticeKind.BULLETIN_CHART: NoticeRule(
-        Audience.CHANNEL,
-        A,
-        "bulletin-chart:{kind}:{period}",
-        sent_by="bot.services.bulletins",
-        method="files.uploadV2",
+        Audience.CHANNEL, A, "bulletin-chart:{kind}:{period}", builders.bulletin_chart, method=UPLOAD
     ),
     NoticeKind.DOSSIER: NoticeRule(
-        Audience.ACTOR, C, "dossier:{item}:{user}", sent_by="bot.services.archive", method="files.uploadV2"
+        Audience.ACTOR, C, "dossier:{item}:{user}{again}", builders.dossier_upload, method=UPLOAD
     ),
     NoticeKind.LEDGER: NoticeRule(
-        Audience.ACTOR,
-        Redaction.ROWS,
-        "ledger:{user}:{at}",
-        sent_by="bot.services.archive",
-        method="files.uploadV2",
+        Audience.ACTOR, Redaction.ROWS, "ledger:{user}:{at}", builders.ledger_upload, method=UPLOAD
     ),
     NoticeKind.CALENDAR_COMPUTED: NoticeRule(
-        Audience.OFFICE, N, "calendar-computed:{year}:{user}", sent_by="bot.services.calendar_admin"
+        Audience.ADMINS_AND_OFFICE, N, "calendar-computed:{year}:{user}", builders.calendar_computed
     ),
     NoticeKind.DELIVERY_FAILED: NoticeRule(
-        Audience.OFFICE, N, "delivery_failed:{send}:{user}", sent_by="bot.services.delivery"
+        Audience.EVERY_SUPERVISOR, N, "delivery_failed:{problem}:{user}", builders.delivery_failed
     ),
-    NoticeKind.MODAL_ANSWER: NoticeRule(Audience.ACTOR, C, "notify:{key}", sent_by="bot.services"),
+    NoticeKind.MODAL_ANSWER: NoticeRule(
+        Audience.ACTOR, Redaction.PRERENDERED, "notify:{key}", builders.as_given, purpose=None
+    ),
     NoticeKind.WITHDRAWN: NoticeRule(
-        Audience.OWNERS, C, "withdrawn:{item}:{user}", sent_by="bot.services.corrections"
+        Audience.OWNERS,
+        C,
+        "withdrawn:{item}:{user}",
+        lambda i, r, d: correction_messages.withdrawn_notice(r, i, d["reason"], d["by"]),
     ),
     NoticeKind.NOTICE_WITHDRAWN: NoticeRule(
         Audience.MESSAGE_OWNER,
         C,
         "notice-withdrawn:{item}:{user}",
-        sent_by="bot.services.corrections",
+        lambda i, r, d: correction_messages.withdrawn_card(i, r, d["tz"], d["reason"]),
         method="chat.update",
     ),
     NoticeKind.EDIT_CONFIRMED: NoticeRule(
-        Audience.ACTOR, C, "edited-by:{item}:{version}", sent_by="bot.services.corrections"
+        Audience.ACTOR,
+        C,
+        "edited-by:{item}:{version}",
+        lambda i, r, d: correction_messages.edited_reply(r, i, d["changes"]),
+        purpose="edited",
     ),
     NoticeKind.ESCALATION_SETTLED: NoticeRule(
         Audience.MESSAGE_OWNER,
         C,
         "escalation-settled:{record}",
-        sent_by="bot.services.follow_through",
+        lambda i, r, d: follow_messages.escalation_settled(r, i, d["by"], d["at"]),
         method="chat.update",
     ),
     NoticeKind.EDITED: NoticeRule(
-        Audience.OWNERS, C, "edited:{item}:{version}:{user}:{key}", sent_by="bot.services.corrections"
+        Audience.OWNERS,
+        C,
+        "edited:{item}:{version}:{user}:{key}",
+        lambda i, r, d: correction_messages.edited_notice(r, i, d["changes"], d["by"]),
     ),
     NoticeKind.RELEASED: NoticeRule(
-        Audience.CHOSEN, C, "released:{item}:{user}:r{seq}", sent_by="bot.services.corrections"
+        Audience.CHOSEN,
+        Redaction.PARTICIPANT,
+        "released:{item}:{user}:r{seq}",
+        lambda i, r, d: correction_messages.released_notice(r, i, d["by"], d["new"]),
     ),
     NoticeKind.OWNER_GONE: NoticeRule(
-        Audience.OFFICE, C, "owner-gone:{gone}:{user}:{key}", sent_by="bot.services.corrections"
+        Audience.OFFICE,
+        N,
+        "owner-gone:{gone}:{user}:{key}",
+        lambda i, r, d: correction_messages.owner_gone(r, d["gone"], d["name"], d["items"]),
     ),
     NoticeKind.PROPOSAL_WAITING: NoticeRule(
-        Audience.LEADERS, C, "proposal-waiting:{item}:{day}:{user}", sent_by="bot.services.follow_through"
+        Audience.LEADERS,
+        C,
+        "proposal-waiting:{item}:{day}:{user}",
+        lambda i, r, d: follow_messages.proposal_waiting(r, i, d["days"]),
     ),
     NoticeKind.EXTENSION_WAITING: NoticeRule(
-        Audience.OFFICE, C, "extension-waiting:{request}:{day}:{user}", sent_by="bot.services.follow_through"
+        Audience.OFFICE,
+        C,
+        "extension-waiting:{request}:{day}:{user}",
+        lambda i, r, d: follow_messages.extension_waiting(r, i, d["request"], d["due"], d["days"]),
     ),
 }
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from bot.domain.read_models import Reader
+from bot.notifications import NoticeKind, Notifier, stored_person
 from bot.services.admin import AdminService
 from bot.services.assign import AssignService
 from bot.services.calendar_admin import CalendarAdminService
@@ -21,7 +23,6 @@ from bot.services.publications import PublicationService
 from bot.services.reports import ReportService
 from bot.services.urge_actions import UrgeActionService
 from bot.services.urging import UrgingService
-from messages.view_models import Reader
 
 
 @dataclass
@@ -76,12 +77,9 @@ class Services:
         """A DM to one person through the outbox (e.g. the answer to a modal, which has no channel)."""
         now = self.ctx.now()
         async with self.ctx.uow() as uow:
-            await uow.send(
-                f"notify:{key}",
-                "chat.postMessage",
-                {"channel": user_id, **body},
-                now=now,
-                recipient_id=user_id,
+            person = await stored_person(uow, user_id)
+            await Notifier(self.ctx.settings).send(
+                uow, NoticeKind.MODAL_ANSWER, None, person, now=now, key={"key": key}, data={"body": body}
             )
 
     async def reader(self, user_id: str) -> Reader:

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from bot.domain import lifecycle, permissions
 from bot.domain.errors import NotFound
 from bot.domain.events import EventKind, ItemEvent
-from bot.domain.items import ItemRef
+from bot.domain.items import Item, ItemRef
 from bot.domain.lifecycle import Action, State
+from bot.domain.people import Person
 from bot.domain.periods import Period, period_containing
 from bot.domain.ports import UnitOfWork
 from bot.domain.statistics import ItemSnapshot, local_day
+from bot.notifications import NoticeKind, Notifier, documents
 from bot.services.context import ServiceContext
 from bot.services.items import may_see
 from bot.services.people import PeopleService
-from messages import dossier, ledger
 
 
 @dataclass(slots=True)
@@ -54,9 +54,7 @@ class ArchiveService:
                 stored = await uow.reporting.dossier(item.id)
                 if stored is not None:
                     html_text, _, _ = stored
-                    await self._send(
-                        uow, item.id, str(number), actor_id, html_text, now, again=True, locale=locale
-                    )
+                    await self._send(uow, item, actor, html_text, now, again=True)
                 return ArchiveResult(str(number), item.archived_at or now, already=True)
             previous = lifecycle.apply(item, Action.ARCHIVE)  # only completed or closed items
             item.archived_at = now
@@ -75,41 +73,25 @@ class ArchiveService:
                 found = await uow.people.get(user_id)
                 if found is not None:
                     names[user_id] = found[0].name
-            data = dossier.dossier_data(item, events, parts, names)
-            html_text = dossier.dossier_html(
-                data, locale, tz, generated_at=now, by=names.get(actor_id, actor_id)
+            by = names.get(actor_id, actor_id)
+            data, html_text = documents.dossier(
+                item, events, parts, names, locale, tz, generated_at=now, by=by
             )
             await uow.reporting.save_dossier(item.id, html=html_text, data=data, by=actor_id, now=now)
-            await self._send(uow, item.id, str(number), actor_id, html_text, now, again=False, locale=locale)
+            await self._send(uow, item, actor, html_text, now, again=False)
         return ArchiveResult(str(number), now, already=False)
 
     async def _send(
-        self,
-        uow: UnitOfWork,
-        item_id: int,
-        number: str,
-        actor_id: str,
-        html_text: str,
-        now: datetime,
-        *,
-        again: bool,
-        locale: str,
+        self, uow: UnitOfWork, item: Item, actor: Person, html_text: str, now: datetime, *, again: bool
     ) -> None:
-        key = f"dossier:{item_id}:{actor_id}" + (f":{now.timestamp():.0f}" if again else "")
-        await uow.send(
-            key,
-            "files.uploadV2",
-            dossier.upload_payload(number, locale, actor_id, base64.b64encode(html_text.encode()).decode()),
-            now=now,
-            item_id=item_id,
-            purpose="dossier",
-            recipient_id=actor_id,
+        key = {"again": f":{now.timestamp():.0f}" if again else ""}
+        await Notifier(self.ctx.settings).send(
+            uow, NoticeKind.DOSSIER, item, actor, now=now, key=key, data={"html": html_text}
         )
 
     async def export(self, actor_id: str, period: str | None) -> ExportResult:
         """The ledger (台账) of every item the requester may see, as .xlsx sent to them."""
         actor = await self.people.actor(actor_id)
-        locale = self.people.locale_of(actor)
         today, zone, now = self.ctx.today(), self.ctx.settings.zone, self.ctx.now()
         scope = period_containing(period, today) if period else None
         async with self.ctx.uow() as uow:
@@ -128,15 +110,15 @@ class ArchiveService:
                 if scope is not None and not _touches(snap, scope, zone):
                     continue
                 rows.append((snap, visible_title, owners.get(item.id or -1, []), item.source.value))
-            workbook = ledger.ledger_xlsx(rows, names, locale, zone=zone, today=today)
             label = scope.key if scope else None
-            await uow.send(
-                f"ledger:{actor_id}:{now.timestamp():.3f}",
-                "files.uploadV2",
-                ledger.upload_payload(label, locale, actor_id, base64.b64encode(workbook).decode()),
+            await Notifier(self.ctx.settings).send(
+                uow,
+                NoticeKind.LEDGER,
+                None,
+                actor,
                 now=now,
-                purpose="ledger",
-                recipient_id=actor_id,
+                key={"at": f"{now.timestamp():.3f}"},
+                data={"rows": rows, "names": names, "zone": zone, "today": today, "label": label},
             )
         return ExportResult(len(rows), label)
 

@@ -23,12 +23,11 @@ from bot.domain.items import (
 )
 from bot.domain.lifecycle import Action, State
 from bot.domain.people import Person
-from bot.services import issuing
+from bot.notifications import NoticeKind, Notifier
 from bot.services.calendar_admin import date_notes, tell_office_of_computed_years
 from bot.services.context import ServiceContext
 from bot.services.people import PeopleService
-from messages import replies
-from messages.view_models import Reader
+from bot.services.proposals import needs_approval, send_proposal
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +60,7 @@ class AssignService:
     def __init__(self, ctx: ServiceContext, people: PeopleService) -> None:
         self.ctx = ctx
         self.people = people
+        self.notifier = Notifier(ctx.settings)
 
     async def assign(self, actor_id: str, request: AssignRequest, *, request_key: str | None) -> AssignResult:
         actor = await self.people.actor(actor_id)
@@ -131,7 +131,7 @@ class AssignService:
                     cadence=self._cadence(request.cadence),
                     next_urge_at=now,  # the next urging sweep plans this item's ladder
                 )
-                proposing = issuing.needs_approval(self.ctx, actor, item)  # 拟办呈批 before 交办
+                proposing = needs_approval(self.ctx, actor, item)  # 拟办呈批 before 交办
                 lifecycle.apply(item, Action.SUBMIT_FOR_APPROVAL if proposing else Action.ISSUE)
                 await uow.items.add(item, request_key=request_key, now=now)
                 assert item.id is not None
@@ -162,7 +162,7 @@ class AssignService:
                             {"old": State.REGISTERED.value, "new": item.state},
                         ),
                     )
-                    await issuing.send_proposal(self.ctx, self.people, uow, item, now)
+                    await send_proposal(self.ctx, uow, item, now)
                 else:
                     await uow.events.append(
                         item.id,
@@ -170,18 +170,13 @@ class AssignService:
                             EventKind.ISSUED, now, actor.user_id, {"owners": [p.user_id for p in owners]}
                         ),
                     )
-                    await issuing.send_notices(self.ctx, self.people, uow, item, owners, now)
+                    data = {"tz": self.ctx.settings.timezone}
+                    for person in owners:
+                        await self.notifier.send(uow, NoticeKind.NOTICE, item, person, now=now, data=data)
                 result = AssignResult(item, owners, warnings=warnings)
                 if request.confirm_to_assigner:
-                    await uow.send(
-                        f"assigned:{item.id}",
-                        "chat.postMessage",
-                        {"channel": actor.user_id, **replies.assigned(self.reader(actor), result)},
-                        now=now,
-                        item_id=item.id,
-                        purpose="assigned",
-                        recipient_id=actor.user_id,
-                    )
+                    data = {"owners": owners, "warnings": warnings}
+                    await self.notifier.send(uow, NoticeKind.ASSIGNED, item, actor, now=now, data=data)
         except DuplicateRequest:
             # The same request raced itself (a retried or replayed request on another replica): the
             # unique request key stopped the second one; answer with the item the first one made.
@@ -191,9 +186,6 @@ class AssignService:
                         return AssignResult(existing, owners, created=False)
             raise
         return result
-
-    def reader(self, person: Person) -> Reader:
-        return self.people.reader(person)
 
     @staticmethod
     def _cadence(text: str | None) -> str | None:

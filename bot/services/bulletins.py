@@ -12,18 +12,17 @@ and day), so it never takes the scheduled bulletin's plain ``<period>`` row.
 from __future__ import annotations
 
 import asyncio
-import base64
 import logging
 import os
 import socket
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any
 
 from bot.domain import permissions
 from bot.domain.calendar import WorkCalendar
 from bot.domain.periods import Period, PeriodKind, due_period, period_containing
 from bot.domain.ports import UnitOfWork
+from bot.domain.read_models import BulletinView, DepartmentName
 from bot.domain.repositories import BulletinRecord
 from bot.domain.statistics import (
     BulletinStats,
@@ -34,12 +33,10 @@ from bot.domain.statistics import (
     office_limits,
     trend,
 )
+from bot.notifications import NoticeKind, Notifier, documents
 from bot.services.context import ServiceContext
 from bot.services.people import PeopleService
 from bot.settings import Settings
-from messages import bulletins as render
-from messages.bulletins import BulletinView, DepartmentName
-from messages.charts import bulletin_chart
 
 log = logging.getLogger("duban.bulletins")
 
@@ -166,7 +163,6 @@ class BulletinService:
         # Figures, text and chart are made outside the claiming transaction (no lock held meanwhile).
         built = await self._build(period)
         locale = self.ctx.settings.locale
-        body = render.bulletin_message(built.view, locale, can_see_confidential=False)
         # Drawing takes a second or more (its first font scan several): off the event loop, so requests
         # and the stop signal are served meanwhile; one chart at a time (matplotlib's caches are shared).
         async with self._drawing:
@@ -179,8 +175,8 @@ class BulletinService:
             if not claimed:
                 existing = await uow.reporting.bulletin(kind, key)
                 return PostOutcome(kind, period, posted=False, channel=channel, already=existing)
-            await self._queue(uow, period, key, channel, body, chart, now)
-            content = render.summary_content(built.view) | {"by": actor_id}
+            await self._queue(uow, period, key, channel, built.view, chart, now)
+            content = documents.bulletin_summary(built.view) | {"by": actor_id}
             await uow.reporting.mark_bulletin_queued(kind, key, content=content, now=now)
         log.info("bulletin %s %s queued for %s", kind, key, channel)
         return PostOutcome(kind, period, posted=True, channel=channel)
@@ -191,28 +187,17 @@ class BulletinService:
         period: Period,
         key: str,
         channel: str,
-        body: dict[str, Any],
+        view: BulletinView,
         chart: bytes | None,
         now: datetime,
     ) -> None:
-        kind = period.kind.value
-        await uow.send(
-            f"bulletin:{kind}:{key}",
-            "chat.postMessage",
-            {"channel": channel, **body},
-            now=now,
-            purpose="bulletin",
-        )
+        """The bulletin, and its chart when there is one, to the channel (read by anyone in it)."""
+        notifier, keys = Notifier(self.ctx.settings), {"kind": period.kind.value, "period": key}
+        await notifier.send(uow, NoticeKind.BULLETIN, None, channel, now=now, key=keys, data={"view": view})
         if chart is None:
             return
-        locale = self.ctx.settings.locale
-        await uow.send(
-            f"bulletin-chart:{kind}:{key}",
-            "files.uploadV2",
-            render.chart_upload(period, locale, channel, base64.b64encode(chart).decode("ascii")),
-            now=now,
-            purpose="bulletin_chart",
-        )
+        data = {"period": period, "chart": chart}
+        await notifier.send(uow, NoticeKind.BULLETIN_CHART, None, channel, now=now, key=keys, data=data)
 
     def _chart(self, built: Built, locale: str) -> bytes | None:
         stats = built.view.stats
@@ -226,7 +211,9 @@ class BulletinService:
                 calendar=built.calendar,
                 config=stats.config,
             )
-            return bulletin_chart(stats.departments, built.names, points, locale=locale, period=stats.period)
+            return documents.bulletin_chart(
+                stats.departments, built.names, points, locale=locale, period=stats.period
+            )
         except Exception:  # a chart must never stop the bulletin itself
             log.exception("could not draw the chart of bulletin %s", stats.period.key)
             return None

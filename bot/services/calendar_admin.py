@@ -17,12 +17,11 @@ from bot.domain.calendar import DaySource, WorkCalendar
 from bot.domain.commands import Holiday
 from bot.domain.due_dates import DueReading
 from bot.domain.errors import DomainError
-from bot.domain.items import Role
 from bot.domain.ports import UnitOfWork
+from bot.domain.read_models import Note
+from bot.notifications import NoticeKind, Notifier
 from bot.services.context import ServiceContext
 from bot.services.people import PeopleService
-from messages.calendar import Note
-from messages.i18n import t
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,21 +127,10 @@ async def tell_office_of_computed_years(
     years = sorted(set(years))
     if not years:
         return
-    recipients = {
-        *await uow.people.users_with_role(Role.ADMIN),
-        *await uow.people.users_with_role(Role.SUPERVISOR),
-    }
-    for user_id in sorted(recipients):
-        reader = await people.stored_reader(uow, user_id)
+    notifier, kind = Notifier(people.ctx.settings), NoticeKind.CALENDAR_COMPUTED
+    for person in await notifier.audience(uow, kind, None):
         for year in years:
-            await uow.send(
-                f"calendar-computed:{year}:{user_id}",
-                "chat.postMessage",
-                {"channel": user_id, "text": t(reader.locale, "cal.office_computed_year", year=year)},
-                now=now,
-                purpose="calendar_computed",
-                recipient_id=user_id,
-            )
+            await notifier.send(uow, kind, None, person, now=now, key={"year": year}, data={"year": year})
 
 
 def date_notes(calendar: WorkCalendar, reading: DueReading | date, *, deadline: bool) -> list[Note]:

@@ -21,11 +21,6 @@ def authorise_reassign(actor: Person, item: Item | None = None) -> None:
     permissions.require(actor, permissions.Action.REASSIGN, item)
 
 
-def deactivation_recipients_role() -> Role:
-    """Who is asked to reassign the open items of someone who left the workspace."""
-    return Role.SUPERVISOR
-
-
 def authorise_assign_from_message(actor: Person) -> None:
     """The "督办 this message" form is refused before it opens to whoever may not assign."""
     roles = (Role.LEADER, Role.SUPERVISOR)

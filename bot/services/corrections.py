@@ -20,13 +20,11 @@ from bot.domain.items import Item, ItemRef, OwnerRole
 from bot.domain.lifecycle import Action, State
 from bot.domain.people import Person
 from bot.domain.ports import UnitOfWork
+from bot.notifications import NoticeKind, Notifier, stored_person
 from bot.services import correction_rights as rights
-from bot.services import issuing
 from bot.services.context import ServiceContext
+from bot.services.item_access import load_item, state_event
 from bot.services.people import PeopleService
-from messages import corrections as msg
-from messages import notices
-from messages.view_models import Reader
 
 # Before the notice went out (registered, awaiting approval) a new owner has nothing to be told yet.
 _NOT_ISSUED = frozenset({State.REGISTERED, State.PENDING_APPROVAL})
@@ -56,6 +54,7 @@ class CorrectionService:
     def __init__(self, ctx: ServiceContext, people: PeopleService) -> None:
         self.ctx = ctx
         self.people = people
+        self.notifier = Notifier(ctx.settings)
 
     # -- 撤销 ---------------------------------------------------------------------------------------
 
@@ -65,7 +64,7 @@ class CorrectionService:
         text = rules.check_reason(reason)
         now = self.ctx.now()
         async with self.ctx.uow() as uow:
-            item = await issuing.load_item(self.ctx, uow, actor, ref, for_update=True)
+            item = await load_item(self.ctx, uow, actor, ref, for_update=True)
             rules.ensure_correctable(item, "withdraw")
             previous = lifecycle.apply(item, Action.WITHDRAW)
             item.next_urge_at = None  # the urging sweep never looks at it again
@@ -73,40 +72,28 @@ class CorrectionService:
             assert item.id is not None
             await uow.corrections.cancel_queued_urgings(item.id)
             await uow.events.append(item.id, ItemEvent(EventKind.WITHDRAWN, now, actor_id, {"reason": text}))
-            await issuing.state_event(uow, item, previous, actor_id, now)
+            await state_event(uow, item, previous, actor_id, now)
             told = []
             if previous not in _NOT_ISSUED:
-                for owner in item.owners:
-                    reader = await self.people.stored_reader(uow, owner.user_id)
-                    await issuing.dm(
-                        uow,
-                        f"withdrawn:{item.id}:{owner.user_id}",
-                        owner.user_id,
-                        msg.withdrawn_notice(reader, item, text, actor_id),
-                        now=now,
-                        item_id=item.id,
-                        purpose="withdrawn",
-                    )
+                for owner in await self.notifier.audience(uow, NoticeKind.WITHDRAWN, item):
+                    data = {"reason": text, "by": actor_id}
+                    await self.notifier.send(uow, NoticeKind.WITHDRAWN, item, owner, now=now, data=data)
                     told.append(owner.user_id)
-                    await self._strike_notice(uow, item, reader, text, now)
+                    await self._strike_notice(uow, item, owner, text, now)
         return WithdrawResult(item, told)
 
     async def _strike_notice(
-        self, uow: UnitOfWork, item: Item, reader: Reader, reason: str, now: datetime
+        self, uow: UnitOfWork, item: Item, owner: Person, reason: str, now: datetime
     ) -> None:
         """The owner's notice loses its buttons (acknowledge, report, extend) and says it was withdrawn."""
         assert item.id is not None
-        ref = await uow.messages.find(item.id, "notice", reader.user_id)
+        ref = await uow.messages.find(item.id, "notice", owner.user_id)
         if ref is None:
             return
         channel, ts = ref
-        body = msg.withdrawn_card(item, reader, self.ctx.settings.timezone, reason)
-        await uow.send(
-            f"notice-withdrawn:{item.id}:{reader.user_id}",
-            "chat.update",
-            {"channel": channel, "ts": ts, **body},
-            now=now,
-            item_id=item.id,
+        data = {"tz": self.ctx.settings.timezone, "reason": reason}
+        await self.notifier.send(
+            uow, NoticeKind.NOTICE_WITHDRAWN, item, owner, now=now, data=data, channel=channel, ts=ts
         )
 
     # -- 修改 ---------------------------------------------------------------------------------------
@@ -116,7 +103,7 @@ class CorrectionService:
         actor = await self.people.actor(actor_id)
         rights.authorise_edit(actor)
         async with self.ctx.uow() as uow:
-            item = await issuing.load_item(self.ctx, uow, actor, ref)
+            item = await load_item(self.ctx, uow, actor, ref)
         rules.ensure_correctable(item, "edit")
         return item
 
@@ -128,7 +115,7 @@ class CorrectionService:
         values = rules.validate(values)
         now, today = self.ctx.now(), self.ctx.today()
         async with self.ctx.uow() as uow:
-            item = await issuing.load_item(self.ctx, uow, actor, item_id, for_update=True)
+            item = await load_item(self.ctx, uow, actor, item_id, for_update=True)
             rules.ensure_correctable(item, "edit")
             found = rules.changes(item, values, today)
             if not found:  # nothing changed, or a double submit of a form already saved
@@ -148,14 +135,14 @@ class CorrectionService:
             }:
                 await self._tell_owners_of_edit(uow, item, found, actor_id, now)
             # A form has no channel to answer in: the editor gets what changed as a DM, in this transaction.
-            await issuing.dm(
+            await self.notifier.send(
                 uow,
-                f"edited-by:{item.id}:{item.version}",
-                actor_id,
-                msg.edited_reply(self.people.reader(actor), item, found),
+                NoticeKind.EDIT_CONFIRMED,
+                item,
+                actor,
                 now=now,
-                item_id=item.id,
-                purpose="edited",
+                key={"version": item.version},
+                data={"changes": found},
             )
         return EditResult(item, found)
 
@@ -165,17 +152,14 @@ class CorrectionService:
         assert item.id is not None
         relevant = [c for c in found if c.field in rules.OWNER_RELEVANT_FIELDS]
         key = hashlib.sha1(repr([(c.field, c.new) for c in relevant]).encode()).hexdigest()[:12]
-        for owner in item.owners:
-            reader = await self.people.stored_reader(uow, owner.user_id)
-            await issuing.dm(
-                uow,
-                f"edited:{item.id}:{item.version}:{owner.user_id}:{key}",
-                owner.user_id,
-                msg.edited_notice(reader, item, relevant, actor_id),
-                now=now,
-                item_id=item.id,
-                purpose="edited",
-            )
+        await self.notifier.send_all(
+            uow,
+            NoticeKind.EDITED,
+            item,
+            now=now,
+            key={"version": item.version, "key": key},
+            data={"changes": relevant, "by": actor_id},
+        )
 
     # -- 改派 ---------------------------------------------------------------------------------------
 
@@ -190,7 +174,7 @@ class CorrectionService:
             leaving = old.user_id or (await self._named(old)).user_id
         now = self.ctx.now()
         async with self.ctx.uow() as uow:
-            item = await issuing.load_item(self.ctx, uow, actor, ref, for_update=True)
+            item = await load_item(self.ctx, uow, actor, ref, for_update=True)
             rules.ensure_correctable(item, "reassign")
             role = OwnerRole.LEAD if leaving is None else OwnerRole.CO
             old_id = item.lead.user_id if leaving is None else leaving
@@ -224,27 +208,12 @@ class CorrectionService:
     ) -> None:
         """The new owner gets the supervision notice; the old one hears they are released."""
         assert item.id is not None
-        seq = item.version
-        reader = self.people.reader(newcomer)
-        await uow.send(
-            f"notice:{item.id}:{newcomer.user_id}:r{seq}",
-            "chat.postMessage",
-            {"channel": newcomer.user_id, **notices.notice(item, reader, self.ctx.settings.timezone)},
-            now=now,
-            item_id=item.id,
-            purpose="notice",
-            recipient_id=newcomer.user_id,
-        )
-        old_reader = await self.people.stored_reader(uow, old_id)
-        await issuing.dm(
-            uow,
-            f"released:{item.id}:{old_id}:r{seq}",
-            old_id,
-            msg.released_notice(old_reader, item, actor_id, newcomer.user_id),
-            now=now,
-            item_id=item.id,
-            purpose="released",
-        )
+        key = {"seq": item.version}
+        data = {"tz": self.ctx.settings.timezone}
+        await self.notifier.send(uow, NoticeKind.HANDED_OVER, item, newcomer, now=now, key=key, data=data)
+        released = await stored_person(uow, old_id)
+        data = {"by": actor_id, "new": newcomer.user_id}
+        await self.notifier.send(uow, NoticeKind.RELEASED, item, released, now=now, key=key, data=data)
 
     # -- an owner left the workspace (user_change with deleted: true) ---------------------------------
 
@@ -261,16 +230,12 @@ class CorrectionService:
                 return 0
             items.sort(key=lambda i: (i.number.year, i.number.seq))
             key = hashlib.sha1(",".join(str(i.number) for i in items).encode()).hexdigest()[:12]
-            office = await issuing.role_holders(uow, rights.deactivation_recipients_role())
-            for person in office:
-                reader: Reader = self.people.reader(person)
-                await issuing.dm(
-                    uow,
-                    f"owner-gone:{user_id}:{person.user_id}:{key}",
-                    person.user_id,
-                    msg.owner_gone(reader, user_id, shown, items),
-                    now=now,
-                    item_id=None,
-                    purpose="owner_gone",
-                )
+            await self.notifier.send_all(
+                uow,
+                NoticeKind.OWNER_GONE,
+                None,
+                now=now,
+                key={"gone": user_id, "key": key},
+                data={"gone": user_id, "name": shown, "items": items},
+            )
         return len(items)

@@ -13,11 +13,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.domain.events import EventKind, ItemEvent
-from bot.domain.items import Role
-from bot.domain.people import normalise_locale
 from bot.domain.ports import QueuedSend
+from bot.notifications import NoticeKind, Notifier
 from bot.services.context import ServiceContext
-from messages import faults, replies
 
 log = logging.getLogger("duban.delivery")
 FAILURE_PURPOSE = "delivery_failed"
@@ -53,35 +51,27 @@ class DeliveryService:
                         },
                     ),
                 )
-            for supervisor_id in await uow.people.users_with_role(Role.SUPERVISOR):
-                if supervisor_id == send.recipient_id:
-                    continue
-                stored = await uow.people.get(supervisor_id)
-                locale = normalise_locale(stored[0].locale if stored else None, self.ctx.settings.locale)
-                key, body = self._notice(send, error, number, locale)
-                await uow.send(
-                    f"{FAILURE_PURPOSE}:{key}:{supervisor_id}",
-                    "chat.postMessage",
-                    {"channel": supervisor_id, **body},
-                    now=now,
-                    item_id=send.item_id,
-                    purpose=FAILURE_PURPOSE,
-                    recipient_id=supervisor_id,
-                )
+            problem, facts = self._problem(send, error)
+            await Notifier(self.ctx.settings).send_all(
+                uow,
+                NoticeKind.DELIVERY_FAILED,
+                None,
+                now=now,
+                key={"problem": problem},
+                data={**facts, "error": error, "number": number, "recipient": send.recipient_id},
+                but=send.recipient_id,
+                item_id=send.item_id,
+            )
 
-    def _notice(
-        self, send: QueuedSend, error: str, number: str | None, locale: str
-    ) -> tuple[str, dict[str, Any]]:
-        """The office's message and its key: one key per problem, so a repeated problem is told once."""
+    def _problem(self, send: QueuedSend, error: str) -> tuple[str, dict[str, Any]]:
+        """What failed, as the key of the office's message: one key per problem, so a repeated problem
+        is told once (a channel the bot cannot post in, a person gone, or this one send)."""
         target = send.payload.get("channel") if send.method == "chat.postMessage" else None
         target = target if isinstance(target, str) else ""
         if error in CHANNEL_ERRORS and target.startswith(("C", "G")):
             today = self.ctx.now().astimezone(ZoneInfo(self.ctx.settings.timezone)).date().isoformat()
-            body = faults.channel_unreachable(locale, channel=target, error=error)
-            return f"channel:{target}:{error}:{today}", body
+            return f"channel:{target}:{error}:{today}", {"problem": "channel", "channel": target}
         person = send.recipient_id or (target if target.startswith(("U", "W")) else "")
         if error in USER_ERRORS and person:
-            body = faults.user_unreachable(locale, user_id=person, number=number, error=error)
-            return f"user:{person}:{send.item_id or '-'}", body
-        body = replies.delivery_failed(locale, number=number, recipient=send.recipient_id, error=error)
-        return f"{send.id}", body
+            return f"user:{person}:{send.item_id or '-'}", {"problem": "user", "person": person}
+        return f"{send.id}", {"problem": "send"}

@@ -18,8 +18,6 @@ from bot.services.calendar_admin import date_notes, tell_office_of_computed_year
 from bot.services.context import ServiceContext
 from bot.services.follow_through import owner_answered
 from bot.services.people import PeopleService
-from messages.i18n import t
-from messages.view_models import Reader
 
 
 @dataclass(slots=True)
@@ -35,9 +33,6 @@ class ExtensionService:
     def __init__(self, ctx: ServiceContext, people: PeopleService) -> None:
         self.ctx = ctx
         self.people = people
-
-    async def _reader(self, uow: UnitOfWork, user_id: str) -> Reader:
-        return await self.people.stored_reader(uow, user_id)
 
     async def parse_date(self, text: str) -> DueReading:
         """A date typed by a user (``12-20``, ``Dec 31``, ``5wd``, ``下周五`` …), against today's calendar."""
@@ -146,10 +141,7 @@ class ExtensionService:
             if not lifecycle.is_open(item):
                 raise DomainError("not_urgeable", number=str(item.number), state=item.state)
             if request.status != "pending":
-                reader = await self._reader(uow, actor_id)
-                raise DomainError(
-                    "extension_decided", status=t(reader.locale, f"urge_reply.{request.status}_word")
-                )
+                raise DomainError("extension_decided", status=request.status)
             old = item.current_due
             request.status = "approved" if approve else "refused"
             request.decided_by, request.decided_at, request.decision_note = actor_id, now, note

@@ -20,15 +20,14 @@ from bot.domain.follow_through import (
     waiting_too_long,
     working_days_waited,
 )
-from bot.domain.items import Item, Role
+from bot.domain.items import Item
 from bot.domain.lifecycle import OPEN_STATES, OWNER_WORKING_STATES, State
 from bot.domain.ports import UnitOfWork
 from bot.domain.urge_records import UrgeRecord
 from bot.domain.urging import Rung
-from bot.services import issuing
+from bot.notifications import NoticeKind, Notifier, stored_person
 from bot.services.context import ServiceContext
 from bot.services.people import PeopleService
-from messages import follow_through as messages
 
 _ISSUED_OPEN = sorted(s.value for s in OPEN_STATES if s not in (State.REGISTERED, State.PENDING_APPROVAL))
 _WORKING = sorted(s.value for s in OWNER_WORKING_STATES)
@@ -39,6 +38,7 @@ class FollowThroughService:
         self.ctx = ctx
         self.people = people
         self.policy = FollowThroughPolicy()
+        self.notifier = Notifier(ctx.settings)
 
     async def sweep(self) -> int:
         """Everything owed today; returns how many reminders went out. Working time only."""
@@ -69,20 +69,11 @@ class FollowThroughService:
             if item is None:
                 continue
             days = working_days_waited(since, now, calendar, zone)
-            leaders = await issuing.role_holders(uow, Role.LEADER)
+            kind = NoticeKind.PROPOSAL_WAITING
+            leaders = await self.notifier.audience(uow, kind, item)
             for leader in leaders:
-                body = messages.proposal_waiting(
-                    issuing.reader_for(self.ctx, self.people, leader), item, days
-                )
-                await issuing.dm(
-                    uow,
-                    f"proposal-waiting:{item_id}:{today}:{leader.user_id}",
-                    leader.user_id,
-                    body,
-                    now=now,
-                    item_id=item_id,
-                    purpose="proposal_waiting",
-                )
+                key, data = {"day": today}, {"days": days}
+                await self.notifier.send(uow, kind, item, leader, now=now, key=key, data=data)
             await self._event(uow, item_id, "proposal_waiting", [p.user_id for p in leaders], now)
             sent += 1
         return sent
@@ -100,19 +91,12 @@ class FollowThroughService:
             if item is None or request is None:
                 continue
             days = working_days_waited(since, now, calendar, zone)
-            office = await issuing.role_holders(uow, Role.SUPERVISOR)
+            kind = NoticeKind.EXTENSION_WAITING
+            office = await self.notifier.audience(uow, kind, item)
+            key = {"request": request_id, "day": today}
+            data = {"request": request_id, "due": request.requested_due, "days": days}
             for person in office:
-                reader = issuing.reader_for(self.ctx, self.people, person)
-                body = messages.extension_waiting(reader, item, request_id, request.requested_due, days)
-                await issuing.dm(
-                    uow,
-                    f"extension-waiting:{request_id}:{today}:{person.user_id}",
-                    person.user_id,
-                    body,
-                    now=now,
-                    item_id=item_id,
-                    purpose="extension_waiting",
-                )
+                await self.notifier.send(uow, kind, item, person, now=now, key=key, data=data)
             await self._event(uow, item_id, "extension_waiting", [p.user_id for p in office], now)
             sent += 1
         return sent
@@ -129,10 +113,7 @@ class FollowThroughService:
             if item is None:
                 continue
             days = working_days_waited(row.issued_at, now, calendar, zone)
-            reader = await self.people.stored_reader(uow, row.user_id)
-            if await self._ask(
-                uow, item, Rung.ACK, row.user_id, messages.ack_request(reader, item, days), now
-            ):
+            if await self._ask(uow, item, Rung.ACK, row.user_id, days, now):
                 sent += 1
         return sent
 
@@ -148,15 +129,12 @@ class FollowThroughService:
                 continue
             latest = max(x for x in (reported, delay_reported) if x is not None)
             days = working_days_waited(latest, now, calendar, zone)
-            lead = item.lead.user_id
-            reader = await self.people.stored_reader(uow, lead)
-            body = messages.progress_request(reader, item, days)
-            if await self._ask(uow, item, Rung.PROGRESS, lead, body, now):
+            if await self._ask(uow, item, Rung.PROGRESS, item.lead.user_id, days, now):
                 sent += 1
         return sent
 
     async def _ask(
-        self, uow: UnitOfWork, item: Item, rung: Rung, user_id: str, body: dict[str, Any], now: datetime
+        self, uow: UnitOfWork, item: Item, rung: Rung, user_id: str, days: int, now: datetime
     ) -> bool:
         """One request a working day per person and item, as an urging record and a DM."""
         assert item.id is not None
@@ -180,15 +158,7 @@ class FollowThroughService:
         )
         if record is None:
             return False
-        await uow.send(
-            f"urge:{record.idem_key}",
-            "chat.postMessage",
-            {"channel": user_id, **body},
-            now=now,
-            item_id=item.id,
-            purpose=f"urge:{record.id}",
-            recipient_id=user_id,
-        )
+        await ask(self.notifier, uow, item, record, days, now)
         await self._event(uow, item.id, rung.value, [user_id], now)
         return True
 
@@ -197,6 +167,26 @@ class FollowThroughService:
             item_id,
             ItemEvent(EventKind.URGED, now, None, {"rung": rung, "recipients": to, "detail": rung}),
         )
+
+
+ASKS = {Rung.ACK.value: NoticeKind.URGE_ACK, Rung.PROGRESS.value: NoticeKind.URGE_PROGRESS}
+
+
+async def ask(
+    notifier: Notifier, uow: UnitOfWork, item: Item, record: UrgeRecord, days: int, now: datetime
+) -> None:
+    """The request an ``ack`` or ``progress`` urge record stands for, to its recipient (an owner)."""
+    assert record.recipient_id is not None
+    await notifier.send(
+        uow,
+        ASKS[record.rung],
+        item,
+        await stored_person(uow, record.recipient_id),
+        now=now,
+        key={"idem_key": record.idem_key},
+        data={"days": days},
+        purpose=f"urge:{record.id}",
+    )
 
 
 async def owner_answered(people: PeopleService, uow: UnitOfWork, item: Item, by: str, now: datetime) -> None:
@@ -208,25 +198,23 @@ async def owner_answered(people: PeopleService, uow: UnitOfWork, item: Item, by:
         if ref is None or record.recipient_id is None:
             continue
         channel, ts = ref
-        reader = await people.stored_reader(uow, record.recipient_id)
-        await uow.send(
-            f"escalation-settled:{record.id}",
-            "chat.update",
-            {"channel": channel, "ts": ts, **messages.escalation_settled(reader, item, by, now)},
+        await Notifier(people.ctx.settings).send(
+            uow,
+            NoticeKind.ESCALATION_SETTLED,
+            item,
+            await stored_person(uow, record.recipient_id),
             now=now,
-            item_id=item.id,
+            key={"record": record.id},
+            data={"by": by, "at": now},
+            channel=channel,
+            ts=ts,
         )
 
 
-async def request_again(
-    ctx: ServiceContext, uow: UnitOfWork, item: Item, rung: Rung, reader: Any, now: datetime
-) -> dict[str, Any]:
-    """The body of a request to acknowledge, or for a 续报, sent again by a person."""
+async def days_waited(ctx: ServiceContext, uow: UnitOfWork, item: Item, now: datetime) -> int:
+    """Working days since the item was registered (a request to acknowledge or for a 续报, again)."""
     calendar = (await ctx.calendar(uow)).with_guessing()
-    days = working_days_waited(item.created_at, now, calendar, ctx.settings.zone)
-    if rung is Rung.ACK:
-        return messages.ack_request(reader, item, days)
-    return messages.progress_request(reader, item, days)
+    return working_days_waited(item.created_at, now, calendar, ctx.settings.zone)
 
 
 def with_open_acks(records: list[UrgeRecord], latest: list[UrgeRecord]) -> list[UrgeRecord]:

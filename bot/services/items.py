@@ -15,11 +15,11 @@ from bot.domain.people import Person
 from bot.domain.permissions import Action as Permission
 from bot.domain.permissions import allowed, cleared
 from bot.domain.ports import UnitOfWork
+from bot.domain.read_models import ItemDetail, Reader
 from bot.domain.reports import review_overdue_since
 from bot.notifications import NoticeKind, Notifier
 from bot.services.context import ServiceContext
 from bot.services.people import PeopleService
-from messages.view_models import ItemDetail, Reader
 
 
 @dataclass(slots=True)

@@ -12,9 +12,8 @@ from bot.domain.commands import UserRef
 from bot.domain.errors import DomainError
 from bot.domain.items import Role
 from bot.domain.people import Department, Person, normalise_locale
-from bot.domain.ports import UnitOfWork
+from bot.domain.read_models import Reader
 from bot.services.context import ServiceContext
-from messages.view_models import Reader
 
 PROFILE_MAX_AGE = timedelta(hours=24)
 log = logging.getLogger(__name__)
@@ -45,11 +44,6 @@ class PeopleService:
             tz=person.tz or self.ctx.settings.timezone,
             can_see_confidential=cleared,
         )
-
-    async def stored_reader(self, uow: UnitOfWork, user_id: str) -> Reader:
-        """``reader`` from the cached profile, inside a transaction (no Slack call)."""
-        stored = await uow.people.get(user_id)
-        return self.reader(stored[0] if stored else Person(user_id=user_id, name=user_id, locale=""))
 
     async def person(self, user_id: str, *, refresh: bool = True) -> Person | None:
         """The cached person, refreshed from Slack when unknown or stale (outside any write transaction)."""

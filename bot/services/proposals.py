@@ -4,21 +4,33 @@ items are issued (with the same notices as a direct assignment)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from bot.domain import lifecycle, permissions
 from bot.domain.commands import UserRef
 from bot.domain.errors import DomainError
 from bot.domain.events import EventKind, ItemEvent
 from bot.domain.fairness import due_from_issue
-from bot.domain.items import Item
+from bot.domain.items import Item, Role
 from bot.domain.lifecycle import Action, State
 from bot.domain.people import Person
 from bot.domain.ports import UnitOfWork
-from bot.notifications import NoticeKind, Notifier
-from bot.services import issuing
+from bot.notifications import NoticeKind, Notifier, stored_person
 from bot.services.context import ServiceContext
+from bot.services.item_access import load_item, state_event
 from bot.services.people import PeopleService
+
+
+def needs_approval(ctx: ServiceContext, actor: Person, item: Item) -> bool:
+    """Sources listed in DUBAN_APPROVAL_SOURCES go to a leader first unless a leader assigns them."""
+    sources = ctx.settings.approval_sources
+    return not item.fyi and item.source.value in sources and not actor.has_any(Role.LEADER)
+
+
+async def send_proposal(ctx: ServiceContext, uow: UnitOfWork, item: Item, now: datetime) -> None:
+    """拟办呈批: the proposed handling goes to every leader with Approve / Change / Reject."""
+    data = {"tz": ctx.settings.timezone}
+    await Notifier(ctx.settings).send_all(uow, NoticeKind.PROPOSAL, item, now=now, data=data)
 
 
 @dataclass(slots=True)
@@ -50,7 +62,7 @@ class ProposalService:
 
         actor = await self._leader(actor_id)
         async with self.ctx.uow() as uow:
-            item = await issuing.load_item(self.ctx, uow, actor, item_id)
+            item = await load_item(self.ctx, uow, actor, item_id)
         self._check_pending(item, True)
         return item
 
@@ -71,7 +83,7 @@ class ProposalService:
         # Resolved before the transaction: it may ask Slack about a person it has not met yet.
         new_lead = await self.people.resolve_owner(UserRef(user_id=lead), field="lead") if lead else None
         async with self.ctx.uow() as uow:
-            item = await issuing.load_item(self.ctx, uow, actor, item_id, for_update=True)
+            item = await load_item(self.ctx, uow, actor, item_id, for_update=True)
             assert item.id is not None
             now = self.ctx.now()
             if request_key and not await uow.reports.first_time(request_key, now):
@@ -97,14 +109,15 @@ class ProposalService:
                 lifecycle.apply(item, Action.REJECT_PROPOSAL)
             item.approver_id = actor.user_id
             await uow.items.save(item, now=now)
-            await issuing.state_event(uow, item, previous, actor.user_id, now)
+            await state_event(uow, item, previous, actor.user_id, now)
             if approve:
-                owners = [await issuing.stored_person(uow, o.user_id) for o in item.owners]
+                owners = [await stored_person(uow, o.user_id) for o in item.owners]
                 await uow.events.append(
                     item.id,
                     ItemEvent(EventKind.ISSUED, now, actor.user_id, {"owners": [p.user_id for p in owners]}),
                 )
-                await issuing.send_notices(self.ctx, self.people, uow, item, owners, now)
+                data = {"tz": self.ctx.settings.timezone}
+                await Notifier(self.ctx.settings).send_all(uow, NoticeKind.NOTICE, item, now=now, data=data)
             await self._tell(uow, item, actor, approve)
         return ProposalResult(item, approve)
 

@@ -14,15 +14,14 @@ from bot.domain.items import Item, ItemRef, OwnerRole
 from bot.domain.lifecycle import OWNER_WORKING_STATES, Action, State
 from bot.domain.people import Person
 from bot.domain.ports import UnitOfWork
-from bot.domain.reports import TEXT_MAX, ReportInput, ReportKind, ReportRecord, validate_report
+from bot.domain.reports import TEXT_MAX, ReportInput, ReportKind, ReportRecord, clip, validate_report
 from bot.notifications import NoticeKind, Notifier
-from bot.services import issuing
 from bot.services.context import ServiceContext
 from bot.services.follow_through import owner_answered
+from bot.services.item_access import load_item, state_event
 from bot.services.people import PeopleService
 from bot.services.proposals import ProposalService
 from bot.services.review import ReviewService
-from messages.text import clip
 
 NOTE_REACTION = "white_check_mark"
 
@@ -69,7 +68,7 @@ class ReportService:
         """May the actor report on the item now? (checked again on submit)"""
         actor = await self.people.actor(actor_id)
         async with self.ctx.uow() as uow:
-            item = await issuing.load_item(self.ctx, uow, actor, ref)
+            item = await load_item(self.ctx, uow, actor, ref)
         return ReportForm(item, check_can_report(item, actor_id))
 
     async def submit_report(
@@ -80,7 +79,7 @@ class ReportService:
         valid = validate_report(raw, today)
         async with self.ctx.uow() as uow:
             # The item row is locked first, so a double submit waits here and then finds the report.
-            item = await issuing.load_item(self.ctx, uow, actor, item_id, for_update=True)
+            item = await load_item(self.ctx, uow, actor, item_id, for_update=True)
             assert item.id is not None
             if request_key and (existing := await uow.reports.report_by_key(request_key)):
                 owner = item.owner(actor_id)
@@ -147,7 +146,7 @@ class ReportService:
                     },
                 ),
             )
-            await issuing.state_event(uow, item, previous, actor_id, now)
+            await state_event(uow, item, previous, actor_id, now)
             # A report answers whatever urging was waiting for this owner (no more repeats of it).
             await uow.urging.answer_open(item.id, actor_id, answer="reported", now=now)
             await self._after_report(
@@ -211,11 +210,15 @@ class ReportService:
                     {"report_id": report_id, "text": clip(note, 500), "channel": channel, "ts": ts},
                 ),
             )
-            await uow.send(
-                f"note-ack:{channel}:{ts}",
-                "reactions.add",
-                {"channel": channel, "timestamp": ts, "name": NOTE_REACTION},
+            reaction = {"channel": channel, "timestamp": ts, "name": NOTE_REACTION}
+            await Notifier(self.ctx.settings).send(
+                uow,
+                NoticeKind.NOTE_ACK,
+                None,
+                channel,
                 now=now,
+                key={"channel": channel, "ts": ts},
+                data={"body": reaction},
                 item_id=item.id,
             )
         return True

@@ -25,11 +25,10 @@ from bot.domain.reports import (
     timeliness,
     validate_review,
 )
-from bot.notifications import NoticeKind, Notifier
-from bot.services import issuing
+from bot.notifications import NoticeKind, Notifier, documents
 from bot.services.context import ServiceContext
+from bot.services.item_access import load_item, state_event
 from bot.services.people import PeopleService
-from messages import reports as report_messages
 
 
 @dataclass(slots=True)
@@ -74,7 +73,7 @@ class ReviewService:
         actor = await self.people.actor(actor_id)
         permissions.require(actor, permissions.Action.REVIEW)
         async with self.ctx.uow() as uow:
-            item = await issuing.load_item(self.ctx, uow, actor, ref, for_update=True)
+            item = await load_item(self.ctx, uow, actor, ref, for_update=True)
             assert item.id is not None
             await self._check_reviewer(uow, actor, item)
             if State(item.state) is State.REPORTED:
@@ -82,7 +81,7 @@ class ReviewService:
                 previous = State(item.state)
                 lifecycle.apply(item, Action.START_REVIEW)
                 await uow.items.save(item, now=now)
-                await issuing.state_event(uow, item, previous, actor_id, now)
+                await state_event(uow, item, previous, actor_id, now)
             report = await self._final_report(uow, item)
         return ReviewForm(item, report)
 
@@ -101,7 +100,7 @@ class ReviewService:
         permissions.require(actor, permissions.Action.REVIEW)
         today = self.ctx.today()
         async with self.ctx.uow() as uow:
-            item = await issuing.load_item(self.ctx, uow, actor, item_id, for_update=True)
+            item = await load_item(self.ctx, uow, actor, item_id, for_update=True)
             assert item.id is not None
             if request_key and await uow.reports.review_exists(request_key):
                 return ReviewResult(item, raw.decision or "", again=True)
@@ -148,7 +147,7 @@ class ReviewService:
                 await uow.events.append(
                     item.id, ItemEvent(EventKind.COMPLETED, now, actor_id, {"review_id": review_id})
                 )
-                await issuing.state_event(uow, item, previous, actor_id, now)
+                await state_event(uow, item, previous, actor_id, now)
                 await self._completed(uow, item, actor_id, report, review_id)
             else:
                 assert valid.new_due is not None
@@ -171,7 +170,7 @@ class ReviewService:
                         },
                     ),
                 )
-                await issuing.state_event(uow, item, previous, actor_id, now)
+                await state_event(uow, item, previous, actor_id, now)
                 await self.notifier.send_all(
                     uow,
                     NoticeKind.RETURNED,
@@ -215,7 +214,7 @@ class ReviewService:
 
         actor = await self._instructor(actor_id)
         async with self.ctx.uow() as uow:
-            item = await issuing.load_item(self.ctx, uow, actor, ref)
+            item = await load_item(self.ctx, uow, actor, ref)
         self._check_instructable(item)
         return item
 
@@ -254,13 +253,13 @@ class ReviewService:
         if new_due is not None and new_due < today:
             raise DomainError("date_in_past", date=new_due.isoformat(), field="new_due")
         async with self.ctx.uow() as uow:
-            item = await issuing.load_item(self.ctx, uow, actor, ref, for_update=True)
+            item = await load_item(self.ctx, uow, actor, ref, for_update=True)
             assert item.id is not None
             now = self.ctx.now()
             if request_key and not await uow.reports.first_time(request_key, now):
                 return InstructResult(item, again=True)
             self._check_instructable(item)
-            line = report_messages.requirement_line(self.ctx.settings.locale, actor.name, today, text)
+            line = documents.requirement_line(self.ctx.settings.locale, actor.name, today, text)
             requirements = f"{item.requirements}\n\n{line}".strip()
             if len(requirements) > REQUIREMENTS_MAX:
                 raise DomainError(
@@ -288,7 +287,7 @@ class ReviewService:
                     },
                 ),
             )
-            await issuing.state_event(uow, item, previous, actor.user_id, now)
+            await state_event(uow, item, previous, actor.user_id, now)
             await self.notifier.send_all(
                 uow,
                 NoticeKind.INSTRUCTED,

@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 from bot.domain import permissions
 from bot.domain.errors import DomainError, NotFound, PermissionDenied
 from bot.domain.events import EventKind, ItemEvent
-from bot.domain.follow_through import working_days_waited
 from bot.domain.items import Item, ItemRef, overdue_days
 from bot.domain.lifecycle import OWNER_WORKING_STATES, State
 from bot.domain.people import Person
@@ -21,9 +20,8 @@ from bot.notifications import NoticeKind, Notifier, stored_person
 from bot.services import tracking
 from bot.services.context import ServiceContext
 from bot.services.extensions import ExtensionService
-from bot.services.follow_through import owner_answered, request_again, with_open_acks
+from bot.services.follow_through import ask, days_waited, owner_answered, with_open_acks
 from bot.services.people import PeopleService
-from messages import follow_through as follow_messages
 
 
 @dataclass(slots=True)
@@ -217,9 +215,8 @@ class UrgeActionService:
                     uow, item, rung, original.round, user_id, now, actor_id, original.note
                 )
                 if rung in (Rung.ACK, Rung.PROGRESS):  # the same request again
-                    reader = await self.people.stored_reader(uow, user_id)
-                    body = await request_again(self.ctx, uow, item, rung, reader, now)
-                    await self._send_body(uow, item, record, body, now)
+                    days = await days_waited(self.ctx, uow, item, now)
+                    await ask(self.notifier, uow, item, record, days, now)
                 else:
                     await self._deliver(uow, item, record, now, by=await self._name(uow, original.actor_id))
             # Whoever never acknowledged the notice has not answered either: ask them to acknowledge.
@@ -227,12 +224,10 @@ class UrgeActionService:
                 o.user_id for o in item.owners if o.acknowledged_at is None and o.user_id not in silent
             ]
             if unacknowledged:
-                calendar = (await self.ctx.calendar(uow)).with_guessing()
-                days = working_days_waited(item.created_at, now, calendar, self.ctx.settings.zone)
+                days = await days_waited(self.ctx, uow, item, now)
             for user_id in unacknowledged:
                 record = await self._record(uow, item, Rung.ACK, 0, user_id, now, actor_id, "")
-                reader = await self.people.stored_reader(uow, user_id)
-                await self._send_body(uow, item, record, follow_messages.ack_request(reader, item, days), now)
+                await ask(self.notifier, uow, item, record, days, now)
             silent = [*silent, *unacknowledged]
             if silent:
                 item.urge_plan = {**item.urge_plan, "silent_at": now.isoformat(), "silent_count": count}
@@ -376,21 +371,6 @@ class UrgeActionService:
             key={"idem_key": record.idem_key},
             data={"record": record, "overdue_days": overdue_days(item, self.ctx.today()), "by": by},
             purpose=f"urge:{record.id}",
-        )
-
-    async def _send_body(
-        self, uow: UnitOfWork, item: Item, record: UrgeRecord, body: dict, now: datetime
-    ) -> None:
-        """A follow-through request (acknowledge, 续报) to an owner: owners are cleared for the item."""
-        assert record.recipient_id is not None
-        await uow.send(
-            f"urge:{record.idem_key}",
-            "chat.postMessage",
-            {"channel": record.recipient_id, **body},
-            now=now,
-            item_id=item.id,
-            purpose=f"urge:{record.id}",
-            recipient_id=record.recipient_id,
         )
 
     async def _count(

@@ -220,15 +220,18 @@ class UrgingService:
         if not settings.escalation_webhook_url or not settings.webhook_secret:
             return
         assert item.id is not None
-        await uow.send(
-            f"webhook:{item.id}:{planned.key}",
-            "webhook.post",
-            webhook_payload(
-                settings.escalation_webhook_url, settings.webhook_secret, item, planned.rung.value, now
-            ),
+        payload = webhook_payload(
+            settings.escalation_webhook_url, settings.webhook_secret, item, planned.rung.value, now
+        )
+        await self.notifier.send(
+            uow,
+            NoticeKind.WEBHOOK,
+            None,
+            settings.escalation_webhook_url,
             now=now,
+            key={"plan": planned.key},
+            data={"body": payload},
             item_id=item.id,
-            purpose="webhook",
         )
 
 

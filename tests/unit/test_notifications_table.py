@@ -1,7 +1,9 @@
-"""The notification table covers every notice the services send, and redacts confidential items.
+"""The notification table covers every notice the bot sends, and redacts confidential items.
 
-A new send site in a service with a purpose or key that no notice kind names fails here, as does a
-kind without an audience or redaction rule, or a moved kind whose builder leaks a confidential title.
+Services send only through the notifier (``Notifier.send`` / ``send_all`` with a kind): a service that
+queues an outbox row itself, or under a purpose no kind names, fails here (and ``lint-imports`` fails a
+service that imports ``messages``). So do a kind without an audience, redaction, key or builder, a kind
+nothing sends, and a kind whose builder shows a confidential title to someone without clearance.
 """
 
 from __future__ import annotations
@@ -10,54 +12,77 @@ import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.domain.corrections import FieldChange
 from bot.domain.items import Item, ItemNumber, Owner, OwnerRole, Role, SourceKind
 from bot.domain.people import Person
 from bot.domain.reports import ReportRecord, timeliness
 from bot.domain.urge_records import ExtensionRequest, UrgeRecord
-from bot.notifications import NOTICES, Audience, NoticeKind, Notifier, Redaction
+from bot.notifications import NOTICES, URGE_KINDS, Audience, NoticeKind, Notifier, Redaction
+from messages.i18n import t
 
-SERVICES = Path(__file__).resolve().parents[2] / "bot" / "services"
+BOT = Path(__file__).resolve().parents[2] / "bot"
+SERVICES = BOT / "services"
+NOTIFIER = BOT / "notifications" / "notifier.py"
 TITLE = "绝密：人事调整方案"
-SEND_CALL = re.compile(r"(?:uow\.send|issuing\.dm|await dm)\(\s*(?:uow,\s*)?(f?\"[^\"]*\"|\S+),", re.S)
+# An outbox row queued by hand (the notifier's own ``uow.send(`` included), or a direct-message helper.
+SEND_CALL = re.compile(r"\buow\.send\(|\bdm\(")
 PURPOSE = re.compile(r"purpose=(f?\"([a-z_]+)[^\"]*\"|[A-Z_]+)")
+KIND_USE = re.compile(r"NoticeKind\.([A-Z_]+)")
 
 
-def _source() -> str:
+def _services() -> str:
     return "\n".join(p.read_text() for p in sorted(SERVICES.glob("*.py")))
 
 
 @pytest.mark.parametrize("kind", list(NoticeKind))
-def test_every_kind_has_an_audience_redaction_and_key(kind: NoticeKind) -> None:
+def test_every_kind_has_an_audience_redaction_key_and_builder(kind: NoticeKind) -> None:
     rule = NOTICES[kind]
     assert isinstance(rule.audience, Audience)
     assert isinstance(rule.redaction, Redaction)
     assert "{" in rule.key
-    assert rule.builder is not None or rule.sent_by.startswith("bot.services")
+    assert callable(rule.builder)
+    assert rule.purpose in ("", None) or rule.purpose in {k.value for k in NoticeKind}
 
 
 def test_the_table_lists_every_kind() -> None:
     assert set(NOTICES) == set(NoticeKind)
 
 
-def test_every_purpose_a_service_sends_is_a_notice_kind() -> None:
-    constants = dict(re.findall(r'^([A-Z_]+) = "([a-z_]+)"', _source(), re.M))
-    purposes = set()
-    for literal, name in PURPOSE.findall(_source()):
-        purposes.add(name or constants[literal])
-    purposes -= {"tracker", "urge"}  # tracker:<record>, urge:<record>: TRACKER and the URGE_* kinds
+def test_services_queue_no_outbox_row_themselves() -> None:
+    assert SEND_CALL.search(NOTIFIER.read_text()), "the scan found nothing: the pattern is broken"
+    found = {p.name: SEND_CALL.findall(p.read_text()) for p in SERVICES.glob("*.py")}
+    assert not {name: calls for name, calls in found.items() if calls}
+
+
+def test_services_tag_rows_only_with_the_urge_and_tracker_records() -> None:
+    """A caller may name the purpose only to address one urge record's message (``urge:<id>``)."""
+    purposes = {literal or name for literal, name in PURPOSE.findall(_services())}
     assert purposes, "the scan found nothing: the pattern is broken"
-    assert purposes <= {k.value for k in NoticeKind}, purposes - {k.value for k in NoticeKind}
+    assert {m for _, m in PURPOSE.findall(_services())} <= {"urge", "tracker"}
 
 
-def test_every_key_a_service_sends_under_is_a_notice_kinds_key() -> None:
-    known = {rule.key.split(":")[0] for rule in NOTICES.values()} | {"{FAILURE_PURPOSE}"}
-    keys = [re.match(r'f?"([^:"]*)', arg) for arg in SEND_CALL.findall(_source())]
-    prefixes = {m.group(1) for m in keys if m}
-    assert prefixes, "the scan found nothing: the pattern is broken"
-    assert prefixes <= known, prefixes - known
+def test_every_kind_is_sent_by_something() -> None:
+    used = set(KIND_USE.findall(_services())) | {k.name for k in URGE_KINDS.values()}
+    assert used <= {k.name for k in NoticeKind}
+    assert used == {k.name for k in NoticeKind}, {k.name for k in NoticeKind} - used
+
+
+def test_idempotency_keys_do_not_collide() -> None:
+    """Two kinds never share a key (the urgings share the urge record's key: one record, one row)."""
+    keys: dict[str, list[NoticeKind]] = {}
+    for kind, rule in NOTICES.items():
+        keys.setdefault(rule.key, []).append(kind)
+    shared = {key: kinds for key, kinds in keys.items() if len(kinds) > 1}
+    assert set(shared) <= {"urge:{idem_key}"}, shared
+
+
+def test_only_a_replaced_owner_is_told_in_full_without_clearance() -> None:
+    """PARTICIPANT redaction skips the clearance check: kept to the owner an item was just taken from."""
+    assert {k for k, r in NOTICES.items() if r.redaction is Redaction.PARTICIPANT} == {NoticeKind.RELEASED}
 
 
 class Settings:
@@ -150,15 +175,69 @@ SAMPLES: dict[NoticeKind, dict[str, Any]] = {
     NoticeKind.PROPOSAL_OUTCOME: {"approved": False, "by": "U0LEADER", "at": NOW, "tz": "Asia/Shanghai"},
     NoticeKind.INSTRUCTED: {"by": "U0LEADER", "text": "抓紧", "tz": "Asia/Shanghai"},
     NoticeKind.COORDINATION: {"who": "U0LEADER"},
+    NoticeKind.HANDED_OVER: {"tz": "Asia/Shanghai"},
+    NoticeKind.ASSIGNED: {"owners": [Person("U0STAFFB", "陈静")], "warnings": []},
+    NoticeKind.URGE_ACK: {"days": 2},
+    NoticeKind.URGE_PROGRESS: {"days": 3},
+    NoticeKind.WITHDRAWN: {"reason": "不再需要", "by": "U0SUPER"},
+    NoticeKind.NOTICE_WITHDRAWN: {"reason": "不再需要", "tz": "Asia/Shanghai"},
+    NoticeKind.EDIT_CONFIRMED: {"changes": [FieldChange("due", "2026-12-01", "2026-12-10")]},
+    NoticeKind.EDITED: {"changes": [FieldChange("due", "2026-12-01", "2026-12-10")], "by": "U0SUPER"},
+    NoticeKind.ESCALATION_SETTLED: {"by": "U0STAFFB", "at": NOW},
+    NoticeKind.PROPOSAL_WAITING: {"days": 2},
+    NoticeKind.EXTENSION_WAITING: {"request": 5, "due": date(2026, 12, 20), "days": 2},
+    NoticeKind.DOSSIER: {"html": "<html></html>"},
 }
-MOVED = [kind for kind, rule in NOTICES.items() if rule.builder is not None]
+# Rendered from one item for one reader: the clearance rule decides what each of them reads.
+ITEM_KINDS = [
+    kind
+    for kind, rule in NOTICES.items()
+    if rule.redaction in (Redaction.CLEARANCE, Redaction.ALWAYS)
+    and rule.audience not in (Audience.CHANNEL, Audience.EXTERNAL)
+]
+# Not about one item's title: rendered for the office (cleared), with the facts the services name.
+OTHER_SAMPLES: dict[NoticeKind, dict[str, Any]] = {
+    NoticeKind.OWNER_GONE: {"gone": "U0STAFFB", "name": "陈静", "items": [_item()]},
+    NoticeKind.CALENDAR_COMPUTED: {"year": 2027},
+    NoticeKind.DELIVERY_FAILED: {
+        "problem": "user",
+        "person": "U0STAFFB",
+        "number": "DB-2026-0003",
+        "recipient": "U0STAFFB",
+        "error": "account_inactive",
+    },
+    NoticeKind.LEDGER: {
+        "rows": [],
+        "names": {},
+        "zone": ZoneInfo("Asia/Shanghai"),
+        "today": date(2026, 12, 3),
+        "label": None,
+    },
+    NoticeKind.RELEASED: {"by": "U0SUPER", "new": "U0STAFFB2"},
+}
 
 
-def test_every_moved_kind_has_a_redaction_sample() -> None:
-    assert set(MOVED) == set(SAMPLES)
+def test_every_item_kind_has_a_redaction_sample() -> None:
+    assert set(ITEM_KINDS) == set(SAMPLES)
 
 
-@pytest.mark.parametrize("kind", MOVED)
+@pytest.mark.parametrize("kind", sorted(OTHER_SAMPLES))
+def test_the_other_kinds_render_from_the_facts_the_services_name(kind: NoticeKind) -> None:
+    office = Person("U0SUPER", "李娜", roles={Role.SUPERVISOR})
+    item = _item() if NOTICES[kind].redaction is Redaction.PARTICIPANT else None
+    body = Notifier(Settings()).render(kind, item, office, OTHER_SAMPLES[kind])
+    assert body and all(v is not None for v in body.values())
+
+
+def test_a_replaced_owner_reads_the_title_they_worked_on() -> None:
+    gone = Person("U0STAFFA", "刘洋")  # no longer an owner of the confidential item
+    body = repr(
+        Notifier(Settings()).render(NoticeKind.RELEASED, _item(), gone, OTHER_SAMPLES[NoticeKind.RELEASED])
+    )
+    assert TITLE in body
+
+
+@pytest.mark.parametrize("kind", ITEM_KINDS)
 @pytest.mark.parametrize(
     ("person", "sees"),
     [
@@ -181,4 +260,5 @@ def test_a_confidential_title_reaches_only_the_cleared(kind: NoticeKind, person:
     # Readers with clearance get what a leader gets; the others never the title.
     assert (TITLE in body) is (sees and titled), body
     if titled and not sees:
-        assert ":lock:" in body  # where the title would stand: 🔒 and the number
+        # Where the title would stand: 🔒 and the number (or the corrections' own "confidential item").
+        assert ":lock:" in body or t("zh", "fix.redacted") in body
