@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.events import EventKind, ItemEvent
 from bot.domain.items import Item, ItemNumber, Owner, OwnerRole, Role, SourceKind
-from bot.domain.lifecycle import OPEN_STATES
+from bot.domain.lifecycle import OPEN_STATES, State
 from bot.domain.people import Department, Person
 from storage.events import append_event, list_events
 from storage.models import (
@@ -59,7 +59,7 @@ def _to_item(row: ItemRow, owners: Iterable[ItemOwnerRow]) -> Item:
         title=row.title,
         requirements=row.requirements,
         source=SourceKind(row.source),
-        state=row.state,
+        state=State(row.state),
         assigner_id=row.assigner_id,
         owners=_owners(owners),
         original_due=row.original_due,
@@ -108,7 +108,7 @@ class ItemRepository:
             title=item.title,
             requirements=item.requirements,
             source=item.source.value,
-            state=item.state,
+            state=item.state.value,
             assigner_id=item.assigner_id,
             original_due=item.original_due,
             current_due=item.current_due,
@@ -157,7 +157,7 @@ class ItemRepository:
         assert item.id is not None
         row = await self.session.get(ItemRow, item.id)
         assert row is not None
-        row.state = item.state
+        row.state = item.state.value
         row.current_due = item.current_due
         row.original_due = item.original_due
         row.requirements = item.requirements

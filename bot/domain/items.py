@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from bot.domain.errors import ParseError
+from bot.domain.lifecycle import OPEN_STATES, State
 
 TITLE_MAX = 200
 REQUIREMENTS_MAX = 3000
@@ -133,7 +134,7 @@ class Item:
     title: str
     requirements: str
     source: SourceKind
-    state: str
+    state: State
     assigner_id: str
     owners: list[Owner]
     original_due: date
@@ -179,9 +180,7 @@ class Item:
 
 def is_overdue(item: Item, today: date) -> bool:
     """Open and past its *current* deadline (the deadline day itself still counts as on time)."""
-    from bot.domain.lifecycle import is_open
-
-    return is_open(item) and today > item.current_due
+    return item.state in OPEN_STATES and today > item.current_due
 
 
 def overdue_days(item: Item, today: date) -> int:

@@ -61,6 +61,7 @@ from bot.domain.fairness import (
     happened_by,
     local_day,
 )
+from bot.domain.lifecycle import State
 from bot.domain.periods import Period, recent_periods
 
 NO_DEPARTMENT = ""  # the bucket of items whose lead owner belongs to no department
@@ -80,7 +81,7 @@ class ItemSnapshot:
     number: str
     title: str
     department: str  # department key (code), NO_DEPARTMENT if none
-    state: str
+    state: State
     original_due: date | None  # None: no deadline (FYI transfers)
     current_due: date | None
     created_at: datetime
@@ -320,7 +321,10 @@ def compute(
             scope.due_current_on_time += judged_current and on_time_here
             scope.due_original += judged_original
             scope.due_original_on_time += (
-                judged_original and completed_here and original is not None and judged is not None
+                judged_original
+                and completed_here
+                and original is not None
+                and judged is not None
                 and judged <= original
             )
             scope.returns += returns_here

@@ -50,7 +50,7 @@ class ArchiveService:
             if item is None:
                 raise NotFound("item_not_found", ref=str(number))
             assert item.id is not None
-            if State(item.state) is State.ARCHIVED:
+            if item.state is State.ARCHIVED:
                 stored = await uow.reporting.dossier(item.id)
                 if stored is not None:
                     html_text, _, _ = stored

@@ -136,16 +136,14 @@ class CorrectionService:
             if version is not None and version != item.version:
                 raise DomainError("edit_conflict", number=str(item.number), field="title")
             rules.apply_changes(item, values, found)
-            if any(c.field == "due" for c in found) and State(item.state) in lifecycle.OWNER_WORKING_STATES:
+            if any(c.field == "due" for c in found) and item.state in lifecycle.OWNER_WORKING_STATES:
                 item.next_urge_at = now  # the urging sweep re-plans the ladder for the new deadline
             await uow.items.save(item, now=now)
             assert item.id is not None
             for change in found:
                 payload = {"field": change.field, "before": change.old, "after": change.new}
                 await uow.events.append(item.id, ItemEvent(EventKind.EDITED, now, actor_id, payload))
-            if State(item.state) not in _NOT_ISSUED and rules.OWNER_RELEVANT_FIELDS & {
-                c.field for c in found
-            }:
+            if item.state not in _NOT_ISSUED and rules.OWNER_RELEVANT_FIELDS & {c.field for c in found}:
                 await self._tell_owners_of_edit(uow, item, found, actor_id, now)
             # A form has no channel to answer in: the editor gets what changed as a DM, in this transaction.
             await issuing.dm(
@@ -208,7 +206,7 @@ class CorrectionService:
                     {"role": role.value, "from": old_id, "to": newcomer.user_id, "urgings_moved": moved},
                 ),
             )
-            if State(item.state) not in _NOT_ISSUED:
+            if item.state not in _NOT_ISSUED:
                 await self._hand_over(uow, item, old_id, newcomer, actor_id, now)
         return ReassignResult(item, old_id, newcomer.user_id, role)
 
@@ -256,7 +254,7 @@ class CorrectionService:
             stored = await uow.people.get(user_id)
             shown = name or (stored[0].name if stored else user_id)
             items = [i for i in await uow.items.query(owner_id=user_id, open_only=True, limit=500)]
-            items = [i for i in items if State(i.state) is not State.WITHDRAWN]
+            items = [i for i in items if i.state is not State.WITHDRAWN]
             if not items:
                 return 0
             items.sort(key=lambda i: (i.number.year, i.number.seq))

@@ -107,7 +107,7 @@ async def state_event(
     uow: UnitOfWork, item: Item, previous: State, actor_id: str | None, now: datetime
 ) -> None:
     assert item.id is not None
-    if State(item.state) is not previous:
+    if item.state is not previous:
         await uow.events.append(
             item.id,
             ItemEvent(EventKind.STATE_CHANGED, now, actor_id, {"old": previous.value, "new": item.state}),

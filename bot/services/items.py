@@ -66,7 +66,7 @@ class ItemService:
             if owner.acknowledged_at is not None:
                 return AckResult(item, owner.acknowledged_at, already=True)
             now = self.ctx.now()
-            previous = State(item.state)
+            previous = item.state
             lifecycle.apply(item, Action.ACKNOWLEDGE)
             owner.acknowledged_at = now
             if item.fyi and all(o.acknowledged_at for o in item.owners):
@@ -76,7 +76,7 @@ class ItemService:
             assert item.id is not None
             await uow.events.append(item.id, ItemEvent(EventKind.ACKNOWLEDGED, now, actor_id, {}))
             await uow.urging.answer_open_acks(item.id, actor_id, now=now)  # reminders to acknowledge
-            if State(item.state) is not previous:
+            if item.state is not previous:
                 await uow.events.append(
                     item.id,
                     ItemEvent(
@@ -84,7 +84,7 @@ class ItemService:
                     ),
                 )
             await self._restamp_notice(uow, item, actor, now)
-            if State(item.state) is State.CLOSED:
+            if item.state is State.CLOSED:
                 await self._tell_fyi_closed(uow, item, now)
         return AckResult(item, now, already=False)
 

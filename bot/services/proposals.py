@@ -40,7 +40,7 @@ class ProposalService:
 
     @staticmethod
     def _check_pending(item: Item, approve: bool) -> None:
-        if State(item.state) is not State.PENDING_APPROVAL:
+        if item.state is not State.PENDING_APPROVAL:
             action = Action.APPROVE_PROPOSAL if approve else Action.REJECT_PROPOSAL
             raise DomainError(
                 "illegal_transition", number=str(item.number), state=item.state, action=action.value
@@ -77,7 +77,7 @@ class ProposalService:
             if request_key and not await uow.reports.first_time(request_key, now):
                 return ProposalResult(item, approve, again=True)
             self._check_pending(item, approve)
-            previous = State(item.state)
+            previous = item.state
             if approve:
                 if new_lead is not None and new_lead.user_id != item.lead.user_id:
                     await uow.reports.change_lead(item.id, new_lead.user_id)

@@ -48,7 +48,7 @@ def check_can_report(item: Item, actor_id: str) -> bool:
     owner = item.owner(actor_id)
     if owner is None:
         raise DomainError("not_owner", number=str(item.number))
-    if State(item.state) not in OWNER_WORKING_STATES:
+    if item.state not in OWNER_WORKING_STATES:
         raise DomainError(
             "illegal_transition",
             number=str(item.number),
@@ -87,7 +87,7 @@ class ReportService:
                 return ReportResult(item, existing, bool(owner and owner.role is OwnerRole.CO), again=True)
             co_owner = check_can_report(item, actor_id)
             now = self.ctx.now()
-            previous = State(item.state)
+            previous = item.state
             lead_final = valid.kind is ReportKind.FINAL and not co_owner
             if lead_final:
                 lifecycle.apply(item, Action.SUBMIT_FINAL)
@@ -186,7 +186,7 @@ class ReportService:
             item = await uow.items.get(parent[0], for_update=True)
             if item is None or item.id is None or item.owner(user_id) is None:
                 return False
-            if item.state == State.ARCHIVED.value:
+            if item.state is State.ARCHIVED:
                 return False  # an archived dossier is closed: nothing more is added to it
             key = f"event:{event_id}"
             if await uow.reports.report_by_key(key):

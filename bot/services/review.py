@@ -63,7 +63,7 @@ class ReviewService:
         assert item.id is not None
         if item.owner(actor.user_id) is not None or actor.user_id in await uow.reports.authors(item.id):
             raise PermissionDenied("own_report", number=str(item.number))
-        if State(item.state) not in REVIEWABLE_STATES:
+        if item.state not in REVIEWABLE_STATES:
             raise DomainError(
                 "illegal_transition", number=str(item.number), state=item.state, action=Action.APPROVE.value
             )
@@ -77,9 +77,9 @@ class ReviewService:
             item = await issuing.load_item(self.ctx, uow, actor, ref, for_update=True)
             assert item.id is not None
             await self._check_reviewer(uow, actor, item)
-            if State(item.state) is State.REPORTED:
+            if item.state is State.REPORTED:
                 now = self.ctx.now()
-                previous = State(item.state)
+                previous = item.state
                 lifecycle.apply(item, Action.START_REVIEW)
                 await uow.items.save(item, now=now)
                 await issuing.state_event(uow, item, previous, actor_id, now)
@@ -138,7 +138,7 @@ class ReviewService:
                     {"review_id": review_id, "decision": valid.decision.value, "checklist": valid.checklist},
                 ),
             )
-            previous = State(item.state)
+            previous = item.state
             item.review_due = None
             if valid.decision is Decision.APPROVE:
                 lifecycle.apply(item, Action.APPROVE)
@@ -227,7 +227,7 @@ class ReviewService:
     @staticmethod
     def _check_instructable(item: Item) -> None:
         """A completed item reopens; an open, issued item takes the instruction as it is."""
-        state = State(item.state)
+        state = item.state
         working = state in lifecycle.OPEN_STATES and state not in (State.REGISTERED, State.PENDING_APPROVAL)
         if item.fyi or not (state is State.COMPLETED or working):
             raise DomainError(
@@ -266,7 +266,7 @@ class ReviewService:
                 raise DomainError(
                     "requirements_too_long", length=len(requirements), max=REQUIREMENTS_MAX, field="text"
                 )
-            previous = State(item.state)
+            previous = item.state
             if previous is State.COMPLETED:
                 lifecycle.apply(item, Action.INSTRUCT)  # 跟踪落实: the item continues
                 item.completed_at = None

@@ -12,7 +12,7 @@ from bot.domain.errors import DomainError, NotFound, PermissionDenied
 from bot.domain.events import EventKind, ItemEvent
 from bot.domain.follow_through import working_days_waited
 from bot.domain.items import Item, ItemRef, overdue_days
-from bot.domain.lifecycle import OWNER_WORKING_STATES, State
+from bot.domain.lifecycle import OWNER_WORKING_STATES
 from bot.domain.people import Person
 from bot.domain.urge_records import UrgeRecord
 from bot.domain.urging import Answer, Rung
@@ -330,7 +330,7 @@ class UrgeActionService:
 
     @staticmethod
     def _require_urgeable(item: Item) -> None:
-        if item.fyi or State(item.state) not in OWNER_WORKING_STATES:
+        if item.fyi or item.state not in OWNER_WORKING_STATES:
             raise DomainError("not_urgeable", number=str(item.number), state=item.state)
 
     async def _record(
