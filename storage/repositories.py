@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,6 +13,7 @@ from bot.domain.events import EventKind, ItemEvent
 from bot.domain.items import Item, ItemNumber, Owner, OwnerRole, Role, SourceKind
 from bot.domain.lifecycle import OPEN_STATES, State
 from bot.domain.people import Department, Person
+from bot.domain.urge_plan import UrgePlan
 from storage.events import append_event, list_events
 from storage.models import (
     CalendarOverrideRow,
@@ -47,6 +49,12 @@ _MUTABLE = (
 )
 
 
+def _mutable(item: Item) -> dict[str, Any]:
+    values = {name: getattr(item, name) for name in _MUTABLE}
+    values["urge_plan"] = item.urge_plan.to_dict()
+    return values
+
+
 def _owners(rows: Iterable[ItemOwnerRow]) -> list[Owner]:
     ordered = sorted(rows, key=lambda r: (r.role != OwnerRole.LEAD.value, r.position))
     return [Owner(r.user_id, OwnerRole(r.role), r.acknowledged_at) for r in ordered]
@@ -74,7 +82,7 @@ def _to_item(row: ItemRow, owners: Iterable[ItemOwnerRow]) -> Item:
         kind=row.kind,
         cadence=row.cadence,
         next_urge_at=row.next_urge_at,
-        urge_plan=dict(row.urge_plan or {}),
+        urge_plan=UrgePlan.from_dict(row.urge_plan),
         urge_stage=row.urge_stage,
         urge_round=row.urge_round,
         last_urged_at=row.last_urged_at,
@@ -119,7 +127,7 @@ class ItemRepository:
             created_at=item.created_at,
             updated_at=now,
             request_key=request_key,
-            **{name: getattr(item, name) for name in _MUTABLE},
+            **_mutable(item),
         )
         self.session.add(row)
         await self.session.flush()
@@ -165,8 +173,8 @@ class ItemRepository:
         row.source = item.source.value
         row.confidential = item.confidential
         row.completed_at = item.completed_at
-        for name in _MUTABLE:
-            setattr(row, name, getattr(item, name))
+        for name, value in _mutable(item).items():
+            setattr(row, name, value)
         row.updated_at = now
         owner_rows = {
             r.user_id: r

@@ -6,11 +6,10 @@ import base64
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-from bot.domain import lifecycle, permissions
+from bot.domain import permissions
 from bot.domain.errors import NotFound
-from bot.domain.events import EventKind, ItemEvent
 from bot.domain.items import ItemRef
-from bot.domain.lifecycle import Action, State
+from bot.domain.lifecycle import State
 from bot.domain.periods import Period, period_containing
 from bot.domain.statistics import ItemSnapshot, local_day
 from bot.services.context import ServiceContext
@@ -58,14 +57,10 @@ class ArchiveService:
                         uow, item.id, str(number), actor_id, html_text, now, again=True, locale=locale
                     )
                 return ArchiveResult(str(number), item.archived_at or now, already=True)
-            previous = lifecycle.apply(item, Action.ARCHIVE)  # only completed or closed items
-            item.archived_at = now
+            archived = item.archive(actor_id, now)  # only completed or closed items
             await uow.items.save(item, now=now)
-            await uow.events.append(
-                item.id,
-                ItemEvent(EventKind.STATE_CHANGED, now, actor_id, {"old": previous.value, "new": item.state}),
-            )
-            await uow.events.append(item.id, ItemEvent(EventKind.ARCHIVED, now, actor_id, {}))
+            for event in archived:
+                await uow.events.append(item.id, event)
             events = await uow.events.for_item(item.id)
             parts = await uow.reporting.dossier_parts(item.id)
             people = {e.actor_id for e in events if e.actor_id} | {o.user_id for o in item.owners}

@@ -17,7 +17,7 @@ from bot.domain.corrections import EditValues, FieldChange
 from bot.domain.errors import DomainError
 from bot.domain.events import EventKind, ItemEvent
 from bot.domain.items import Item, ItemRef, OwnerRole
-from bot.domain.lifecycle import Action, State
+from bot.domain.lifecycle import State
 from bot.domain.people import Person
 from bot.services import correction_rights as rights
 from bot.services import issuing
@@ -67,13 +67,12 @@ class CorrectionService:
         async with self.ctx.uow() as uow:
             item = await issuing.load_item(self.ctx, uow, actor, ref, for_update=True)
             rules.ensure_correctable(item, "withdraw")
-            previous = lifecycle.apply(item, Action.WITHDRAW)
-            item.next_urge_at = None  # the urging sweep never looks at it again
+            previous = item.state
+            events = item.withdraw(actor_id, now, reason=text)
             await uow.items.save(item, now=now)
             assert item.id is not None
             await uow.corrections.cancel_queued_urgings(item.id)
-            await uow.events.append(item.id, ItemEvent(EventKind.WITHDRAWN, now, actor_id, {"reason": text}))
-            await issuing.state_event(uow, item, previous, actor_id, now)
+            await issuing.append_events(uow, item, events)
             told = []
             if previous not in _NOT_ISSUED:
                 for owner in item.owners:

@@ -6,10 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from bot.domain import lifecycle, permissions
+from bot.domain import permissions
 from bot.domain.commands import UserRef
 from bot.domain.errors import DomainError
-from bot.domain.events import EventKind, ItemEvent
 from bot.domain.fairness import due_from_issue
 from bot.domain.items import Item
 from bot.domain.lifecycle import Action, State
@@ -77,7 +76,6 @@ class ProposalService:
             if request_key and not await uow.reports.first_time(request_key, now):
                 return ProposalResult(item, approve, again=True)
             self._check_pending(item, approve)
-            previous = item.state
             if approve:
                 if new_lead is not None and new_lead.user_id != item.lead.user_id:
                     await uow.reports.change_lead(item.id, new_lead.user_id)
@@ -86,24 +84,14 @@ class ProposalService:
                 reloaded = await uow.items.get(item.id)
                 assert reloaded is not None
                 item = reloaded
-                if due is not None:
-                    item.current_due = due
-                else:
+                if due is None:
                     # The deadline runs from issue: the days spent waiting for approval are given back.
                     await self._due_from_issue(uow, item)
-                lifecycle.apply(item, Action.APPROVE_PROPOSAL)
-                item.next_urge_at = now  # issued now: the urging sweep plans it from here
-            else:
-                lifecycle.apply(item, Action.REJECT_PROPOSAL)
-            item.approver_id = actor.user_id
+            events = item.decide_proposal(actor.user_id, now, approve=approve, due=due)
             await uow.items.save(item, now=now)
-            await issuing.state_event(uow, item, previous, actor.user_id, now)
+            await issuing.append_events(uow, item, events)
             if approve:
                 owners = [await issuing.stored_person(uow, o.user_id) for o in item.owners]
-                await uow.events.append(
-                    item.id,
-                    ItemEvent(EventKind.ISSUED, now, actor.user_id, {"owners": [p.user_id for p in owners]}),
-                )
                 await issuing.send_notices(self.ctx, self.people, uow, item, owners, now)
             await self._tell(uow, item, actor, approve)
         return ProposalResult(item, approve)

@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.domain import lifecycle
 from bot.domain.errors import DomainError
 from bot.domain.events import EventKind, ItemEvent
 from bot.domain.items import Item, ItemRef, OwnerRole
@@ -87,18 +86,21 @@ class ReportService:
                 return ReportResult(item, existing, bool(owner and owner.role is OwnerRole.CO), again=True)
             co_owner = check_can_report(item, actor_id)
             now = self.ctx.now()
-            previous = item.state
-            lead_final = valid.kind is ReportKind.FINAL and not co_owner
+            final = valid.kind is ReportKind.FINAL
+            lead_final = final and not co_owner
+            review_due = None
             if lead_final:
-                lifecycle.apply(item, Action.SUBMIT_FINAL)
                 calendar = (await self.ctx.calendar(uow)).with_guessing()
-                item.review_due = calendar.next_workday(today)  # the office reviews within one working day
-            elif valid.kind is not ReportKind.FINAL:
-                lifecycle.apply(item, Action.REPORT_PROGRESS)
-            if not co_owner:
-                item.percent_done = valid.percent
-                item.health = valid.health.value
-            item.reported_at = now
+                review_due = calendar.next_workday(today)  # the office reviews within one working day
+            moved = item.report(
+                actor_id,
+                now,
+                final=final,
+                lead=not co_owner,
+                percent=valid.percent,
+                health=valid.health.value,
+                review_due=review_due,
+            )
             await uow.items.save(item, now=now)
             await owner_answered(self.people, uow, item, actor_id, now)  # escalations are settled
             report_id = await uow.reports.add_report(
@@ -147,7 +149,7 @@ class ReportService:
                     },
                 ),
             )
-            await issuing.state_event(uow, item, previous, actor_id, now)
+            await issuing.append_events(uow, item, moved)
             # A report answers whatever urging was waiting for this owner (no more repeats of it).
             await uow.urging.answer_open(item.id, actor_id, answer="reported", now=now)
             await self._after_report(

@@ -79,10 +79,9 @@ class ReviewService:
             await self._check_reviewer(uow, actor, item)
             if item.state is State.REPORTED:
                 now = self.ctx.now()
-                previous = item.state
-                lifecycle.apply(item, Action.START_REVIEW)
+                events = item.start_review(actor_id, now)
                 await uow.items.save(item, now=now)
-                await issuing.state_event(uow, item, previous, actor_id, now)
+                await issuing.append_events(uow, item, events)
             report = await self._final_report(uow, item)
         return ReviewForm(item, report)
 
@@ -138,40 +137,18 @@ class ReviewService:
                     {"review_id": review_id, "decision": valid.decision.value, "checklist": valid.checklist},
                 ),
             )
-            previous = item.state
-            item.review_due = None
             if valid.decision is Decision.APPROVE:
-                lifecycle.apply(item, Action.APPROVE)
-                item.completed_at = now
-                item.percent_done = 100
+                events = item.approve(actor_id, now, review_id=review_id)
                 await uow.items.save(item, now=now)
-                await uow.events.append(
-                    item.id, ItemEvent(EventKind.COMPLETED, now, actor_id, {"review_id": review_id})
-                )
-                await issuing.state_event(uow, item, previous, actor_id, now)
+                await issuing.append_events(uow, item, events)
                 await self._completed(uow, item, actor_id, report, review_id)
             else:
                 assert valid.new_due is not None
-                lifecycle.apply(item, Action.RETURN_FOR_REDO)
-                item.return_count += 1
-                item.current_due = valid.new_due  # original_due never changes
-                item.next_urge_at = now  # urging restarts on the new plan
-                await uow.items.save(item, now=now)
-                await uow.events.append(
-                    item.id,
-                    ItemEvent(
-                        EventKind.RETURNED,
-                        now,
-                        actor_id,
-                        {
-                            "review_id": review_id,
-                            "reasons": valid.reasons,
-                            "new_due": valid.new_due.isoformat(),
-                            "count": item.return_count,
-                        },
-                    ),
+                events = item.return_for_redo(
+                    actor_id, now, new_due=valid.new_due, review_id=review_id, reasons=valid.reasons
                 )
-                await issuing.state_event(uow, item, previous, actor_id, now)
+                await uow.items.save(item, now=now)
+                await issuing.append_events(uow, item, events)
                 await self.notifier.send_all(
                     uow,
                     NoticeKind.RETURNED,
@@ -266,29 +243,9 @@ class ReviewService:
                 raise DomainError(
                     "requirements_too_long", length=len(requirements), max=REQUIREMENTS_MAX, field="text"
                 )
-            previous = item.state
-            if previous is State.COMPLETED:
-                lifecycle.apply(item, Action.INSTRUCT)  # 跟踪落实: the item continues
-                item.completed_at = None
-            item.requirements = requirements
-            if new_due is not None:
-                item.current_due = new_due
-            item.next_urge_at = now  # the urging sweep plans the continued work
+            events = item.instruct(actor.user_id, now, text=text, requirements=requirements, new_due=new_due)
             await uow.items.save(item, now=now)
-            event = await uow.events.append(
-                item.id,
-                ItemEvent(
-                    EventKind.INSTRUCTED,
-                    now,
-                    actor.user_id,
-                    {
-                        "text": text,
-                        "new_due": new_due.isoformat() if new_due else None,
-                        "reopened": previous is State.COMPLETED,
-                    },
-                ),
-            )
-            await issuing.state_event(uow, item, previous, actor.user_id, now)
+            event, *_ = await issuing.append_events(uow, item, events)
             await self.notifier.send_all(
                 uow,
                 NoticeKind.INSTRUCTED,

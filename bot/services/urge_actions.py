@@ -78,8 +78,7 @@ class UrgeActionService:
             item.health = answer.value
         if answer is Answer.SNOOZED:
             until = now + timedelta(hours=self.policy.max_snooze_hours)
-            item.urge_plan = {**item.urge_plan, "snoozed_until": until.isoformat()}
-            item.next_urge_at = now  # re-plan on the next sweep
+            item.snooze(until, now)  # the next sweep re-plans
         await uow.items.save(item, now=now)
         await uow.events.append(
             item.id,
@@ -193,21 +192,16 @@ class UrgeActionService:
             item = await self._item(uow, item_id)
             self._require_urgeable(item)
             assert item.id is not None
-            last = item.urge_plan.get("silent_at")
-            if last:
-                wait_until = datetime.fromisoformat(last) + timedelta(
-                    minutes=self.policy.silent_reurge_minutes
+            wait_until = item.urge_plan.silent_reurge_at(timedelta(minutes=self.policy.silent_reurge_minutes))
+            if wait_until is not None and now < wait_until:
+                raise DomainError(
+                    "silent_too_soon",
+                    number=str(item.number),
+                    minutes=self.policy.silent_reurge_minutes,
+                    at=self._local(wait_until, actor.tz),
                 )
-                if now < wait_until:
-                    raise DomainError(
-                        "silent_too_soon",
-                        number=str(item.number),
-                        minutes=self.policy.silent_reurge_minutes,
-                        at=self._local(wait_until, actor.tz),
-                    )
             latest = latest_round(await uow.urging.for_item(item.id))
             silent = [r.recipient_id for r in latest if not r.answered and r.recipient_id]
-            count = int(item.urge_plan.get("silent_count", 0)) + 1
             original = latest[0] if latest else None
             for user_id in silent:
                 assert original is not None
@@ -235,7 +229,7 @@ class UrgeActionService:
                 await self._send_body(uow, item, record, follow_messages.ack_request(reader, item, days), now)
             silent = [*silent, *unacknowledged]
             if silent:
-                item.urge_plan = {**item.urge_plan, "silent_at": now.isoformat(), "silent_count": count}
+                item.urge_plan = item.urge_plan.silent_reurged(now)
                 await self._count(uow, item, Rung.REPEAT, silent, now, actor_id, "silent")
         return UrgeResult(item, silent)
 
@@ -304,9 +298,9 @@ class UrgeActionService:
             owners = [o.user_id for o in item.owners]
             # One coordination per escalation: a second click (or a second leader) changes nothing.
             occasion = (item.escalated_at or item.created_at).isoformat()
-            if item.urge_plan.get("coordination_for") == occasion:
+            if item.urge_plan.coordination_for == occasion:
                 return UrgeResult(item, [])
-            item.urge_plan = {**item.urge_plan, "coordination_for": occasion}
+            item.urge_plan = item.urge_plan.coordinated(occasion)
             await uow.items.save(item, now=now)
             await self._tell(uow, item, NoticeKind.COORDINATION, now, actor_id, occasion=occasion)
             await uow.events.append(
@@ -406,9 +400,7 @@ class UrgeActionService:
         event: EventKind = EventKind.URGED,
     ) -> None:
         assert item.id is not None
-        item.urge_round += 1
-        item.last_urged_at = now
-        item.urge_stage = item.urge_stage or rung.value
+        item.urged(rung.value, now, by_hand=True)
         await uow.items.save(item, now=now)
         await uow.events.append(
             item.id,
