@@ -17,6 +17,7 @@ from bot.domain.calendar import DaySource, WorkCalendar
 from bot.domain.commands import Holiday
 from bot.domain.due_dates import DueReading
 from bot.domain.errors import DomainError
+from bot.domain.items import Role
 from bot.services.context import ServiceContext
 from bot.services.people import PeopleService
 from messages.calendar import Note
@@ -128,7 +129,8 @@ async def tell_office_of_computed_years(
     if not years:
         return
     recipients = {
-        user_id for role in permissions.OFFICE_ROLES for user_id in await uow.people.users_with_role(role)
+        *await uow.people.users_with_role(Role.ADMIN),
+        *await uow.people.users_with_role(Role.SUPERVISOR),
     }
     for user_id in sorted(recipients):
         reader = await people.stored_reader(uow, user_id)

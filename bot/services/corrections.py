@@ -22,6 +22,7 @@ from bot.domain.people import Person
 from bot.services import correction_rights as rights
 from bot.services import issuing
 from bot.services.context import ServiceContext
+from bot.services.dossier import append_to_dossier
 from bot.services.people import PeopleService
 from messages import corrections as msg
 from messages import notices
@@ -72,7 +73,7 @@ class CorrectionService:
             await uow.items.save(item, now=now)
             assert item.id is not None
             await uow.corrections.cancel_queued_urgings(item.id)
-            await issuing.append_events(uow, item, events)
+            await append_to_dossier(uow.events, item, events)
             told = []
             if previous not in _NOT_ISSUED:
                 for owner in item.owners:

@@ -7,8 +7,9 @@ from datetime import datetime
 from typing import Any
 
 from bot.domain.errors import NotFound
-from bot.domain.events import ItemEvent
+from bot.domain.events import EventKind, ItemEvent
 from bot.domain.items import Item, ItemRef, Role
+from bot.domain.lifecycle import State
 from bot.domain.people import Person
 from bot.notifications import NoticeKind, Notifier
 from bot.services.context import ServiceContext
@@ -102,7 +103,12 @@ async def load_item(
     return item
 
 
-async def append_events(uow: UnitOfWork, item: Item, events: list[ItemEvent]) -> list[ItemEvent]:
-    """Append to the item's dossier the events a change of the item returned (with their seq)."""
+async def state_event(
+    uow: UnitOfWork, item: Item, previous: State, actor_id: str | None, now: datetime
+) -> None:
     assert item.id is not None
-    return [await uow.events.append(item.id, event) for event in events]
+    if State(item.state) is not previous:
+        await uow.events.append(
+            item.id,
+            ItemEvent(EventKind.STATE_CHANGED, now, actor_id, {"old": previous.value, "new": item.state}),
+        )

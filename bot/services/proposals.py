@@ -16,6 +16,7 @@ from bot.domain.people import Person
 from bot.notifications import NoticeKind, Notifier
 from bot.services import issuing
 from bot.services.context import ServiceContext
+from bot.services.dossier import append_to_dossier
 from bot.services.people import PeopleService
 from storage.uow import UnitOfWork
 
@@ -89,7 +90,7 @@ class ProposalService:
                     await self._due_from_issue(uow, item)
             events = item.decide_proposal(actor.user_id, now, approve=approve, due=due)
             await uow.items.save(item, now=now)
-            await issuing.append_events(uow, item, events)
+            await append_to_dossier(uow.events, item, events)
             if approve:
                 owners = [await issuing.stored_person(uow, o.user_id) for o in item.owners]
                 await issuing.send_notices(self.ctx, self.people, uow, item, owners, now)

@@ -16,6 +16,7 @@ from bot.domain.reports import TEXT_MAX, ReportInput, ReportKind, ReportRecord, 
 from bot.notifications import NoticeKind, Notifier
 from bot.services import issuing
 from bot.services.context import ServiceContext
+from bot.services.dossier import append_to_dossier
 from bot.services.follow_through import owner_answered
 from bot.services.people import PeopleService
 from bot.services.proposals import ProposalService
@@ -149,7 +150,7 @@ class ReportService:
                     },
                 ),
             )
-            await issuing.append_events(uow, item, moved)
+            await append_to_dossier(uow.events, item, moved)
             # A report answers whatever urging was waiting for this owner (no more repeats of it).
             await uow.urging.answer_open(item.id, actor_id, answer="reported", now=now)
             await self._after_report(

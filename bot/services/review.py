@@ -27,6 +27,7 @@ from bot.domain.reports import (
 from bot.notifications import NoticeKind, Notifier
 from bot.services import issuing
 from bot.services.context import ServiceContext
+from bot.services.dossier import append_to_dossier
 from bot.services.people import PeopleService
 from messages import reports as report_messages
 from storage.uow import UnitOfWork
@@ -81,7 +82,7 @@ class ReviewService:
                 now = self.ctx.now()
                 events = item.start_review(actor_id, now)
                 await uow.items.save(item, now=now)
-                await issuing.append_events(uow, item, events)
+                await append_to_dossier(uow.events, item, events)
             report = await self._final_report(uow, item)
         return ReviewForm(item, report)
 
@@ -140,7 +141,7 @@ class ReviewService:
             if valid.decision is Decision.APPROVE:
                 events = item.approve(actor_id, now, review_id=review_id)
                 await uow.items.save(item, now=now)
-                await issuing.append_events(uow, item, events)
+                await append_to_dossier(uow.events, item, events)
                 await self._completed(uow, item, actor_id, report, review_id)
             else:
                 assert valid.new_due is not None
@@ -148,7 +149,7 @@ class ReviewService:
                     actor_id, now, new_due=valid.new_due, review_id=review_id, reasons=valid.reasons
                 )
                 await uow.items.save(item, now=now)
-                await issuing.append_events(uow, item, events)
+                await append_to_dossier(uow.events, item, events)
                 await self.notifier.send_all(
                     uow,
                     NoticeKind.RETURNED,
@@ -245,7 +246,7 @@ class ReviewService:
                 )
             events = item.instruct(actor.user_id, now, text=text, requirements=requirements, new_due=new_due)
             await uow.items.save(item, now=now)
-            event, *_ = await issuing.append_events(uow, item, events)
+            event, *_ = await append_to_dossier(uow.events, item, events)
             await self.notifier.send_all(
                 uow,
                 NoticeKind.INSTRUCTED,
