@@ -91,7 +91,8 @@ def register(app: AsyncApp, services: Services) -> None:
             result = await services.urge_actions.answer(user_id, int(value), Answer.SNOOZED)
             if result.already:
                 return _answered(reader, result)
-            until = datetime.fromisoformat(result.item.urge_plan["snoozed_until"])
+            until = result.item.urge_plan.snoozed_until
+            assert until is not None  # a snooze sets it
             return msg.reply(reader.locale, "snoozed", until=format_datetime(until, reader.locale, reader.tz))
 
         await answer_click(services, body, respond, work)

@@ -14,7 +14,7 @@ from bot.domain.people import AuditEntry, Department, RoleGrant
 from bot.domain.repositories import OrgChanges
 from storage.models import AdminAuditRow, DepartmentMemberRow, DepartmentRow, RoleRow
 from storage.outbox import _insert_for
-from storage.repositories import PeopleRepository
+from storage.people_repo import PeopleRepository
 
 FILE = "file"  # departments and head roles that DUBAN_ORG_FILE owns (re-applied at every start)
 ORG_ROLE_SOURCE = "org"

@@ -13,6 +13,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.lifecycle import State
 from bot.domain.repositories import BulletinRecord, UnansweredUrge
 from bot.domain.statistics import EXCLUDED_STATES, NO_DEPARTMENT, ItemSnapshot, OfficeTimeline
 from storage.db import is_postgres, to_db_utc
@@ -125,7 +126,7 @@ class ReportingRepository:
                     number=row.number,
                     title=row.title,
                     department=department,
-                    state=row.state,
+                    state=State(row.state),
                     # FYI transfers (转办单) need no report: they have no deadline to be judged against.
                     original_due=None if row.fyi else row.original_due,
                     current_due=None if row.fyi else row.current_due,

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.errors import DuplicateRequest
 from bot.domain.items import OwnerRole
+from bot.domain.lifecycle import State
 from bot.domain.reports import REVIEWABLE_STATES, ChildSummary, ReportRecord
 from storage.db import to_db_utc
 from storage.models import InboundRequestRow, ItemOwnerRow, ItemRow, ReportRow, ReviewRow
@@ -161,7 +162,9 @@ class ReportRepository:
             ).all()
         )
         return [
-            ChildSummary(r.id, r.number, r.title, r.state, r.percent_done, leads.get(r.id), r.confidential)
+            ChildSummary(
+                r.id, r.number, r.title, State(r.state), r.percent_done, leads.get(r.id), r.confidential
+            )
             for r in rows
         ]
 

@@ -12,21 +12,18 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.calendar_repo import CalendarRepository
 from storage.corrections_repo import CorrectionRepository
 from storage.db import READ_ONLY
 from storage.follow_through_repo import FollowThroughRepository
 from storage.item_lists import ItemListRepository
 from storage.org_repo import OrgRepository
 from storage.outbox import enqueue
+from storage.people_repo import PeopleRepository
 from storage.publication_reads import ReportingRepository
 from storage.reports_repo import ReportRepository
-from storage.repositories import (
-    CalendarRepository,
-    EventRepository,
-    ItemRepository,
-    PeopleRepository,
-    SlackMessageRepository,
-)
+from storage.repositories import EventRepository, ItemRepository
+from storage.slack_messages_repo import SlackMessageRepository
 from storage.urging_repo import UrgingRepository
 
 

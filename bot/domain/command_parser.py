@@ -14,15 +14,14 @@ Nothing here knows today's date: deadlines stay raw text for the service to pars
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date
-from typing import Literal, TypeAlias
+from typing import TypeAlias
 
+from bot.domain import command_words as words
 from bot.domain import correction_syntax as corrections
-from bot.domain.admin_commands import ADMIN_HANDLERS, ADMIN_SUBCOMMANDS
+from bot.domain import holiday_syntax
+from bot.domain.admin_commands import ADMIN_HANDLERS
+from bot.domain.command_pieces import _date_value, _is_keyword, _is_separator, _item_ref, _mentions, _option
 from bot.domain.commands import (
     Archive,
     Assign,
@@ -32,11 +31,9 @@ from bot.domain.commands import (
     Export,
     Extend,
     Help,
-    Holiday,
     Instruct,
     Language,
     ListItems,
-    ListScope,
     New,
     Period,
     Report,
@@ -49,254 +46,16 @@ from bot.domain.commands import (
     _Token,
     _unescape,
 )
-from bot.domain.due_dates import is_month_name, normalise, parse_full_date
+from bot.domain.due_dates import normalise
 from bot.domain.errors import ParseError
 from bot.domain.items import (
     REQUIREMENTS_MAX,
     TITLE_MAX,
     ItemRef,
     SourceKind,
-    parse_item_ref,
     parse_source,
 )
 from bot.domain.list_filter import ListFilter, parse_list_words
-
-# -- vocabulary ---------------------------------------------------------------------------------
-
-SUBCOMMANDS: dict[str, str] = {
-    "help": "help",
-    "帮助": "help",
-    "?": "help",
-    "assign": "assign",
-    "交办": "assign",
-    "new": "new",
-    "新建": "new",
-    "list": "list",
-    "ls": "list",
-    "列表": "list",
-    "show": "show",
-    "查看": "show",
-    "report": "report",
-    "报告": "report",
-    "反馈": "report",
-    "review": "review",
-    "审核": "review",
-    "call": "call",
-    "电话": "call",
-    "archive": "archive",
-    "归档": "archive",
-    "urge": "urge",
-    "催办": "urge",
-    "extend": "extend",
-    "延期": "extend",
-    "instruct": "instruct",
-    "批示": "instruct",
-    "bulletin": "bulletin",
-    "通报": "bulletin",
-    "export": "export",
-    "导出": "export",
-    "lang": "lang",
-    "language": "lang",
-    "语言": "lang",
-    "holiday": "holiday",
-    "holidays": "holiday",
-    "节假日": "holiday",
-    **corrections.SUBCOMMANDS,  # withdraw / edit / reassign (撤销 / 修改 / 改派)
-}
-
-# Option keywords of ``assign`` -> option kind.
-OPTION_KEYWORDS: dict[str, str] = {
-    "due": "due",
-    "截止": "due",
-    "期限": "due",
-    "截止日期": "due",
-    "截止时间": "due",
-    "source": "source",
-    "来源": "source",
-    "every": "cadence",
-    "频次": "cadence",
-    "频率": "cadence",
-    "parent": "parent",
-    "上级": "parent",
-    "req": "req",
-    "requirements": "req",
-    "要求": "req",
-    "confidential": "confidential",
-    "保密": "confidential",
-    "机密": "confidential",
-    "fyi": "fyi",
-    "转办": "fyi",
-    "知悉": "fyi",
-    "urgent": "urgent",
-    "紧急": "urgent",
-    "加急": "urgent",
-}
-_FLAGS = frozenset({"confidential", "fyi", "urgent"})
-
-# A single token such as 每周一, 每天, 每2个工作日, 每月15日, 每季度末 is a cadence on its own.
-CADENCE_TOKEN_RE = re.compile(
-    r"每隔?[0-9一二两三四五六七八九十半]*个?(?:工作日|天|日|周|星期|礼拜|月|季度|季|年|旬)"
-    r"[0-9一二三四五六七日天周星期初中下末底号、,至到~-]*"
-)
-
-_LIST_SCOPES: dict[str, ListScope] = {
-    "mine": "mine",
-    "my": "mine",
-    "我的": "mine",
-    "overdue": "overdue",
-    "逾期": "overdue",
-    "超期": "overdue",
-    "all": "all",
-    "全部": "all",
-}
-_PERIODS: dict[str, Period] = {
-    "week": "week",
-    "weekly": "week",
-    "周": "week",
-    "本周": "week",
-    "month": "month",
-    "monthly": "month",
-    "月": "month",
-    "本月": "month",
-    "quarter": "quarter",
-    "quarterly": "quarter",
-    "季": "quarter",
-    "季度": "quarter",
-    "本季度": "quarter",
-    "year": "year",
-    "yearly": "year",
-    "annual": "year",
-    "年": "year",
-    "年度": "year",
-    "本年": "year",
-}
-_POST_WORDS = frozenset({"post", "publish", "发布"})
-_LOCALES: dict[str, Literal["zh", "en"]] = {
-    "zh": "zh",
-    "zh-cn": "zh",
-    "cn": "zh",
-    "chinese": "zh",
-    "中文": "zh",
-    "汉语": "zh",
-    "en": "en",
-    "en-us": "en",
-    "english": "en",
-    "英文": "en",
-    "英语": "en",
-}
-_HOLIDAY_OFF = frozenset({"off", "休", "休息", "放假"})
-_HOLIDAY_WORK = frozenset({"work", "班", "上班", "补班"})
-_HOLIDAY_CONFIRM = frozenset({"confirm", "确认"})
-_HOLIDAY_LIST = frozenset({"list", "列表"})
-_HOLIDAY_CLEAR = frozenset({"clear", "删除", "清除"})
-
-_SEPARATORS = ",，、;；"
-_MENTION_PIECE_RE = re.compile(r"<@([A-Za-z0-9]+)(?:\|[^<>]*)?>|<[#!][^<>]*>|[@＠]([^\s<>@＠,，、;；]+)")
-
-
-# -- pieces -------------------------------------------------------------------------------------
-
-
-def _mentions(token: _Token) -> list[UserRef] | None:
-    """The people in a token made only of mentions (``<@U1>``, ``<@U1|wang>``, ``@wang``, glued or
-    separated by ``,``/``、``); channel refs ``<#C1|x>`` in it are ignored. ``None`` otherwise."""
-    if token.quoted:
-        return None
-    text, pos, refs = token.text, 0, []
-    while pos < len(text):
-        match = _MENTION_PIECE_RE.match(text, pos)
-        if match is None:
-            return None
-        if match.group(1):
-            refs.append(UserRef(user_id=match.group(1)))
-        elif match.group(2):
-            refs.append(UserRef(name=match.group(2)))
-        pos = match.end()
-        while pos < len(text) and text[pos] in _SEPARATORS:
-            pos += 1
-    return refs
-
-
-def _is_separator(token: _Token) -> bool:
-    return not token.quoted and all(ch in _SEPARATORS for ch in token.text)
-
-
-def _item_ref(token: _Token | None, command: str, word: str) -> ItemRef:
-    if token is None:
-        raise ParseError("missing_item_ref", command=command, word=word)
-    try:
-        return parse_item_ref(normalise(token.text).lstrip("#"))
-    except ParseError:
-        raise ParseError("bad_item_ref", text=token.text) from None
-
-
-@dataclass(frozen=True, slots=True)
-class _Option:
-    kind: str
-    keyword: str  # as typed, for error messages
-    inline: str | None  # the value glued with a colon (截止：12-05), raw
-    inline_start: int  # offset of the inline value in the command text
-    implicit: bool = False  # a 每… cadence token
-
-
-def _option(token: _Token) -> _Option | None:
-    if token.quoted:
-        return None
-    norm = token.norm
-    kind = OPTION_KEYWORDS.get(norm.rstrip(":"))
-    if kind is not None:
-        return _Option(kind, token.text.rstrip(":："), None, token.end)
-    if ":" in norm:
-        head = norm.partition(":")[0]
-        kind = OPTION_KEYWORDS.get(head)
-        # The colon as typed (":", "：", "﹕"); None if it only appeared through NFKC expansion ("⩴").
-        cut = next((k for k, ch in enumerate(token.text) if unicodedata.normalize("NFKC", ch) == ":"), None)
-        if kind is not None and kind not in _FLAGS and cut is not None:
-            return _Option(kind, token.text[:cut], token.text[cut + 1 :], token.start + cut + 1)
-    if CADENCE_TOKEN_RE.fullmatch(norm):
-        return _Option("cadence", token.text, token.text, token.start, implicit=True)
-    return None
-
-
-def _is_keyword(token: _Token) -> bool:
-    """An explicit option keyword (a 每… cadence does not end the value of ``every``)."""
-    option = _option(token)
-    return option is not None and not option.implicit
-
-
-_DUE_NUMBER_RE = re.compile(r"\+?[0-9]{1,12}")
-_DUE_UNIT_RE = re.compile(r"wd|d|w|days?|weeks?|months?|workdays?|天|周|个月|个?星期|个?礼拜|个?工作日")
-_DUE_WEEKDAY_RE = re.compile(r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)|[a-z]+day")
-
-
-_DUE_DAY_RE = re.compile(r"[0-9]{1,2}(?:st|nd|rd|th)?,?")
-_DUE_YEAR_RE = re.compile(r"[0-9]{4}")
-
-
-def _date_value(p: _Parser, first: str) -> str:
-    """One date token, or the few that only make sense together (``next fri``, ``3 wd``,
-    ``Dec 31``, ``31 Dec``, ``December 31, 2027``)."""
-    following = p.peek()
-    if following is None or following.quoted:
-        return first
-    head, tail = normalise(first), following.norm
-    if (_DUE_NUMBER_RE.fullmatch(head) and _DUE_UNIT_RE.fullmatch(tail)) or (
-        head in ("next", "this") and _DUE_WEEKDAY_RE.fullmatch(tail)
-    ):
-        p.take()
-        return f"{first} {following.text}"
-    if (is_month_name(head) and _DUE_DAY_RE.fullmatch(tail)) or (
-        _DUE_DAY_RE.fullmatch(head) and is_month_name(tail)
-    ):
-        p.take()
-        value = f"{first} {following.text}"
-        year = p.peek()
-        if year is not None and not year.quoted and _DUE_YEAR_RE.fullmatch(year.norm):
-            p.take()
-            value = f"{value} {year.text}"
-        return value
-    return first
-
 
 # -- subcommands --------------------------------------------------------------------------------
 
@@ -347,10 +106,10 @@ def _assign(p: _Parser, word: str) -> Assign:
         if option is None:
             raise ParseError("unexpected_text", text=_excerpt(p.rest()))
         p.take()
-        if option.kind in seen and option.kind not in _FLAGS:
+        if option.kind in seen and option.kind not in words.FLAGS:
             raise ParseError("duplicate_option", option=option.keyword)
         seen.add(option.kind)
-        if option.kind in _FLAGS:
+        if option.kind in words.FLAGS:
             continue
         inline = option.inline.strip() if option.inline else None
         if option.kind == "req":
@@ -403,7 +162,7 @@ def _help(p: _Parser, word: str) -> Help:
     if token is None:
         return Help(None)
     topic = token.norm or normalise(token.text)
-    return Help(SUBCOMMANDS.get(topic, topic))
+    return Help(words.SUBCOMMANDS.get(topic, topic))
 
 
 def _new(p: _Parser, word: str) -> New:
@@ -481,11 +240,11 @@ def _bulletin(p: _Parser, word: str) -> Bulletin:
     period: Period | None = None
     post = False
     while (token := p.peek()) is not None:
-        if token.norm in _POST_WORDS and not post:
+        if token.norm in words.POST_WORDS and not post:
             post = True
-        elif token.norm in _PERIODS and period is None:
-            period = _PERIODS[token.norm]
-        elif token.norm in _POST_WORDS or token.norm in _PERIODS:
+        elif token.norm in words.PERIODS and period is None:
+            period = words.PERIODS[token.norm]
+        elif token.norm in words.POST_WORDS or token.norm in words.PERIODS:
             raise ParseError("unexpected_text", text=_excerpt(p.rest()))
         else:
             raise ParseError("bad_period", text=_excerpt(_unescape(token.text)))
@@ -497,7 +256,7 @@ def _export(p: _Parser, word: str) -> Export:
     token = p.take()
     if token is None:
         return Export(None)
-    period = _PERIODS.get(token.norm)
+    period = words.PERIODS.get(token.norm)
     if period is None:
         raise ParseError("bad_period", text=_excerpt(_unescape(token.text)))
     p.done()
@@ -506,93 +265,11 @@ def _export(p: _Parser, word: str) -> Export:
 
 def _language(p: _Parser, word: str) -> Language:
     token = p.take()
-    locale = _LOCALES.get(token.norm) if token is not None else None
+    locale = words.LOCALES.get(token.norm) if token is not None else None
     if locale is None:
         raise ParseError("bad_locale", text=_excerpt(_unescape(token.text)) if token else "")
     p.done()
     return Language(locale)
-
-
-_YEAR_RE = re.compile(r"[0-9]{4}")
-
-
-def _year(token: _Token | None) -> int | None:
-    if token is None or not _YEAR_RE.fullmatch(token.norm):
-        return None
-    year = int(token.norm)
-    return year if 2000 <= year <= 2200 else None
-
-
-# Most holidays last a week; a range longer than this is a typo (a wrong month or year).
-HOLIDAY_RANGE_MAX_DAYS = 31
-_RANGE_SEPARATORS = ("..", "~", "至", "到", "—")
-
-
-def _holiday(p: _Parser, word: str) -> Holiday:
-    args = p.tokens[1:]
-    if not args:
-        return Holiday("list")
-    head = args[0].norm
-    if head in _HOLIDAY_LIST:
-        if len(args) == 1:
-            return Holiday("list")
-        if len(args) == 2 and (year := _year(args[1])) is not None:
-            return Holiday("list", year=year)
-    elif (year := _year(args[0])) is not None:
-        if len(args) == 1:
-            return Holiday("list", year=year)
-        if len(args) == 2 and args[1].norm in _HOLIDAY_CONFIRM:
-            return Holiday("confirm", year=year)
-    elif head in _HOLIDAY_CLEAR:
-        p.i = 3  # past the subcommand, the word and the first date
-        days = _holiday_days(p, args[1]) if len(args) >= 2 else None
-        if days is not None and p.peek() is None:
-            return Holiday("clear", day=days[0], until=days[1])
-    else:
-        p.i = 2  # past the subcommand and the first date
-        days = _holiday_days(p, args[0])
-        mark_token = p.take()
-        mark = mark_token.norm if mark_token else ""
-        if days is not None and (mark in _HOLIDAY_OFF or mark in _HOLIDAY_WORK):
-            return Holiday(
-                "off" if mark in _HOLIDAY_OFF else "work", day=days[0], note=p.rest() or None, until=days[1]
-            )
-    raise ParseError("bad_holiday", text=_excerpt(p.rest(args[0].start)))
-
-
-def _holiday_days(p: _Parser, token: _Token) -> tuple[date, date | None] | None:
-    """One date, or a range written ``A..B``, ``A~B``, ``A至B`` or ``A 至 B`` (the end may omit the
-    year: ``2027-02-06..02-12``). Consumes the tokens it used."""
-    text = token.text
-    following = p.peek()
-    if following is not None and following.norm in _RANGE_SEPARATORS:
-        end = p.tokens[p.i + 1] if p.i + 1 < len(p.tokens) else None
-        if end is not None:
-            text = f"{token.text}..{end.text}"
-            p.i += 2
-    normal = normalise(text)
-    for separator in _RANGE_SEPARATORS:
-        if separator in normal:
-            first, _, last = normal.partition(separator)
-            start = _holiday_date_text(first)
-            if start is None:
-                return None
-            end_day = _holiday_date_text(last) or _holiday_date_text(f"{start.year}-{last}")
-            if end_day is None or not start <= end_day:
-                return None
-            if (end_day - start).days >= HOLIDAY_RANGE_MAX_DAYS:
-                days = (end_day - start).days + 1
-                raise ParseError("holiday_range_too_long", days=days, max=HOLIDAY_RANGE_MAX_DAYS)
-            return start, (end_day if end_day != start else None)
-    day = _holiday_date_text(text)
-    return (day, None) if day is not None else None
-
-
-def _holiday_date_text(text: str) -> date | None:
-    try:
-        return parse_full_date(text)
-    except ParseError:
-        return None
 
 
 _HANDLERS = {
@@ -611,13 +288,12 @@ _HANDLERS = {
     "bulletin": _bulletin,
     "export": _export,
     "lang": _language,
-    "holiday": _holiday,
+    "holiday": holiday_syntax.parse_holiday,
     **corrections.HANDLERS,
 }
 
 
 # Administration (roles, departments) lives in its own module.
-SUBCOMMANDS.update(ADMIN_SUBCOMMANDS)
 _HANDLERS.update(ADMIN_HANDLERS)
 
 
@@ -627,7 +303,7 @@ def parse_command(text: str) -> Command:
     if not parser.tokens:
         return Help(None)
     first = parser.tokens[0]
-    name = SUBCOMMANDS.get(first.norm) if not first.quoted else None
+    name = words.SUBCOMMANDS.get(first.norm) if not first.quoted else None
     if name is None:
         raise ParseError("unknown_subcommand", word=_excerpt(_unescape(first.text)))
     return _HANDLERS[name](parser, first.text)  # type: ignore[operator]

@@ -38,7 +38,7 @@ def _ref(token: _Token | None, command: str) -> ItemRef:
 
 
 def _person(token: _Token | None) -> UserRef:
-    from bot.domain.command_parser import _mentions
+    from bot.domain.command_pieces import _mentions
 
     refs = _mentions(token) if token is not None else None
     if not refs or len(refs) != 1:

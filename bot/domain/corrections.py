@@ -30,7 +30,7 @@ OWNER_RELEVANT_FIELDS = frozenset({"due", "requirements"})
 
 def ensure_correctable(item: Item, action: str) -> None:
     """Refuse a correction of a finished item, saying which state stops it."""
-    code = _CLOSED_REASONS.get(State(item.state))
+    code = _CLOSED_REASONS.get(item.state)
     if code is not None:
         raise DomainError(code, number=str(item.number), action=action)
 

@@ -25,19 +25,15 @@ from bot.domain.errors import DomainError
 from bot.domain.lifecycle import FINAL_STATES, State
 
 # Ended with a result: the unit's work is judged.
-FINISHED_STATES: frozenset[str] = frozenset(
-    {State.COMPLETED.value, State.ARCHIVED.value, State.CLOSED.value}
-)
+FINISHED_STATES: frozenset[State] = frozenset({State.COMPLETED, State.ARCHIVED, State.CLOSED})
 # Not (yet) the units' business: before issue, or ended without a result (rejected, withdrawn …).
 # Any terminal state other than a finished one is excluded, so a new one (e.g. withdrawn) is too.
-NOT_COUNTED_STATES: frozenset[str] = frozenset(
-    {State.REGISTERED.value, State.PENDING_APPROVAL.value}
-    | {s.value for s in FINAL_STATES if s.value not in FINISHED_STATES}
-    | {s.value for s in State if s.value in ("withdrawn", "cancelled")}
+NOT_COUNTED_STATES: frozenset[State] = frozenset(
+    {State.REGISTERED, State.PENDING_APPROVAL} | {s for s in FINAL_STATES if s not in FINISHED_STATES}
 )
 
 
-def counted(state: str) -> bool:
+def counted(state: State) -> bool:
     """Does an item in ``state`` enter any figure, overdue list or criticism?"""
     return state not in NOT_COUNTED_STATES
 
@@ -51,9 +47,7 @@ def clock_start(issued_at: datetime | None, created_at: datetime) -> datetime:
     return issued_at or created_at
 
 
-def finished_on(
-    final_reported_at: datetime | None, completed_at: datetime | None, tz: tzinfo
-) -> date | None:
+def finished_on(final_reported_at: datetime | None, completed_at: datetime | None, tz: tzinfo) -> date | None:
     """The day that judges "on time": the unit's final report that led to completion; the completion
     itself when there was no report (FYI transfers closed by acknowledgement, old data)."""
     if final_reported_at is not None:
@@ -97,9 +91,7 @@ def happened_by(instant: datetime | None, as_of: date, tz: tzinfo) -> bool:
     return instant is not None and local_day(instant, tz) <= as_of
 
 
-def due_from_issue(
-    due: date, registered_on: date, issued_on: date, calendar: WorkCalendar
-) -> date:
+def due_from_issue(due: date, registered_on: date, issued_on: date, calendar: WorkCalendar) -> date:
     """A deadline set at registration, moved by the working days the item waited for approval, so
     the units get the time they were given from the day it is issued."""
     if issued_on <= registered_on:

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from bot.domain.errors import IllegalTransition
-from bot.domain.items import Item
+
+if TYPE_CHECKING:  # items imports this module: the table knows nothing of the item beyond its flow and state
+    from bot.domain.items import Item
 
 
 class State(StrEnum):
@@ -139,13 +142,13 @@ def flow_of(item: Item) -> Flow:
 
 
 def allowed_actions(item: Item) -> list[Action]:
-    flow, state = flow_of(item), State(item.state)
+    flow, state = flow_of(item), item.state
     return [t.action for t in TRANSITIONS if t.flow is flow and t.source is state]
 
 
 def next_state(item: Item, action: Action) -> State:
     """The state ``action`` leads to, or ``IllegalTransition`` saying why not."""
-    flow, state = flow_of(item), State(item.state)
+    flow, state = flow_of(item), item.state
     try:
         return _TABLE[(flow, state, action)]
     except KeyError:
@@ -156,13 +159,13 @@ def next_state(item: Item, action: Action) -> State:
 
 def apply(item: Item, action: Action) -> State:
     """Move ``item`` along ``action``; returns the previous state."""
-    previous = State(item.state)
-    item.state = next_state(item, action).value
+    previous = item.state
+    item.state = next_state(item, action)
     return previous
 
 
 def is_open(item: Item) -> bool:
-    return State(item.state) in OPEN_STATES
+    return item.state in OPEN_STATES
 
 
 def mermaid_diagram() -> str:

@@ -328,14 +328,6 @@ def _quoted(text: str, *, always: bool = False) -> str:
     return text
 
 
-def is_overdue_row(state: str, current_due: date, today: date) -> bool:
-    return State(state) in OPEN_STATES and current_due < today
-
-
-def days_overdue(state: str, current_due: date, today: date) -> int:
-    return (today - current_due).days if is_overdue_row(state, current_due, today) else 0
-
-
 def next_offset(offset: int, shown: int, total: int) -> int | None:
     """Where the next page starts, or None on the last page."""
     after = offset + shown

@@ -33,7 +33,12 @@ from bot.domain.items import Item, Role
 from bot.domain.people import Person
 
 __all__ = [
+    "CLEARED_ROLES",
+    "GRANTED_ROLES",
+    "OFFICE_FIRST",
+    "OFFICE_ROLES",
     "RULES",
+    "SUPERVISION_ROLES",
     "Action",
     "Relation",
     "Role",
@@ -43,6 +48,7 @@ __all__ = [
     "relations",
     "require",
     "require_item",
+    "role_holders_order",
 ]
 
 
@@ -80,12 +86,24 @@ class Action(StrEnum):
 
 
 Grant = Role | Relation
-EVERYONE: frozenset[Grant] = frozenset({Role.MEMBER})  # every active person counts as a member
-OWNERS: frozenset[Grant] = frozenset({Relation.LEAD_OWNER, Relation.CO_OWNER})
-OVERSEERS: frozenset[Grant] = frozenset({Role.LEADER, Role.SUPERVISOR})
-OFFICE_FIRST = (Role.SUPERVISOR, Role.LEADER)  # the office acts, a leader may too
+
+# -- role groups: the one home of every set of roles (no other module lists roles) --------------------
+# The organisation roles granted by command or by the environment, in the order they are named
+# (department heads come from the organisation chart, members are everyone).
+GRANTED_ROLES: tuple[Role, ...] = (Role.LEADER, Role.SUPERVISOR, Role.ADMIN)
+# Supervision acts (assign, urge, decide, review, bulletins).
+SUPERVISION_ROLES: tuple[Role, ...] = (Role.LEADER, Role.SUPERVISOR)
+OFFICE_FIRST: tuple[Role, ...] = (Role.SUPERVISOR, Role.LEADER)  # the office acts, a leader may too
+# The office's desk: the supervision office and the system's administrator (archiving, the office's view
+# of App Home, warnings about the working-day calendar).
+OFFICE_ROLES: tuple[Role, ...] = (Role.SUPERVISOR, Role.ADMIN)
 # May see a confidential item's title and texts (besides its participants).
 CLEARED_ROLES: tuple[Role, ...] = (Role.LEADER, Role.SUPERVISOR, Role.ADMIN)
+
+EVERYONE: frozenset[Grant] = frozenset({Role.MEMBER})  # every active person counts as a member
+OWNERS: frozenset[Grant] = frozenset({Relation.LEAD_OWNER, Relation.CO_OWNER})
+OVERSEERS: frozenset[Grant] = frozenset(SUPERVISION_ROLES)
+LEADERS: frozenset[Grant] = frozenset({Role.LEADER})
 CLEARED_RELATIONS = frozenset(
     {Relation.LEAD_OWNER, Relation.CO_OWNER, Relation.FYI_RECIPIENT, Relation.ASSIGNER, Relation.PARTICIPANT}
 )
@@ -100,8 +118,7 @@ class Rule:
     about_item: bool = True  # False: an organisation-wide act; any item given is ignored
 
     def roles(self) -> tuple[Role, ...]:
-        default = (Role.LEADER, Role.SUPERVISOR, Role.ADMIN)
-        return self.named or tuple(r for r in default if r in self.grants)
+        return self.named or tuple(r for r in GRANTED_ROLES if r in self.grants)
 
 
 RULES: dict[Action, Rule] = {
@@ -114,13 +131,13 @@ RULES: dict[Action, Rule] = {
     Action.EXTEND: Rule(OWNERS, "request_extension", refusal="not_owner"),
     Action.DECIDE_EXTENSION: Rule(OVERSEERS, "extend", named=OFFICE_FIRST),
     Action.REVIEW: Rule(OVERSEERS, "review_reports", named=OFFICE_FIRST),
-    Action.APPROVE_PROPOSAL: Rule(frozenset({Role.LEADER}), "decide_proposals"),
-    Action.INSTRUCT: Rule(frozenset({Role.LEADER}), "instruct"),
+    Action.APPROVE_PROPOSAL: Rule(LEADERS, "decide_proposals"),
+    Action.INSTRUCT: Rule(LEADERS, "instruct"),
     Action.WITHDRAW: Rule(OVERSEERS | {Relation.ASSIGNER}, "withdraw"),
     Action.EDIT: Rule(OVERSEERS | {Relation.ASSIGNER}, "edit"),
     Action.REASSIGN: Rule(OVERSEERS | {Relation.ASSIGNER}, "reassign"),
     Action.BULLETIN: Rule(OVERSEERS, "bulletin_post", about_item=False),
-    Action.ARCHIVE: Rule(frozenset({Role.SUPERVISOR, Role.ADMIN}), "archive"),
+    Action.ARCHIVE: Rule(frozenset(OFFICE_ROLES), "archive"),
     Action.EXPORT: Rule(EVERYONE, "export", about_item=False),
     Action.HOLIDAY: Rule(frozenset({Role.ADMIN}), "holiday", about_item=False),
     Action.ADMIN: Rule(frozenset({Role.ADMIN}), "admin", about_item=False),
@@ -205,3 +222,10 @@ def require_item(actor: Person, item: Item | None, label: str) -> Item:
     if item is None or not cleared(actor, item):
         raise NotFound("item_not_found", ref=label)
     return item
+
+
+def role_holders_order(action: Action) -> tuple[Role, ...]:
+    """The roles the table grants ``action``, the office first: whom to pick when someone must be named
+    for it (e.g. the assigner of an imported ledger row)."""
+    grants = RULES[action].grants
+    return tuple(r for r in dict.fromkeys((*OFFICE_FIRST, *GRANTED_ROLES)) if r in grants)

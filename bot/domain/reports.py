@@ -198,7 +198,7 @@ class ChildSummary:
     item_id: int
     number: str
     title: str
-    state: str
+    state: State
     percent_done: int | None
     lead_id: str | None = None
     confidential: bool = False
@@ -211,7 +211,7 @@ class RollUp:
     average_percent: int
 
 
-FINISHED = frozenset({State.COMPLETED.value, State.ARCHIVED.value, State.CLOSED.value})
+FINISHED = frozenset({State.COMPLETED, State.ARCHIVED, State.CLOSED})
 
 
 def child_done(child: ChildSummary) -> bool:
@@ -232,9 +232,9 @@ def open_children(children: list[ChildSummary]) -> list[ChildSummary]:
     return [c for c in children if not child_done(c)]
 
 
-def review_overdue_since(state: str, review_due: date | None, today: date) -> date | None:
+def review_overdue_since(state: State, review_due: date | None, today: date) -> date | None:
     """The day the office's review limit ran out, when an item still waits for review after it."""
-    if review_due is None or State(state) not in REVIEWABLE_STATES:
+    if review_due is None or state not in REVIEWABLE_STATES:
         return None
     return review_due if today > review_due else None
 

@@ -12,7 +12,6 @@ from bot.domain.people import AuditEntry, Department, Person, RoleGrant
 from bot.services.context import ServiceContext
 from bot.services.people import PeopleService
 
-GRANTABLE = (Role.LEADER, Role.SUPERVISOR, Role.ADMIN)
 ENV_VARIABLE = {
     Role.LEADER: "DUBAN_LEADERS",
     Role.SUPERVISOR: "DUBAN_SUPERVISORS",

@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-from bot.domain import lifecycle, permissions
+from bot.domain import permissions
 from bot.domain.errors import NotFound
-from bot.domain.events import EventKind, ItemEvent
 from bot.domain.items import Item, ItemRef
-from bot.domain.lifecycle import Action, State
+from bot.domain.lifecycle import State
 from bot.domain.people import Person
 from bot.domain.periods import Period, period_containing
 from bot.domain.ports import UnitOfWork
@@ -50,20 +49,16 @@ class ArchiveService:
             if item is None:
                 raise NotFound("item_not_found", ref=str(number))
             assert item.id is not None
-            if State(item.state) is State.ARCHIVED:
+            if item.state is State.ARCHIVED:
                 stored = await uow.reporting.dossier(item.id)
                 if stored is not None:
                     html_text, _, _ = stored
                     await self._send(uow, item, actor, html_text, now, again=True)
                 return ArchiveResult(str(number), item.archived_at or now, already=True)
-            previous = lifecycle.apply(item, Action.ARCHIVE)  # only completed or closed items
-            item.archived_at = now
+            archived = item.archive(actor_id, now)  # only completed or closed items
             await uow.items.save(item, now=now)
-            await uow.events.append(
-                item.id,
-                ItemEvent(EventKind.STATE_CHANGED, now, actor_id, {"old": previous.value, "new": item.state}),
-            )
-            await uow.events.append(item.id, ItemEvent(EventKind.ARCHIVED, now, actor_id, {}))
+            for event in archived:
+                await uow.events.append(item.id, event)
             events = await uow.events.for_item(item.id)
             parts = await uow.reporting.dossier_parts(item.id)
             people = {e.actor_id for e in events if e.actor_id} | {o.user_id for o in item.owners}

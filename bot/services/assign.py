@@ -114,7 +114,7 @@ class AssignService:
                     title=title,
                     requirements=request.requirements.strip(),
                     source=request.source or SourceKind.LEADER_INSTRUCTION,
-                    state=State.REGISTERED.value,
+                    state=State.REGISTERED,
                     assigner_id=actor.user_id,
                     owners=[
                         Owner(p.user_id, OwnerRole.LEAD if i == 0 else OwnerRole.CO)

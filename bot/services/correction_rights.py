@@ -4,8 +4,7 @@ item is loaded, so the roles decide (an item, when given, adds its relations and
 from __future__ import annotations
 
 from bot.domain import permissions
-from bot.domain.errors import PermissionDenied
-from bot.domain.items import Item, Role
+from bot.domain.items import Item
 from bot.domain.people import Person
 
 
@@ -23,6 +22,4 @@ def authorise_reassign(actor: Person, item: Item | None = None) -> None:
 
 def authorise_assign_from_message(actor: Person) -> None:
     """The "督办 this message" form is refused before it opens to whoever may not assign."""
-    roles = (Role.LEADER, Role.SUPERVISOR)
-    if not actor.has_any(*roles):
-        raise PermissionDenied("not_allowed", roles=roles, action="assign")
+    permissions.require(actor, permissions.Action.ASSIGN)

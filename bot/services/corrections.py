@@ -17,13 +17,14 @@ from bot.domain.corrections import EditValues, FieldChange
 from bot.domain.errors import DomainError
 from bot.domain.events import EventKind, ItemEvent
 from bot.domain.items import Item, ItemRef, OwnerRole
-from bot.domain.lifecycle import Action, State
+from bot.domain.lifecycle import State
 from bot.domain.people import Person
 from bot.domain.ports import UnitOfWork
 from bot.notifications import NoticeKind, Notifier, stored_person
 from bot.services import correction_rights as rights
 from bot.services.context import ServiceContext
-from bot.services.item_access import load_item, state_event
+from bot.services.dossier import append_to_dossier
+from bot.services.item_access import load_item
 from bot.services.people import PeopleService
 
 # Before the notice went out (registered, awaiting approval) a new owner has nothing to be told yet.
@@ -66,13 +67,12 @@ class CorrectionService:
         async with self.ctx.uow() as uow:
             item = await load_item(self.ctx, uow, actor, ref, for_update=True)
             rules.ensure_correctable(item, "withdraw")
-            previous = lifecycle.apply(item, Action.WITHDRAW)
-            item.next_urge_at = None  # the urging sweep never looks at it again
+            previous = item.state
+            events = item.withdraw(actor_id, now, reason=text)
             await uow.items.save(item, now=now)
             assert item.id is not None
             await uow.corrections.cancel_queued_urgings(item.id)
-            await uow.events.append(item.id, ItemEvent(EventKind.WITHDRAWN, now, actor_id, {"reason": text}))
-            await state_event(uow, item, previous, actor_id, now)
+            await append_to_dossier(uow.events, item, events)
             told = []
             if previous not in _NOT_ISSUED:
                 for owner in await self.notifier.audience(uow, NoticeKind.WITHDRAWN, item):
@@ -123,16 +123,14 @@ class CorrectionService:
             if version is not None and version != item.version:
                 raise DomainError("edit_conflict", number=str(item.number), field="title")
             rules.apply_changes(item, values, found)
-            if any(c.field == "due" for c in found) and State(item.state) in lifecycle.OWNER_WORKING_STATES:
+            if any(c.field == "due" for c in found) and item.state in lifecycle.OWNER_WORKING_STATES:
                 item.next_urge_at = now  # the urging sweep re-plans the ladder for the new deadline
             await uow.items.save(item, now=now)
             assert item.id is not None
             for change in found:
                 payload = {"field": change.field, "before": change.old, "after": change.new}
                 await uow.events.append(item.id, ItemEvent(EventKind.EDITED, now, actor_id, payload))
-            if State(item.state) not in _NOT_ISSUED and rules.OWNER_RELEVANT_FIELDS & {
-                c.field for c in found
-            }:
+            if item.state not in _NOT_ISSUED and rules.OWNER_RELEVANT_FIELDS & {c.field for c in found}:
                 await self._tell_owners_of_edit(uow, item, found, actor_id, now)
             # A form has no channel to answer in: the editor gets what changed as a DM, in this transaction.
             await self.notifier.send(
@@ -192,7 +190,7 @@ class CorrectionService:
                     {"role": role.value, "from": old_id, "to": newcomer.user_id, "urgings_moved": moved},
                 ),
             )
-            if State(item.state) not in _NOT_ISSUED:
+            if item.state not in _NOT_ISSUED:
                 await self._hand_over(uow, item, old_id, newcomer, actor_id, now)
         return ReassignResult(item, old_id, newcomer.user_id, role)
 
@@ -225,7 +223,7 @@ class CorrectionService:
             stored = await uow.people.get(user_id)
             shown = name or (stored[0].name if stored else user_id)
             items = [i for i in await uow.items.query(owner_id=user_id, open_only=True, limit=500)]
-            items = [i for i in items if State(i.state) is not State.WITHDRAWN]
+            items = [i for i in items if i.state is not State.WITHDRAWN]
             if not items:
                 return 0
             items.sort(key=lambda i: (i.number.year, i.number.seq))

@@ -8,7 +8,7 @@ from datetime import timedelta
 from bot.domain import permissions
 from bot.domain.fairness import Outcome, counted, finished_on, outcome
 from bot.domain.items import Role
-from bot.domain.lifecycle import OPEN_STATES
+from bot.domain.lifecycle import OPEN_STATES, State
 from bot.domain.periods import period_containing
 from bot.domain.statistics import Figures, ItemSnapshot, Light, compute, traffic_light
 from bot.services.bulletins import stats_config
@@ -16,7 +16,6 @@ from bot.services.context import ServiceContext
 from bot.services.people import PeopleService
 
 RECENT_COMPLETION = timedelta(days=14)
-_OPEN = frozenset(s.value for s in OPEN_STATES)
 _LIGHT_RANK = {Light.RED: 0, Light.YELLOW: 1, Light.GREEN: 2}
 
 
@@ -52,7 +51,7 @@ class HomeData:
 
     @property
     def is_supervisor(self) -> bool:
-        return Role.SUPERVISOR in self.roles or Role.ADMIN in self.roles
+        return any(role in self.roles for role in permissions.OFFICE_ROLES)
 
     @property
     def is_leader(self) -> bool:
@@ -80,7 +79,7 @@ class DashboardService:
 
         def entry(item: ItemSnapshot) -> HomeEntry:
             due = item.current_due
-            if item.state not in _OPEN:  # finished: how it finished, never "N days overdue"
+            if item.state not in OPEN_STATES:  # finished: how it finished, never "N days overdue"
                 day = finished_on(item.final_reported_at, item.completed_at, zone)
                 done = outcome(day, due) if day is not None and due is not None else None
                 return HomeEntry(item, Light.GREEN, 0, None, done)
@@ -101,17 +100,17 @@ class DashboardService:
                 ),
             )
 
-        open_items = [s for s in snapshots if s.state in _OPEN]
+        open_items = [s for s in snapshots if s.state in OPEN_STATES]
         data.mine = urgent_first([entry(s) for s in open_items if s.item_id in owned])
         if data.is_supervisor:
             data.awaiting_review = urgent_first(
-                [entry(s) for s in open_items if s.state in ("reported", "under_review")]
+                [entry(s) for s in open_items if s.state in (State.REPORTED, State.UNDER_REVIEW)]
             )
             by_id = {s.item_id: s for s in snapshots}
             data.unanswered_urges = [
                 UrgeEntry(by_id[u.item_id], u.rung, u.recipient_id, u.sent_at)
                 for u in urges
-                if u.item_id in by_id and by_id[u.item_id].state in _OPEN
+                if u.item_id in by_id and by_id[u.item_id].state in OPEN_STATES
             ]
             data.overdue = urgent_first(
                 [
@@ -126,12 +125,12 @@ class DashboardService:
                 snapshots, period, today=today, tz=zone, calendar=calendar, config=self.config
             ).departments
             data.awaiting_approval = urgent_first(
-                [entry(s) for s in open_items if s.state == "pending_approval"]
+                [entry(s) for s in open_items if s.state is State.PENDING_APPROVAL]
             )
             since = self.ctx.now() - RECENT_COMPLETION
             data.recently_completed = [
                 entry(s)
                 for s in sorted(snapshots, key=lambda s: s.completed_at or since, reverse=True)
-                if s.state == "completed" and s.completed_at is not None and s.completed_at >= since
+                if s.state is State.COMPLETED and s.completed_at is not None and s.completed_at >= since
             ]
         return data

@@ -97,7 +97,7 @@ class ExtensionService:
             return ExtensionResult(item, existing, created=False)
         assert stored.id is not None
         await uow.urging.answer_open(item.id, actor_id, answer="extension", now=now)
-        item.next_urge_at = now  # the urging ladder now runs against the promised date
+        item.replan_urging(now)  # the urging ladder now runs against the promised date
         await uow.items.save(item, now=now)
         await owner_answered(self.people, uow, item, actor_id, now)  # escalations are settled
         await uow.events.append(
@@ -146,26 +146,17 @@ class ExtensionService:
             request.status = "approved" if approve else "refused"
             request.decided_by, request.decided_at, request.decision_note = actor_id, now, note
             await uow.urging.decide_extension(request)
-            if approve:
-                await self._move_deadline(uow, item, request.requested_due, now)
-            else:
-                item.next_urge_at = now  # refused: urging goes on against the deadline that stands
-                await uow.items.save(item, now=now)
-            await uow.events.append(
-                item.id,
-                ItemEvent(
-                    EventKind.EXTENSION_DECIDED,
-                    now,
-                    actor_id,
-                    {
-                        "request": request.id,
-                        "approved": approve,
-                        "from": old.isoformat(),
-                        "to": request.requested_due.isoformat(),
-                        "note": note,
-                    },
-                ),
+            events = item.extend(
+                actor_id,
+                now,
+                request_id=request.id,
+                requested_due=request.requested_due,
+                approved=approve,
+                note=note,
             )
+            await uow.items.save(item, now=now)
+            for event in events:
+                await uow.events.append(item.id, event)
             await self._tell(uow, item, request, old, now)
         return ExtensionResult(item, request)
 
@@ -193,29 +184,14 @@ class ExtensionService:
                 None, item.id, actor_id, new_due, reason, now, "approved", actor_id, now
             )
             await uow.urging.add_extension(request, request_key=None)
-            await self._move_deadline(uow, item, new_due, now)
-            await uow.events.append(
-                item.id,
-                ItemEvent(
-                    EventKind.EXTENSION_DECIDED,
-                    now,
-                    actor_id,
-                    {
-                        "request": request.id,
-                        "approved": True,
-                        "from": old.isoformat(),
-                        "to": new_due.isoformat(),
-                        "note": reason,
-                    },
-                ),
+            events = item.extend(
+                actor_id, now, request_id=request.id, requested_due=new_due, approved=True, note=reason
             )
+            await uow.items.save(item, now=now)
+            for event in events:
+                await uow.events.append(item.id, event)
             await self._tell(uow, item, request, old, now)
         return ExtensionResult(item, request)
-
-    async def _move_deadline(self, uow: UnitOfWork, item: Item, new_due: date, now: object) -> None:
-        item.current_due = new_due  # original_due stays: lateness is still judged against it too
-        item.next_urge_at = self.ctx.now()  # the next sweep re-plans the ladder for the new deadline
-        await uow.items.save(item, now=self.ctx.now())
 
     async def _tell(
         self, uow: UnitOfWork, item: Item, request: ExtensionRequest, old: date, now: object

@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.domain import lifecycle
 from bot.domain.errors import DomainError, NotFound, UnknownUnit
-from bot.domain.events import EventKind, ItemEvent
+from bot.domain.events import ItemEvent
 from bot.domain.items import Item, ItemNumber, ItemRef, overdue_days
-from bot.domain.lifecycle import Action, State
+from bot.domain.lifecycle import State
 from bot.domain.list_filter import ListFilter, to_query
 from bot.domain.people import Person
 from bot.domain.permissions import Action as Permission
@@ -65,25 +64,14 @@ class ItemService:
             if owner.acknowledged_at is not None:
                 return AckResult(item, owner.acknowledged_at, already=True)
             now = self.ctx.now()
-            previous = State(item.state)
-            lifecycle.apply(item, Action.ACKNOWLEDGE)
-            owner.acknowledged_at = now
-            if item.fyi and all(o.acknowledged_at for o in item.owners):
-                lifecycle.apply(item, Action.ACKNOWLEDGE_ALL)
-                item.completed_at = now
+            events = item.acknowledge(actor_id, now)
             await uow.items.save(item, now=now)
             assert item.id is not None
-            await uow.events.append(item.id, ItemEvent(EventKind.ACKNOWLEDGED, now, actor_id, {}))
+            for event in events:
+                await uow.events.append(item.id, event)
             await uow.urging.answer_open_acks(item.id, actor_id, now=now)  # reminders to acknowledge
-            if State(item.state) is not previous:
-                await uow.events.append(
-                    item.id,
-                    ItemEvent(
-                        EventKind.STATE_CHANGED, now, actor_id, {"old": previous.value, "new": item.state}
-                    ),
-                )
             await self._restamp_notice(uow, item, actor, now)
-            if State(item.state) is State.CLOSED:
+            if item.state is State.CLOSED:
                 await self._tell_fyi_closed(uow, item, now)
         return AckResult(item, now, already=False)
 

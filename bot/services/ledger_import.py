@@ -14,9 +14,10 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from bot.domain import ledger_import as ledger
+from bot.domain import permissions
 from bot.domain.errors import DomainError
 from bot.domain.events import EventKind, ItemEvent
-from bot.domain.items import Item, Owner, OwnerRole, Role
+from bot.domain.items import Item, Owner, OwnerRole
 from bot.domain.ledger_import import LedgerRow, Refusal
 from bot.domain.lifecycle import OWNER_WORKING_STATES, State
 from bot.domain.ports import UnitOfWork
@@ -24,7 +25,6 @@ from bot.services.context import ServiceContext
 
 _SLACK_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_ASSIGNER_ROLES = (Role.SUPERVISOR, Role.LEADER, Role.ADMIN)
 REGISTERED_AT = time(9, 0)  # a ledger has dates, not times: the item counts as registered that morning
 
 
@@ -86,7 +86,7 @@ class LedgerImportService:
                 report.refused.append(Refusal(0, "ledger_bad_assigner", {"value": by}))
                 return None
             return by
-        for role in _ASSIGNER_ROLES:
+        for role in permissions.role_holders_order(permissions.Action.ASSIGN):
             holders = sorted(await uow.people.users_with_role(role))
             if holders:
                 return holders[0]
@@ -148,7 +148,7 @@ class LedgerImportService:
             title=row.title,
             requirements=row.requirements,
             source=row.source,
-            state=row.state.value,
+            state=row.state,
             assigner_id=assigner_id,
             owners=[
                 Owner(u, OwnerRole.LEAD if i == 0 else OwnerRole.CO, registered if working else None)

@@ -6,18 +6,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from bot.domain import lifecycle, permissions
+from bot.domain import permissions
 from bot.domain.commands import UserRef
 from bot.domain.errors import DomainError
-from bot.domain.events import EventKind, ItemEvent
 from bot.domain.fairness import due_from_issue
 from bot.domain.items import Item, Role
 from bot.domain.lifecycle import Action, State
 from bot.domain.people import Person
 from bot.domain.ports import UnitOfWork
-from bot.notifications import NoticeKind, Notifier, stored_person
+from bot.notifications import NoticeKind, Notifier
 from bot.services.context import ServiceContext
-from bot.services.item_access import load_item, state_event
+from bot.services.dossier import append_to_dossier
+from bot.services.item_access import load_item
 from bot.services.people import PeopleService
 
 
@@ -52,7 +52,7 @@ class ProposalService:
 
     @staticmethod
     def _check_pending(item: Item, approve: bool) -> None:
-        if State(item.state) is not State.PENDING_APPROVAL:
+        if item.state is not State.PENDING_APPROVAL:
             action = Action.APPROVE_PROPOSAL if approve else Action.REJECT_PROPOSAL
             raise DomainError(
                 "illegal_transition", number=str(item.number), state=item.state, action=action.value
@@ -89,7 +89,6 @@ class ProposalService:
             if request_key and not await uow.reports.first_time(request_key, now):
                 return ProposalResult(item, approve, again=True)
             self._check_pending(item, approve)
-            previous = State(item.state)
             if approve:
                 if new_lead is not None and new_lead.user_id != item.lead.user_id:
                     await uow.reports.change_lead(item.id, new_lead.user_id)
@@ -98,24 +97,13 @@ class ProposalService:
                 reloaded = await uow.items.get(item.id)
                 assert reloaded is not None
                 item = reloaded
-                if due is not None:
-                    item.current_due = due
-                else:
+                if due is None:
                     # The deadline runs from issue: the days spent waiting for approval are given back.
                     await self._due_from_issue(uow, item)
-                lifecycle.apply(item, Action.APPROVE_PROPOSAL)
-                item.next_urge_at = now  # issued now: the urging sweep plans it from here
-            else:
-                lifecycle.apply(item, Action.REJECT_PROPOSAL)
-            item.approver_id = actor.user_id
+            events = item.decide_proposal(actor.user_id, now, approve=approve, due=due)
             await uow.items.save(item, now=now)
-            await state_event(uow, item, previous, actor.user_id, now)
+            await append_to_dossier(uow.events, item, events)
             if approve:
-                owners = [await stored_person(uow, o.user_id) for o in item.owners]
-                await uow.events.append(
-                    item.id,
-                    ItemEvent(EventKind.ISSUED, now, actor.user_id, {"owners": [p.user_id for p in owners]}),
-                )
                 data = {"tz": self.ctx.settings.timezone}
                 await Notifier(self.ctx.settings).send_all(uow, NoticeKind.NOTICE, item, now=now, data=data)
             await self._tell(uow, item, actor, approve)

@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.domain import lifecycle
 from bot.domain.errors import DomainError
 from bot.domain.events import EventKind, ItemEvent
 from bot.domain.items import Item, ItemRef, OwnerRole
@@ -17,8 +16,9 @@ from bot.domain.ports import UnitOfWork
 from bot.domain.reports import TEXT_MAX, ReportInput, ReportKind, ReportRecord, clip, validate_report
 from bot.notifications import NoticeKind, Notifier
 from bot.services.context import ServiceContext
+from bot.services.dossier import append_to_dossier
 from bot.services.follow_through import owner_answered
-from bot.services.item_access import load_item, state_event
+from bot.services.item_access import load_item
 from bot.services.people import PeopleService
 from bot.services.proposals import ProposalService
 from bot.services.review import ReviewService
@@ -47,7 +47,7 @@ def check_can_report(item: Item, actor_id: str) -> bool:
     owner = item.owner(actor_id)
     if owner is None:
         raise DomainError("not_owner", number=str(item.number))
-    if State(item.state) not in OWNER_WORKING_STATES:
+    if item.state not in OWNER_WORKING_STATES:
         raise DomainError(
             "illegal_transition",
             number=str(item.number),
@@ -86,18 +86,21 @@ class ReportService:
                 return ReportResult(item, existing, bool(owner and owner.role is OwnerRole.CO), again=True)
             co_owner = check_can_report(item, actor_id)
             now = self.ctx.now()
-            previous = State(item.state)
-            lead_final = valid.kind is ReportKind.FINAL and not co_owner
+            final = valid.kind is ReportKind.FINAL
+            lead_final = final and not co_owner
+            review_due = None
             if lead_final:
-                lifecycle.apply(item, Action.SUBMIT_FINAL)
                 calendar = (await self.ctx.calendar(uow)).with_guessing()
-                item.review_due = calendar.next_workday(today)  # the office reviews within one working day
-            elif valid.kind is not ReportKind.FINAL:
-                lifecycle.apply(item, Action.REPORT_PROGRESS)
-            if not co_owner:
-                item.percent_done = valid.percent
-                item.health = valid.health.value
-            item.reported_at = now
+                review_due = calendar.next_workday(today)  # the office reviews within one working day
+            moved = item.report(
+                actor_id,
+                now,
+                final=final,
+                lead=not co_owner,
+                percent=valid.percent,
+                health=valid.health.value,
+                review_due=review_due,
+            )
             await uow.items.save(item, now=now)
             await owner_answered(self.people, uow, item, actor_id, now)  # escalations are settled
             report_id = await uow.reports.add_report(
@@ -146,7 +149,7 @@ class ReportService:
                     },
                 ),
             )
-            await state_event(uow, item, previous, actor_id, now)
+            await append_to_dossier(uow.events, item, moved)
             # A report answers whatever urging was waiting for this owner (no more repeats of it).
             await uow.urging.answer_open(item.id, actor_id, answer="reported", now=now)
             await self._after_report(
@@ -185,7 +188,7 @@ class ReportService:
             item = await uow.items.get(parent[0], for_update=True)
             if item is None or item.id is None or item.owner(user_id) is None:
                 return False
-            if item.state == State.ARCHIVED.value:
+            if item.state is State.ARCHIVED:
                 return False  # an archived dossier is closed: nothing more is added to it
             key = f"event:{event_id}"
             if await uow.reports.report_by_key(key):

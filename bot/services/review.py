@@ -27,7 +27,8 @@ from bot.domain.reports import (
 )
 from bot.notifications import NoticeKind, Notifier, documents
 from bot.services.context import ServiceContext
-from bot.services.item_access import load_item, state_event
+from bot.services.dossier import append_to_dossier
+from bot.services.item_access import load_item
 from bot.services.people import PeopleService
 
 
@@ -62,7 +63,7 @@ class ReviewService:
         assert item.id is not None
         if item.owner(actor.user_id) is not None or actor.user_id in await uow.reports.authors(item.id):
             raise PermissionDenied("own_report", number=str(item.number))
-        if State(item.state) not in REVIEWABLE_STATES:
+        if item.state not in REVIEWABLE_STATES:
             raise DomainError(
                 "illegal_transition", number=str(item.number), state=item.state, action=Action.APPROVE.value
             )
@@ -76,12 +77,11 @@ class ReviewService:
             item = await load_item(self.ctx, uow, actor, ref, for_update=True)
             assert item.id is not None
             await self._check_reviewer(uow, actor, item)
-            if State(item.state) is State.REPORTED:
+            if item.state is State.REPORTED:
                 now = self.ctx.now()
-                previous = State(item.state)
-                lifecycle.apply(item, Action.START_REVIEW)
+                events = item.start_review(actor_id, now)
                 await uow.items.save(item, now=now)
-                await state_event(uow, item, previous, actor_id, now)
+                await append_to_dossier(uow.events, item, events)
             report = await self._final_report(uow, item)
         return ReviewForm(item, report)
 
@@ -137,40 +137,18 @@ class ReviewService:
                     {"review_id": review_id, "decision": valid.decision.value, "checklist": valid.checklist},
                 ),
             )
-            previous = State(item.state)
-            item.review_due = None
             if valid.decision is Decision.APPROVE:
-                lifecycle.apply(item, Action.APPROVE)
-                item.completed_at = now
-                item.percent_done = 100
+                events = item.approve(actor_id, now, review_id=review_id)
                 await uow.items.save(item, now=now)
-                await uow.events.append(
-                    item.id, ItemEvent(EventKind.COMPLETED, now, actor_id, {"review_id": review_id})
-                )
-                await state_event(uow, item, previous, actor_id, now)
+                await append_to_dossier(uow.events, item, events)
                 await self._completed(uow, item, actor_id, report, review_id)
             else:
                 assert valid.new_due is not None
-                lifecycle.apply(item, Action.RETURN_FOR_REDO)
-                item.return_count += 1
-                item.current_due = valid.new_due  # original_due never changes
-                item.next_urge_at = now  # urging restarts on the new plan
-                await uow.items.save(item, now=now)
-                await uow.events.append(
-                    item.id,
-                    ItemEvent(
-                        EventKind.RETURNED,
-                        now,
-                        actor_id,
-                        {
-                            "review_id": review_id,
-                            "reasons": valid.reasons,
-                            "new_due": valid.new_due.isoformat(),
-                            "count": item.return_count,
-                        },
-                    ),
+                events = item.return_for_redo(
+                    actor_id, now, new_due=valid.new_due, review_id=review_id, reasons=valid.reasons
                 )
-                await state_event(uow, item, previous, actor_id, now)
+                await uow.items.save(item, now=now)
+                await append_to_dossier(uow.events, item, events)
                 await self.notifier.send_all(
                     uow,
                     NoticeKind.RETURNED,
@@ -226,7 +204,7 @@ class ReviewService:
     @staticmethod
     def _check_instructable(item: Item) -> None:
         """A completed item reopens; an open, issued item takes the instruction as it is."""
-        state = State(item.state)
+        state = item.state
         working = state in lifecycle.OPEN_STATES and state not in (State.REGISTERED, State.PENDING_APPROVAL)
         if item.fyi or not (state is State.COMPLETED or working):
             raise DomainError(
@@ -265,29 +243,9 @@ class ReviewService:
                 raise DomainError(
                     "requirements_too_long", length=len(requirements), max=REQUIREMENTS_MAX, field="text"
                 )
-            previous = State(item.state)
-            if previous is State.COMPLETED:
-                lifecycle.apply(item, Action.INSTRUCT)  # 跟踪落实: the item continues
-                item.completed_at = None
-            item.requirements = requirements
-            if new_due is not None:
-                item.current_due = new_due
-            item.next_urge_at = now  # the urging sweep plans the continued work
+            events = item.instruct(actor.user_id, now, text=text, requirements=requirements, new_due=new_due)
             await uow.items.save(item, now=now)
-            event = await uow.events.append(
-                item.id,
-                ItemEvent(
-                    EventKind.INSTRUCTED,
-                    now,
-                    actor.user_id,
-                    {
-                        "text": text,
-                        "new_due": new_due.isoformat() if new_due else None,
-                        "reopened": previous is State.COMPLETED,
-                    },
-                ),
-            )
-            await state_event(uow, item, previous, actor.user_id, now)
+            event, *_ = await append_to_dossier(uow.events, item, events)
             await self.notifier.send_all(
                 uow,
                 NoticeKind.INSTRUCTED,

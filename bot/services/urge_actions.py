@@ -3,32 +3,26 @@ urge the silent ones again, log a phone call, call a coordination."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain import permissions
-from bot.domain.errors import DomainError, NotFound, PermissionDenied
+from bot.domain.errors import DomainError, NotFound
 from bot.domain.events import EventKind, ItemEvent
 from bot.domain.items import Item, ItemRef, overdue_days
-from bot.domain.lifecycle import OWNER_WORKING_STATES, State
+from bot.domain.lifecycle import OWNER_WORKING_STATES
 from bot.domain.people import Person
 from bot.domain.ports import UnitOfWork
 from bot.domain.urge_records import UrgeRecord
-from bot.domain.urging import Answer, Rung
+from bot.domain.urging import Rung
 from bot.notifications import NoticeKind, Notifier, stored_person
 from bot.services import tracking
 from bot.services.context import ServiceContext
 from bot.services.extensions import ExtensionService
-from bot.services.follow_through import ask, days_waited, owner_answered, with_open_acks
+from bot.services.follow_through import ask, days_waited, with_open_acks
 from bot.services.people import PeopleService
-
-
-@dataclass(slots=True)
-class AnswerResult:
-    item: Item
-    record: UrgeRecord
-    already: bool = False
+from bot.services.urge_answers import UrgeAnswers
 
 
 @dataclass(slots=True)
@@ -37,7 +31,9 @@ class UrgeResult:
     recipients: list[str]
 
 
-class UrgeActionService:
+class UrgeActionService(UrgeAnswers):
+    """Urging by hand, re-urging the silent ones, calls and coordination (answers: ``UrgeAnswers``)."""
+
     def __init__(self, ctx: ServiceContext, people: PeopleService, extensions: ExtensionService) -> None:
         self.ctx = ctx
         self.people = people
@@ -45,115 +41,11 @@ class UrgeActionService:
         self.policy = ctx.urge_policy()
         self.notifier = Notifier(ctx.settings)
 
-    async def answer(self, actor_id: str, record_id: int, answer: Answer, note: str = "") -> AnswerResult:
-        async with self.ctx.uow() as uow:
-            return await self._answer_in(uow, actor_id, record_id, answer, note)
-
-    async def _answer_in(
-        self, uow: UnitOfWork, actor_id: str, record_id: int, answer: Answer, note: str
-    ) -> AnswerResult:
-        now = self.ctx.now()
-        record = await uow.urging.get(record_id, for_update=True)
-        if record is None:
-            raise NotFound("item_not_found", ref=str(record_id))
-        item = await uow.items.get(record.item_id, for_update=True)
-        assert item is not None and item.id is not None
-        if record.recipient_id != actor_id:
-            raise PermissionDenied("not_recipient")
-        if record.answered:
-            return AnswerResult(item, record, already=True)
-        record.answer, record.answer_note = answer.value, note
-        record.answered_at, record.answered_by = now, actor_id
-        if record.sent_at is not None:
-            record.latency_seconds = int((now - record.sent_at).total_seconds())
-        await uow.urging.save_answer(record)
-        if answer is Answer.NOTICE_ANSWERED:
-            # Any copy of the written notice this person got (re-sent or repeated) is answered now.
-            await uow.urging.answer_open_notices(item.id, actor_id, now=now)
-        if answer is not Answer.SNOOZED:
-            await owner_answered(self.people, uow, item, actor_id, now)  # escalations are settled
-        if answer.value in ("on_track", "at_risk", "blocked"):
-            item.health = answer.value
-        if answer is Answer.SNOOZED:
-            until = now + timedelta(hours=self.policy.max_snooze_hours)
-            item.urge_plan = {**item.urge_plan, "snoozed_until": until.isoformat()}
-            item.next_urge_at = now  # re-plan on the next sweep
-        await uow.items.save(item, now=now)
-        await uow.events.append(
-            item.id,
-            ItemEvent(
-                EventKind.URGE_ANSWERED,
-                now,
-                actor_id,
-                {"rung": record.rung, "round": record.round, "answer": answer.value, "note": note},
-            ),
-        )
-        await self._restamp(uow, item, record, now)
-        await tracking.refresh(uow, self.people, item, record, now)
-        if answer is Answer.BLOCKED:
-            await self._alert_blocked(uow, item, actor_id, now)
-        return AnswerResult(item, record)
-
-    async def _restamp(self, uow: UnitOfWork, item: Item, record: UrgeRecord, now: datetime) -> None:
-        """Replace the buttons of the answered urging message with who answered what (chat.update)."""
-        assert item.id is not None and record.id is not None
-        ref = await uow.messages.find(item.id, f"urge:{record.id}")
-        if ref is None:
-            return
-        channel, ts = ref
-        # The message sits in its recipient's DM: redacted for them, in the answerer's language.
-        answerer = await stored_person(uow, record.answered_by or "")
-        recipient = await stored_person(uow, record.recipient_id or answerer.user_id)
-        reader_as = replace(answerer, roles=recipient.roles, user_id=recipient.user_id)
-        await self.notifier.send(
-            uow,
-            NoticeKind.URGE_ANSWERED,
-            item,
-            reader_as,
-            now=now,
-            key={"record": record.id},
-            data={
-                "record": record,
-                "overdue_days": overdue_days(item, self.ctx.today()),
-                "by": await self._name(uow, record.actor_id),
-            },
-            channel=channel,
-            ts=ts,
-        )
-
-    async def _alert_blocked(self, uow: UnitOfWork, item: Item, owner_id: str, now: datetime) -> None:
-        assert item.id is not None
-        await self._tell(uow, item, NoticeKind.BLOCKED_ALERT, now, owner_id, at=now.isoformat())
-
     async def _overseer(self, actor_id: str) -> Person:
         """Urging by hand, calls and coordination are for leaders and the supervision office."""
         actor = await self.people.actor(actor_id)
         permissions.require(actor, permissions.Action.URGE)
         return actor
-
-    async def _tell(
-        self, uow: UnitOfWork, item: Item, kind: NoticeKind, now: datetime, who: str, **key: str
-    ) -> None:
-        """A short DM about the item to the kind's audience (blocked alert, coordination called)."""
-        await self.notifier.send_all(uow, kind, item, now=now, key=key, data={"who": who})
-
-    async def answer_notice(
-        self, actor_id: str, record_id: int, *, reason: str, progress: str, new_date: date, request_key: str
-    ) -> tuple[AnswerResult, bool]:
-        """The written notice's form, in one transaction: the answer, and a later date becomes an
-        extension request (so a refused request leaves no half-saved answer behind)."""
-        note = f"{reason}\n---\n{progress}"
-        async with self.ctx.uow() as uow:
-            result = await self._answer_in(uow, actor_id, record_id, Answer.NOTICE_ANSWERED, note)
-            if result.already:
-                return result, False
-            requested = False
-            if new_date > result.item.current_due:
-                await self.extensions.request_in(
-                    uow, actor_id, result.item, new_date, reason, request_key=request_key, owners_only=False
-                )
-                requested = True
-        return result, requested
 
     async def manual(self, actor_id: str, ref: ItemRef | int, note: str | None) -> UrgeResult:
         """/duban urge: a check-in now, by hand, at most once per policy interval per item."""
@@ -191,21 +83,16 @@ class UrgeActionService:
             item = await self._item(uow, item_id)
             self._require_urgeable(item)
             assert item.id is not None
-            last = item.urge_plan.get("silent_at")
-            if last:
-                wait_until = datetime.fromisoformat(last) + timedelta(
-                    minutes=self.policy.silent_reurge_minutes
+            wait_until = item.urge_plan.silent_reurge_at(timedelta(minutes=self.policy.silent_reurge_minutes))
+            if wait_until is not None and now < wait_until:
+                raise DomainError(
+                    "silent_too_soon",
+                    number=str(item.number),
+                    minutes=self.policy.silent_reurge_minutes,
+                    at=self._local(wait_until, actor.tz),
                 )
-                if now < wait_until:
-                    raise DomainError(
-                        "silent_too_soon",
-                        number=str(item.number),
-                        minutes=self.policy.silent_reurge_minutes,
-                        at=self._local(wait_until, actor.tz),
-                    )
             latest = latest_round(await uow.urging.for_item(item.id))
             silent = [r.recipient_id for r in latest if not r.answered and r.recipient_id]
-            count = int(item.urge_plan.get("silent_count", 0)) + 1
             original = latest[0] if latest else None
             for user_id in silent:
                 assert original is not None
@@ -230,7 +117,7 @@ class UrgeActionService:
                 await ask(self.notifier, uow, item, record, days, now)
             silent = [*silent, *unacknowledged]
             if silent:
-                item.urge_plan = {**item.urge_plan, "silent_at": now.isoformat(), "silent_count": count}
+                item.urge_plan = item.urge_plan.silent_reurged(now)
                 await self._count(uow, item, Rung.REPEAT, silent, now, actor_id, "silent")
         return UrgeResult(item, silent)
 
@@ -299,9 +186,9 @@ class UrgeActionService:
             owners = [o.user_id for o in item.owners]
             # One coordination per escalation: a second click (or a second leader) changes nothing.
             occasion = (item.escalated_at or item.created_at).isoformat()
-            if item.urge_plan.get("coordination_for") == occasion:
+            if item.urge_plan.coordination_for == occasion:
                 return UrgeResult(item, [])
-            item.urge_plan = {**item.urge_plan, "coordination_for": occasion}
+            item.urge_plan = item.urge_plan.coordinated(occasion)
             await uow.items.save(item, now=now)
             await self._tell(uow, item, NoticeKind.COORDINATION, now, actor_id, occasion=occasion)
             await uow.events.append(
@@ -325,7 +212,7 @@ class UrgeActionService:
 
     @staticmethod
     def _require_urgeable(item: Item) -> None:
-        if item.fyi or State(item.state) not in OWNER_WORKING_STATES:
+        if item.fyi or item.state not in OWNER_WORKING_STATES:
             raise DomainError("not_urgeable", number=str(item.number), state=item.state)
 
     async def _record(
@@ -386,9 +273,7 @@ class UrgeActionService:
         event: EventKind = EventKind.URGED,
     ) -> None:
         assert item.id is not None
-        item.urge_round += 1
-        item.last_urged_at = now
-        item.urge_stage = item.urge_stage or rung.value
+        item.urged(rung.value, now, by_hand=True)
         await uow.items.save(item, now=now)
         await uow.events.append(
             item.id,
@@ -399,12 +284,6 @@ class UrgeActionService:
                 {"rung": rung.value, "recipients": recipients, "detail": rung.value, "note": note},
             ),
         )
-
-    async def _name(self, uow: UnitOfWork, user_id: str | None) -> str:
-        if not user_id:
-            return ""
-        stored = await uow.people.get(user_id)
-        return stored[0].name if stored else user_id
 
     def _local(self, instant: datetime, tz: str | None) -> str:
         """A time as the person reading the refusal sees it (their Slack timezone)."""

@@ -21,7 +21,6 @@ from bot.domain.lifecycle import OWNER_WORKING_STATES
 from bot.domain.ports import UnitOfWork
 from bot.domain.urge_records import ExtensionRequest, UrgeRecord
 from bot.domain.urging import (
-    Decision,
     PlannedUrge,
     Rung,
     SentUrge,
@@ -81,12 +80,8 @@ class UrgingService:
             item.next_urge_at = None
             await uow.items.save(item, now=now)
             return 0
-        plan = dict(item.urge_plan)
-        if plan.get("due") != item.current_due.isoformat():
-            # A new deadline (extension, return for redo, instruction) re-plans the ladder from now on.
-            if plan:
-                plan["replanned_at"] = now.isoformat()
-            plan["due"] = item.current_due.isoformat()
+        # A new deadline (extension, return for redo, instruction) re-plans the ladder from now on.
+        plan = item.urge_plan.for_due(item.current_due, now)
         records = await uow.urging.for_item(item.id)
         promised, promised_at = promise(await uow.urging.latest_extension(item.id), self.ctx.settings.zone)
         subject = UrgeSubject(
@@ -94,17 +89,20 @@ class UrgingService:
             due=item.current_due,
             urgent=item.urgent,
             cadence=parse_cadence(item.cadence) if item.cadence else None,
-            snoozed_until=_instant(plan.get("snoozed_until")),
+            snoozed_until=plan.snoozed_until,
             history=automatic_history(records),
-            replanned_at=_instant(plan.get("replanned_at")),
+            replanned_at=plan.replanned_at,
             promised=promised,
             promised_at=promised_at,
         )
         calendar = await self.ctx.calendar(uow)
-        known_guesses = set(plan.get("guessed_years", []))
-        decision = self._decide(subject, now, calendar, plan)
-        if new_guesses := set(plan.get("guessed_years", [])) - known_guesses:
-            await self._warn_missing_calendar(uow, sorted(new_guesses), now)
+        decision = decide(subject, now, calendar, self.policy(), self.ctx.settings.timezone)
+        if calendar.provisional_years:
+            # Working days of a year without the official schedule were computed: say so (once).
+            known_guesses = set(plan.guessed_years)
+            plan = plan.guessed(calendar.provisional_years)
+            if new_guesses := set(plan.guessed_years) - known_guesses:
+                await self._warn_missing_calendar(uow, sorted(new_guesses), now)
         sent = 0
         if decision.send is not None:
             sent = await self._send(uow, item, decision.send, now, calendar, records)
@@ -112,13 +110,6 @@ class UrgingService:
         item.urge_plan = plan
         await uow.items.save(item, now=now)
         return sent
-
-    def _decide(self, subject: UrgeSubject, now: datetime, calendar: WorkCalendar, plan: dict) -> Decision:
-        decision = decide(subject, now, calendar, self.policy(), self.ctx.settings.timezone)
-        if calendar.provisional_years:
-            # Working days of a year without the official schedule were computed: say so (once).
-            plan["guessed_years"] = sorted({*plan.get("guessed_years", []), *calendar.provisional_years})
-        return decision
 
     async def _warn_missing_calendar(self, uow: UnitOfWork, years: list[int], now: datetime) -> None:
         await tell_office_of_computed_years(self.people, uow, years, now)
@@ -170,11 +161,8 @@ class UrgingService:
         if planned.rung is Rung.NOTICE:
             # The written notice is formal: the assigner watches who answers it (DING-style).
             await tracking.post(uow, self.people, item, sent_records, item.assigner_id, now)
-        item.urge_stage = planned.rung.value
-        item.urge_round += 1
-        item.last_urged_at = now
+        item.urged(planned.rung.value, now, escalation=planned.rung is Rung.ESCALATION)
         if planned.rung is Rung.ESCALATION:
-            item.escalated_at = now
             await self._webhook(uow, item, planned, now)
         await uow.events.append(
             item.id,
@@ -245,10 +233,6 @@ def promise(request: ExtensionRequest | None, zone: tzinfo) -> tuple[date | None
     if request.decided_at is None:
         return None, None
     return request.decided_at.astimezone(zone).date(), request.decided_at
-
-
-def _instant(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
 
 
 def automatic_history(records: list[UrgeRecord]) -> tuple[SentUrge, ...]:

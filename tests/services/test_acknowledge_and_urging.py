@@ -130,7 +130,7 @@ async def test_snoozing_an_urging_asks_the_sweep_to_plan_again(office: Office) -
     await office.services.urge_actions.answer(ZHANG, record.id, Answer.SNOOZED)
 
     stored = office.item(item.id)
-    assert stored.urge_plan["snoozed_until"] == (office.clock.now() + timedelta(hours=24)).isoformat()
+    assert stored.urge_plan.snoozed_until == office.clock.now() + timedelta(hours=24)
     assert stored.next_urge_at == office.clock.now()
 
 

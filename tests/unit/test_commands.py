@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from bot.calendar_sources import standard_calendar
 from bot.domain.calendar import UnknownCalendarYear
-from bot.domain.command_parser import CADENCE_TOKEN_RE, OPTION_KEYWORDS, parse_command
+from bot.domain.command_parser import parse_command
+from bot.domain.command_words import CADENCE_TOKEN_RE, OPTION_KEYWORDS
 from bot.domain.commands import (
     Archive,
     Assign,

@@ -15,7 +15,7 @@ def make_item(state: State = State.REGISTERED, *, fyi: bool = False, due: date =
         title="t",
         requirements="",
         source=SourceKind.MEETING_DECISION,
-        state=state.value,
+        state=state,
         assigner_id="U1",
         owners=[Owner("U2", OwnerRole.LEAD), Owner("U3", OwnerRole.CO)],
         original_due=due,
@@ -49,9 +49,9 @@ def test_regular_item_walks_the_whole_process() -> None:
 def test_fyi_item_closes_when_everyone_acknowledged() -> None:
     item = make_item(State.ISSUED, fyi=True)
     lifecycle.apply(item, Action.ACKNOWLEDGE)
-    assert item.state == State.ACKNOWLEDGED.value
+    assert item.state is State.ACKNOWLEDGED
     lifecycle.apply(item, Action.ACKNOWLEDGE_ALL)
-    assert item.state == State.CLOSED.value
+    assert item.state is State.CLOSED
     assert not lifecycle.is_open(item)
 
 
@@ -67,7 +67,7 @@ def test_illegal_transition_says_why_and_leaves_the_item_alone() -> None:
         lifecycle.apply(item, Action.ACKNOWLEDGE)
     assert refused.value.code == "illegal_transition"
     assert refused.value.params == {"number": "DB-2026-0001", "state": "completed", "action": "acknowledge"}
-    assert item.state == State.COMPLETED.value
+    assert item.state is State.COMPLETED
 
 
 @pytest.mark.parametrize("transition", TRANSITIONS, ids=lambda t: f"{t.flow}-{t.source}-{t.action}")
@@ -97,7 +97,7 @@ def test_overdue_is_judged_against_the_current_deadline_and_only_for_open_items(
     assert not is_overdue(item, date(2026, 12, 5))
     assert is_overdue(item, date(2026, 12, 6))
     assert overdue_days(item, date(2026, 12, 8)) == 3
-    item.state = State.COMPLETED.value
+    item.state = State.COMPLETED
     assert not is_overdue(item, date(2026, 12, 8))
 
 

@@ -8,6 +8,7 @@ from slack_sdk.models.blocks import Block
 from bot.domain.errors import DomainError
 from bot.domain.events import EventKind, ItemEvent
 from bot.domain.items import Item, ItemNumber, Owner, OwnerRole, SourceKind
+from bot.domain.lifecycle import State
 from messages import notices, replies
 from messages.i18n import LOCALES, catalog, render, t
 from messages.modals import assign_modal
@@ -24,7 +25,7 @@ def item(title: str = HOSTILE, **overrides: object) -> Item:
         title=title,
         requirements=HOSTILE,
         source=SourceKind.MEETING_DECISION,
-        state="issued",
+        state=State.ISSUED,
         assigner_id="U0LEADER",
         owners=[Owner("U0HEADA", OwnerRole.LEAD), Owner("U0STAFFB", OwnerRole.CO)],
         original_due=date(2026, 12, 5),

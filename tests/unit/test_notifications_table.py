@@ -18,6 +18,7 @@ import pytest
 
 from bot.domain.corrections import FieldChange
 from bot.domain.items import Item, ItemNumber, Owner, OwnerRole, Role, SourceKind
+from bot.domain.lifecycle import State
 from bot.domain.people import Person
 from bot.domain.reports import ReportRecord, timeliness
 from bot.domain.urge_records import ExtensionRequest, UrgeRecord
@@ -97,7 +98,7 @@ def _item() -> Item:
         title=TITLE,
         requirements="",
         source=SourceKind.OTHER,
-        state="in_progress",
+        state=State.IN_PROGRESS,
         assigner_id="U0SUPER",
         owners=[Owner("U0STAFFB", OwnerRole.LEAD), Owner("U0STAFFB2", OwnerRole.CO)],
         original_due=date(2026, 12, 1),

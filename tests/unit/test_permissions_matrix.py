@@ -17,6 +17,7 @@ import pytest
 
 from bot.domain.errors import DomainError, NotFound, PermissionDenied
 from bot.domain.items import Item, ItemNumber, Owner, OwnerRole, Role, SourceKind
+from bot.domain.lifecycle import State
 from bot.domain.people import Person
 from bot.domain.permissions import RULES, Action, allowed, cleared, require
 
@@ -121,7 +122,7 @@ def _item(*, confidential: bool, fyi: bool) -> Item:
         title="机密：改革方案",
         requirements="",
         source=SourceKind.OTHER,
-        state="in_progress",
+        state=State.IN_PROGRESS,
         assigner_id="U0ASSIGNER",
         owners=[Owner("U0STAFFB", OwnerRole.LEAD), Owner("U0STAFFB2", OwnerRole.CO)],
         original_due=date(2026, 12, 1),

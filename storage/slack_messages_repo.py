@@ -1,0 +1,33 @@
+"""Where item messages landed in Slack (never commits)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import (
+    SlackMessageRow,
+)
+
+
+class SlackMessageRepository:
+    """Where item messages landed in Slack (recorded by the dispatcher once sent)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def find(self, item_id: int, purpose: str, user_id: str | None = None) -> tuple[str, str] | None:
+        stmt = select(SlackMessageRow).where(
+            SlackMessageRow.item_id == item_id, SlackMessageRow.purpose == purpose
+        )
+        if user_id is not None:
+            stmt = stmt.where(SlackMessageRow.user_id == user_id)
+        row = await self.session.scalar(stmt.order_by(SlackMessageRow.id.desc()).limit(1))
+        return (row.channel, row.ts) if row else None
+
+    async def item_for(self, channel: str, ts: str) -> tuple[int, str, str | None] | None:
+        """The item, purpose and recipient a Slack message belongs to (for thread replies)."""
+        row = await self.session.scalar(
+            select(SlackMessageRow).where(SlackMessageRow.channel == channel, SlackMessageRow.ts == ts)
+        )
+        return (row.item_id, row.purpose, row.user_id) if row and row.item_id else None
