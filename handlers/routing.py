@@ -1,4 +1,4 @@
-"""Which function answers which ``/duban`` subcommand. Feature modules register their own routes."""
+"""What a ``/duban`` subcommand's route is. The table of routes is ``handlers.commands.ROUTES``."""
 
 from __future__ import annotations
 
@@ -13,15 +13,3 @@ from messages.view_models import Reader
 Reply = dict[str, Any]
 # (services, reader, parsed command, Slack's command payload, web client) -> ack body
 Route = Callable[[Services, Reader, Any, dict[str, Any], AsyncWebClient], Awaitable[Reply]]
-ROUTES: dict[type, Route] = {}
-
-
-def route(*command_types: type) -> Callable[[Route], Route]:
-    def register(function: Route) -> Route:
-        for command_type in command_types:
-            if command_type in ROUTES:
-                raise RuntimeError(f"two routes for {command_type.__name__}")
-            ROUTES[command_type] = function
-        return function
-
-    return register
