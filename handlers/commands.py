@@ -16,7 +16,7 @@ from bot.domain.list_filter import filter_words, next_offset
 from bot.services import Services
 from bot.services.assign import AssignRequest
 from handlers import admin, corrections, publications, reports, urging
-from handlers.routing import Reply, Route
+from handlers.routing import Reply, Route, form_route
 from messages import calendar as calendar_messages
 from messages import replies
 from messages.modals import assign_modal
@@ -148,17 +148,17 @@ ROUTES: dict[type, Route] = {
     grammar.Show: show_command,
     grammar.Language: language_command,
     grammar.Holiday: holiday_command,
-    grammar.Report: reports.report_command,
-    grammar.Review: reports.review_command,
+    grammar.Report: form_route(reports.report_form),
+    grammar.Review: form_route(reports.review_form),
     grammar.Instruct: reports.instruct_command,
     grammar.Urge: urging.urge_command,
     grammar.Extend: urging.extend_command,
-    grammar.Call: urging.call_command,
+    grammar.Call: form_route(urging.call_form),
     grammar.Bulletin: publications.bulletin_command,
     grammar.Archive: publications.archive_command,
     grammar.Export: publications.export_command,
     grammar.Withdraw: corrections.withdraw_command,
-    grammar.Edit: corrections.edit_command,
+    grammar.Edit: form_route(corrections.edit_form),
     grammar.Reassign: corrections.reassign_command,
     admin_commands.RoleCommand: admin.role_command,
     admin_commands.ListRoles: admin.roles_command,

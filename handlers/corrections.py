@@ -6,12 +6,11 @@ import json
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain import commands as grammar
 from bot.domain.due_dates import required_date
 from bot.services import Services
-from handlers.feedback import submit_form
+from handlers.feedback import on_submit
 from handlers.routing import Reply
 from messages import corrections as msg
 from messages.view_models import Reader
@@ -24,13 +23,9 @@ async def withdraw_command(
     return msg.withdrawn_reply(reader, result.item, result.told)
 
 
-async def edit_command(
-    services: Services, reader: Reader, parsed: grammar.Edit, command: dict[str, Any], client: AsyncWebClient
-) -> Reply:
-    item = await services.corrections.edit_form(command["user_id"], parsed.ref)
-    # The trigger expires in 3 seconds: the form opens now, not through the outbox.
-    await client.views_open(trigger_id=command["trigger_id"], view=msg.edit_modal(reader.locale, item))
-    return {}
+async def edit_form(services: Services, user_id: str, reader: Reader, ref: Any) -> dict[str, Any]:
+    item = await services.corrections.edit_form(user_id, ref)
+    return msg.edit_modal(reader.locale, item)
 
 
 async def reassign_command(
@@ -41,18 +36,15 @@ async def reassign_command(
 
 
 def register(app: AsyncApp) -> None:
-    app.view(msg.EDIT_CALLBACK)(submit_edit)
+    app.view(msg.EDIT_CALLBACK)(on_submit(submit_edit, fields=msg.EDIT_FIELDS, default=msg.TITLE))
     app.event("user_change")(user_changed)
 
 
-async def submit_edit(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], services: Services) -> None:
-    async def work(user_id: str, reader: Reader) -> None:
-        raw = msg.read_edit_state(view["state"]["values"])
-        meta = json.loads(view.get("private_metadata") or "{}")
-        values = msg.to_edit_values(raw, required_date(raw[msg.DUE], msg.DUE))
-        await services.corrections.edit(user_id, int(meta["item_id"]), values, version=meta.get("version"))
-
-    await submit_form(ack, services, body, work, fields=msg.EDIT_FIELDS, default=msg.TITLE)
+async def submit_edit(services: Services, user_id: str, reader: Reader, view: dict[str, Any]) -> None:
+    raw = msg.read_edit_state(view["state"]["values"])
+    meta = json.loads(view.get("private_metadata") or "{}")
+    values = msg.to_edit_values(raw, required_date(raw[msg.DUE], msg.DUE))
+    await services.corrections.edit(user_id, int(meta["item_id"]), values, version=meta.get("version"))
 
 
 async def user_changed(ack: AsyncAck, event: dict[str, Any], services: Services) -> None:

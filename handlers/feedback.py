@@ -173,3 +173,68 @@ async def open_form(
         return {}
 
     await answer_click(services, body, respond, work)
+
+
+# -- listeners made from plain functions of (services, user id, reader, what was sent) ---------------
+# ``app.action(ID)(on_click(work))``: the work is a module-level function, testable by calling it.
+
+Listener = Callable[..., Awaitable[None]]
+Click = Callable[[Services, str, Reader, str], Awaitable[Reply]]
+Form = Callable[[Services, str, Reader, str], Awaitable[dict[str, Any]]]
+Submission = Callable[[Services, str, Reader, dict[str, Any]], Awaitable[Reply | None]]
+
+
+def on_click(work: Click) -> Listener:
+    """The listener of a button: ack, run ``work(services, user id, reader, the button's value)`` and
+    answer the clicker privately with its reply (see ``answer_click``)."""
+
+    async def listener(
+        ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, services: Services
+    ) -> None:
+        await ack()
+
+        async def run(user_id: str, reader: Reader, value: str) -> Reply:
+            return await work(services, user_id, reader, value)
+
+        await answer_click(services, body, respond, run)
+
+    return listener
+
+
+def on_form_button(form: Form) -> Listener:
+    """The listener of a button that opens the modal ``form(services, user id, reader, value)`` builds
+    (a refusal goes to the clicker, see ``open_form``)."""
+
+    async def listener(
+        ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient, services: Services
+    ) -> None:
+        await ack()
+
+        async def build(user_id: str, reader: Reader, value: str) -> dict[str, Any]:
+            return await form(services, user_id, reader, value)
+
+        await open_form(services, body, respond, client, build)
+
+    return listener
+
+
+def on_submit(work: Submission, *, fields: Collection[str], default: str, confirm: str = "") -> Listener:
+    """The listener of a modal's submission: ``work(services, user id, reader, view)`` reads the form and
+    calls one service; refusals go back into the form (see ``submit_form``)."""
+
+    async def listener(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], services: Services) -> None:
+        async def run(user_id: str, reader: Reader) -> Reply | None:
+            return await work(services, user_id, reader, view)
+
+        await submit_form(ack, services, body, run, fields=fields, default=default, confirm=confirm)
+
+    return listener
+
+
+def by_item(form: Callable[[Services, str, Reader, Any], Awaitable[dict[str, Any]]]) -> Form:
+    """``form`` (which takes an item reference) for a button whose value is the item id."""
+
+    async def build(services: Services, user_id: str, reader: Reader, value: str) -> dict[str, Any]:
+        return await form(services, user_id, reader, int(value))
+
+    return build

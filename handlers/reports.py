@@ -3,16 +3,14 @@ approval (拟办呈批): buttons, ``/duban report|review|instruct``, their modal
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
-from slack_sdk.web.async_client import AsyncWebClient
+from slack_bolt.async_app import AsyncApp
 
 from bot.domain import commands as grammar
 from bot.domain.reports import ReportInput, ReviewInput
 from bot.services import Services
-from handlers.feedback import FormView, answer_click, open_form, submit_form, view_number
+from handlers.feedback import by_item, on_click, on_form_button, on_submit, view_number
 from handlers.routing import Reply
 from messages import report_forms as rf
 from messages import reports as rm
@@ -21,16 +19,19 @@ from messages.view_models import Reader
 
 
 def register(app: AsyncApp) -> None:
-    app.action(REPORT)(open_report_form)
-    app.action(rm.REVIEW)(open_review_form)
-    app.action(rm.INSTRUCT)(open_instruct_form)
-    app.action(rm.PROPOSAL_CHANGE)(open_change_form)
-    app.action(rm.PROPOSAL_APPROVE)(approve_proposal)
-    app.action(rm.PROPOSAL_REJECT)(reject_proposal)
-    app.view(rf.REPORT_CALLBACK)(submit_report)
-    app.view(rf.REVIEW_CALLBACK)(submit_review)
-    app.view(rf.INSTRUCT_CALLBACK)(submit_instruction)
-    app.view(rf.CHANGE_CALLBACK)(submit_change)
+    app.action(REPORT)(on_form_button(by_item(report_form)))
+    app.action(rm.REVIEW)(on_form_button(by_item(review_form)))
+    app.action(rm.INSTRUCT)(on_form_button(by_item(instruct_form)))
+    app.action(rm.PROPOSAL_CHANGE)(on_form_button(by_item(change_form)))
+    app.action(rm.PROPOSAL_APPROVE)(on_click(approve_proposal))
+    app.action(rm.PROPOSAL_REJECT)(on_click(reject_proposal))
+    # the view id makes each submission idempotent
+    app.view(rf.REPORT_CALLBACK)(on_submit(submit_report, fields=rf.REPORT_FIELDS, default=rf.KIND))
+    app.view(rf.REVIEW_CALLBACK)(on_submit(submit_review, fields=rf.REVIEW_FIELDS, default=rf.DECISION))
+    app.view(rf.INSTRUCT_CALLBACK)(
+        on_submit(submit_instruction, fields=(rf.TEXT, rf.NEW_DUE), default=rf.TEXT)
+    )
+    app.view(rf.CHANGE_CALLBACK)(on_submit(submit_change, fields=(rf.LEAD, rf.DUE), default=rf.DUE))
     app.event("message")(thread_reply)
 
 
@@ -55,31 +56,7 @@ async def change_form(services: Services, user_id: str, reader: Reader, ref: Any
     return rf.change_modal(reader.locale, await services.reports.proposals.change_form(user_id, ref))
 
 
-# -- /duban report|review|instruct ----------------------------------------------------------------
-
-
-async def report_command(
-    services: Services,
-    reader: Reader,
-    parsed: grammar.Report,
-    command: dict[str, Any],
-    client: AsyncWebClient,
-) -> Reply:
-    view = await report_form(services, command["user_id"], reader, parsed.ref)
-    await client.views_open(trigger_id=command["trigger_id"], view=view)
-    return {}
-
-
-async def review_command(
-    services: Services,
-    reader: Reader,
-    parsed: grammar.Review,
-    command: dict[str, Any],
-    client: AsyncWebClient,
-) -> Reply:
-    view = await review_form(services, command["user_id"], reader, parsed.ref)
-    await client.views_open(trigger_id=command["trigger_id"], view=view)
-    return {}
+# -- /duban instruct (report and review open their forms: routing.form_route) ---------------------
 
 
 async def instruct_command(
@@ -91,147 +68,66 @@ async def instruct_command(
     return rm.instruct_done(reader, result.item, again=result.again)
 
 
-# -- buttons: a refusal goes to the clicker only ---------------------------------------------------
+# -- buttons and modal submissions ----------------------------------------------------------------
 
 
-async def open_report_form(
-    ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient, services: Services
-) -> None:
-    await ack()
-    await open_form(services, body, respond, client, _by_item(services, report_form))
+async def approve_proposal(services: Services, user_id: str, reader: Reader, value: str) -> Reply:
+    result = await services.reports.proposals.decide(user_id, int(value), approve=True)
+    return rm.proposal_done(reader, result.item, result.approved)
 
 
-async def open_review_form(
-    ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient, services: Services
-) -> None:
-    await ack()
-    await open_form(services, body, respond, client, _by_item(services, review_form))
+async def reject_proposal(services: Services, user_id: str, reader: Reader, value: str) -> Reply:
+    result = await services.reports.proposals.decide(user_id, int(value), approve=False)
+    return rm.proposal_done(reader, result.item, result.approved)
 
 
-async def open_instruct_form(
-    ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient, services: Services
-) -> None:
-    await ack()
-    await open_form(services, body, respond, client, _by_item(services, instruct_form))
+async def submit_report(services: Services, user_id: str, reader: Reader, view: dict[str, Any]) -> None:
+    values = rf.read_report_state(view["state"]["values"])
+    raw = ReportInput(
+        kind=values[rf.KIND],
+        percent=values[rf.PERCENT],
+        status=values[rf.STATUS],
+        done=values[rf.DONE],
+        problems=values[rf.PROBLEMS],
+        next_steps=values[rf.NEXT_STEPS],
+        expected=values[rf.EXPECTED],
+        links=values[rf.LINKS],
+    )
+    await services.reports.submit_report(user_id, view_number(view), raw, request_key=f"view:{view['id']}")
 
 
-async def open_change_form(
-    ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient, services: Services
-) -> None:
-    await ack()
-    await open_form(services, body, respond, client, _by_item(services, change_form))
+async def submit_review(services: Services, user_id: str, reader: Reader, view: dict[str, Any]) -> None:
+    values = rf.read_review_state(view["state"]["values"])
+    raw = ReviewInput(
+        decision=values[rf.DECISION],
+        checked=values[rf.CHECKLIST],
+        reasons=values[rf.REASONS],
+        new_due=values[rf.NEW_DUE],
+    )
+    await services.reports.review.submit(user_id, view_number(view), raw, request_key=f"view:{view['id']}")
 
 
-ItemForm = Callable[[Services, str, Reader, Any], Awaitable[dict[str, Any]]]
+async def submit_instruction(services: Services, user_id: str, reader: Reader, view: dict[str, Any]) -> None:
+    values = rf.read_instruct_state(view["state"]["values"])
+    await services.reports.review.instruct(
+        user_id,
+        view_number(view),
+        values[rf.TEXT],
+        new_due=values[rf.NEW_DUE],
+        request_key=f"instruct:view:{view['id']}",
+    )
 
 
-def _by_item(services: Services, form: ItemForm) -> FormView:
-    """The form of the item whose id is the button's value."""
-
-    async def build(user_id: str, reader: Reader, value: str) -> dict[str, Any]:
-        return await form(services, user_id, reader, int(value))
-
-    return build
-
-
-async def approve_proposal(
-    ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, services: Services
-) -> None:
-    await ack()
-    await _decide_proposal(services, body, respond, approve=True)
-
-
-async def reject_proposal(
-    ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, services: Services
-) -> None:
-    await ack()
-    await _decide_proposal(services, body, respond, approve=False)
-
-
-async def _decide_proposal(
-    services: Services, body: dict[str, Any], respond: AsyncRespond, *, approve: bool
-) -> None:
-    async def work(user_id: str, reader: Reader, value: str) -> Reply:
-        result = await services.reports.proposals.decide(user_id, int(value), approve=approve)
-        return rm.proposal_done(reader, result.item, result.approved)
-
-    await answer_click(services, body, respond, work)
-
-
-# -- modal submissions: field errors go back into the modal; the view id makes them idempotent -----
-
-
-async def submit_report(
-    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], services: Services
-) -> None:
-    async def work(user_id: str, reader: Reader) -> None:
-        values = rf.read_report_state(view["state"]["values"])
-        raw = ReportInput(
-            kind=values[rf.KIND],
-            percent=values[rf.PERCENT],
-            status=values[rf.STATUS],
-            done=values[rf.DONE],
-            problems=values[rf.PROBLEMS],
-            next_steps=values[rf.NEXT_STEPS],
-            expected=values[rf.EXPECTED],
-            links=values[rf.LINKS],
-        )
-        await services.reports.submit_report(
-            user_id, view_number(view), raw, request_key=f"view:{view['id']}"
-        )
-
-    await submit_form(ack, services, body, work, fields=rf.REPORT_FIELDS, default=rf.KIND)
-
-
-async def submit_review(
-    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], services: Services
-) -> None:
-    async def work(user_id: str, reader: Reader) -> None:
-        values = rf.read_review_state(view["state"]["values"])
-        raw = ReviewInput(
-            decision=values[rf.DECISION],
-            checked=values[rf.CHECKLIST],
-            reasons=values[rf.REASONS],
-            new_due=values[rf.NEW_DUE],
-        )
-        await services.reports.review.submit(
-            user_id, view_number(view), raw, request_key=f"view:{view['id']}"
-        )
-
-    await submit_form(ack, services, body, work, fields=rf.REVIEW_FIELDS, default=rf.DECISION)
-
-
-async def submit_instruction(
-    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], services: Services
-) -> None:
-    async def work(user_id: str, reader: Reader) -> None:
-        values = rf.read_instruct_state(view["state"]["values"])
-        await services.reports.review.instruct(
-            user_id,
-            view_number(view),
-            values[rf.TEXT],
-            new_due=values[rf.NEW_DUE],
-            request_key=f"instruct:view:{view['id']}",
-        )
-
-    await submit_form(ack, services, body, work, fields=(rf.TEXT, rf.NEW_DUE), default=rf.TEXT)
-
-
-async def submit_change(
-    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], services: Services
-) -> None:
-    async def work(user_id: str, reader: Reader) -> None:
-        values = rf.read_change_state(view["state"]["values"])
-        await services.reports.proposals.decide(
-            user_id,
-            view_number(view),
-            approve=True,
-            lead=values[rf.LEAD],
-            due=values[rf.DUE],
-            request_key=f"proposal:view:{view['id']}",
-        )
-
-    await submit_form(ack, services, body, work, fields=(rf.LEAD, rf.DUE), default=rf.DUE)
+async def submit_change(services: Services, user_id: str, reader: Reader, view: dict[str, Any]) -> None:
+    values = rf.read_change_state(view["state"]["values"])
+    await services.reports.proposals.decide(
+        user_id,
+        view_number(view),
+        approve=True,
+        lead=values[rf.LEAD],
+        due=values[rf.DUE],
+        request_key=f"proposal:view:{view['id']}",
+    )
 
 
 # -- replies in the thread of a notice become notes (反馈 in the thread) -----------------------------

@@ -6,15 +6,14 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
-from slack_sdk.web.async_client import AsyncWebClient
+from slack_bolt.async_app import AsyncApp
 
 from bot.domain import commands as grammar
 from bot.domain.due_dates import picked_date, required_date
 from bot.domain.errors import DomainError
 from bot.domain.urging import Answer
 from bot.services import Services
-from handlers.feedback import answer_click, open_form, submit_form, view_number
+from handlers.feedback import by_item, on_click, on_form_button, on_submit, view_number
 from handlers.routing import Reply
 from messages import replies
 from messages import urge_forms as forms
@@ -27,24 +26,34 @@ from messages.view_models import Reader
 
 
 def register(app: AsyncApp) -> None:
-    app.action(msg.ANSWER_ACTION)(check_in_answer)
-    app.action(msg.SNOOZE)(snooze)
-    app.action(msg.NOTICE_ANSWER)(open_notice_form)
-    app.view(forms.NOTICE_CALLBACK)(submit_notice_answer)
-    app.action(EXTEND)(open_extension_form)
-    app.view(forms.EXTEND_CALLBACK)(submit_extension)
-    app.action(msg.EXT_APPROVE)(approve_extension)
-    app.action(msg.EXT_REFUSE)(refuse_extension)
-    app.action(msg.URGE_AGAIN)(urge_again)
-    app.action(msg.SILENT)(urge_silent)
-    app.action(msg.COORDINATE)(coordinate)
-    app.action(msg.OFFICE_EXTEND)(open_office_extension)
-    app.view(forms.OFFICE_EXTEND_CALLBACK)(submit_office_extension)
-    app.action(msg.LOG_CALL)(open_call_form)
-    app.view(forms.CALL_CALLBACK)(submit_call)
+    app.action(msg.ANSWER_ACTION)(on_click(check_in_answer))
+    app.action(msg.SNOOZE)(on_click(snooze))
+    app.action(msg.NOTICE_ANSWER)(on_form_button(notice_form))
+    app.view(forms.NOTICE_CALLBACK)(
+        on_submit(answer_notice, fields=forms.NOTICE_FIELDS, default="reason", confirm="notice-answered")
+    )
+    app.action(EXTEND)(on_form_button(extension_form))
+    app.view(forms.EXTEND_CALLBACK)(
+        on_submit(
+            request_extension, fields=forms.EXTEND_FIELDS, default="reason", confirm="extension-requested"
+        )
+    )
+    app.action(msg.EXT_APPROVE)(on_click(approve_extension))
+    app.action(msg.EXT_REFUSE)(on_click(refuse_extension))
+    app.action(msg.URGE_AGAIN)(on_click(urge_again))
+    app.action(msg.SILENT)(on_click(urge_silent))
+    app.action(msg.COORDINATE)(on_click(coordinate))
+    app.action(msg.OFFICE_EXTEND)(on_form_button(office_extension_form))
+    app.view(forms.OFFICE_EXTEND_CALLBACK)(
+        on_submit(extend_by_office, fields=forms.EXTEND_FIELDS, default="new_date")
+    )
+    app.action(msg.LOG_CALL)(on_form_button(by_item(call_form)))
+    app.view(forms.CALL_CALLBACK)(
+        on_submit(log_call, fields=forms.CALL_FIELDS, default="summary", confirm="call-logged")
+    )
 
 
-# -- /duban urge|extend|call ----------------------------------------------------------------------
+# -- /duban urge|extend (call opens its form: routing.form_route) -----------------------------------
 
 
 async def urge_command(
@@ -70,230 +79,132 @@ async def extend_command(
     return with_notes(reply, loc, result.notes)
 
 
-async def call_command(
-    services: Services, reader: Reader, parsed: grammar.Call, command: dict[str, Any], client: AsyncWebClient
-) -> Reply:
-    detail = await services.items.detail(command["user_id"], parsed.ref)
-    await client.views_open(
-        trigger_id=command["trigger_id"], view=forms.call_modal(reader.locale, detail.item)
-    )
-    return {}
-
-
 # -- answers to an urging -------------------------------------------------------------------------
 
 
-async def check_in_answer(
-    ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, services: Services
-) -> None:
-    await ack()
-
-    async def work(user_id: str, reader: Reader, value: str) -> Reply:
-        record_id, _, answer = value.partition(":")
-        result = await services.urge_actions.answer(user_id, int(record_id), Answer(answer))
-        return msg.answer_reply(reader, result.item, result.record, already=result.already)
-
-    await answer_click(services, body, respond, work)
+async def check_in_answer(services: Services, user_id: str, reader: Reader, value: str) -> Reply:
+    record_id, _, answer = value.partition(":")
+    result = await services.urge_actions.answer(user_id, int(record_id), Answer(answer))
+    return msg.answer_reply(reader, result.item, result.record, already=result.already)
 
 
-async def snooze(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, services: Services) -> None:
-    await ack()
-
-    async def work(user_id: str, reader: Reader, value: str) -> Reply:
-        result = await services.urge_actions.answer(user_id, int(value), Answer.SNOOZED)
-        if result.already:
-            return msg.answer_reply(reader, result.item, result.record, already=True)
-        until = datetime.fromisoformat(result.item.urge_plan["snoozed_until"])
-        return msg.reply(reader.locale, "snoozed", until=format_datetime(until, reader.locale, reader.tz))
-
-    await answer_click(services, body, respond, work)
+async def snooze(services: Services, user_id: str, reader: Reader, value: str) -> Reply:
+    result = await services.urge_actions.answer(user_id, int(value), Answer.SNOOZED)
+    if result.already:
+        return msg.answer_reply(reader, result.item, result.record, already=True)
+    until = datetime.fromisoformat(result.item.urge_plan["snoozed_until"])
+    return msg.reply(reader.locale, "snoozed", until=format_datetime(until, reader.locale, reader.tz))
 
 
-async def open_notice_form(
-    ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient, services: Services
-) -> None:
-    await ack()
-
-    async def form(user_id: str, reader: Reader, value: str) -> dict[str, Any]:
-        return forms.notice_answer_modal(reader.locale, int(value))
-
-    await open_form(services, body, respond, client, form)
+async def notice_form(services: Services, user_id: str, reader: Reader, value: str) -> dict[str, Any]:
+    return forms.notice_answer_modal(reader.locale, int(value))
 
 
-async def submit_notice_answer(
-    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], services: Services
-) -> None:
-    async def work(user_id: str, reader: Reader) -> Reply:
-        values = _values(view)
-        result, extension = await services.urge_actions.answer_notice(
-            user_id,
-            view_number(view),
-            reason=values["reason"] or "",
-            progress=values["progress"] or "",
-            new_date=required_date(values["new_date"], "new_date"),
-            request_key=f"view:{view['id']}",
-        )
-        if result.already:  # answered before (another copy, or a report): nothing new saved
-            return msg.answer_reply(reader, result.item, result.record, already=True)
-        new_date = format_date(date.fromisoformat(values["new_date"]), reader.locale)
-        number = str(result.item.number)
-        return msg.reply(reader.locale, "notice_answered", number=number, extension=extension, date=new_date)
-
-    await submit_form(
-        ack, services, body, work, fields=forms.NOTICE_FIELDS, default="reason", confirm="notice-answered"
+async def answer_notice(services: Services, user_id: str, reader: Reader, view: dict[str, Any]) -> Reply:
+    values = _values(view)
+    result, extension = await services.urge_actions.answer_notice(
+        user_id,
+        view_number(view),
+        reason=values["reason"] or "",
+        progress=values["progress"] or "",
+        new_date=required_date(values["new_date"], "new_date"),
+        request_key=f"view:{view['id']}",
     )
+    if result.already:  # answered before (another copy, or a report): nothing new saved
+        return msg.answer_reply(reader, result.item, result.record, already=True)
+    new_date = format_date(date.fromisoformat(values["new_date"]), reader.locale)
+    number = str(result.item.number)
+    return msg.reply(reader.locale, "notice_answered", number=number, extension=extension, date=new_date)
 
 
 # -- extensions -----------------------------------------------------------------------------------
 
 
-async def open_extension_form(
-    ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient, services: Services
-) -> None:
-    await ack()
-
-    async def form(user_id: str, reader: Reader, value: str) -> dict[str, Any]:
-        return forms.extend_modal(reader.locale, int(value))
-
-    await open_form(services, body, respond, client, form)
+async def extension_form(services: Services, user_id: str, reader: Reader, value: str) -> dict[str, Any]:
+    return forms.extend_modal(reader.locale, int(value))
 
 
-async def submit_extension(
-    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], services: Services
-) -> None:
-    async def work(user_id: str, reader: Reader) -> Reply:
-        values = _values(view)
-        new_due = required_date(values["new_date"], "new_date")
-        result = await services.extensions.request(
-            user_id, view_number(view), new_due, values["reason"] or "", request_key=f"view:{view['id']}"
-        )
-        number, day = str(result.item.number), format_date(new_due, reader.locale)
-        reply = msg.reply(reader.locale, "extension_requested", number=number, date=day)
-        return with_notes(reply, reader.locale, result.notes)
-
-    await submit_form(
-        ack, services, body, work, fields=forms.EXTEND_FIELDS, default="reason", confirm="extension-requested"
+async def request_extension(services: Services, user_id: str, reader: Reader, view: dict[str, Any]) -> Reply:
+    values = _values(view)
+    new_due = required_date(values["new_date"], "new_date")
+    result = await services.extensions.request(
+        user_id, view_number(view), new_due, values["reason"] or "", request_key=f"view:{view['id']}"
     )
+    number, day = str(result.item.number), format_date(new_due, reader.locale)
+    reply = msg.reply(reader.locale, "extension_requested", number=number, date=day)
+    return with_notes(reply, reader.locale, result.notes)
 
 
-async def approve_extension(
-    ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, services: Services
-) -> None:
-    await ack()
-    await _decide_extension(services, body, respond, approve=True)
+async def approve_extension(services: Services, user_id: str, reader: Reader, value: str) -> Reply:
+    return await _decide_extension(services, user_id, reader, value, approve=True)
 
 
-async def refuse_extension(
-    ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, services: Services
-) -> None:
-    await ack()
-    await _decide_extension(services, body, respond, approve=False)
+async def refuse_extension(services: Services, user_id: str, reader: Reader, value: str) -> Reply:
+    return await _decide_extension(services, user_id, reader, value, approve=False)
 
 
 async def _decide_extension(
-    services: Services, body: dict[str, Any], respond: AsyncRespond, *, approve: bool
-) -> None:
-    async def work(user_id: str, reader: Reader, value: str) -> Reply:
-        result = await services.extensions.decide(user_id, int(value), approve=approve)
-        word = t(reader.locale, "urge_reply.approved_word" if approve else "urge_reply.refused_word")
-        return msg.reply(reader.locale, "extension_decided", decision=word, number=str(result.item.number))
-
-    await answer_click(services, body, respond, work)
+    services: Services, user_id: str, reader: Reader, value: str, *, approve: bool
+) -> Reply:
+    result = await services.extensions.decide(user_id, int(value), approve=approve)
+    word = t(reader.locale, "urge_reply.approved_word" if approve else "urge_reply.refused_word")
+    return msg.reply(reader.locale, "extension_decided", decision=word, number=str(result.item.number))
 
 
-async def open_office_extension(
-    ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient, services: Services
-) -> None:
-    await ack()
-
-    async def form(user_id: str, reader: Reader, value: str) -> dict[str, Any]:
-        return forms.extend_modal(reader.locale, int(value), office=True)
-
-    await open_form(services, body, respond, client, form)
+async def office_extension_form(
+    services: Services, user_id: str, reader: Reader, value: str
+) -> dict[str, Any]:
+    return forms.extend_modal(reader.locale, int(value), office=True)
 
 
-async def submit_office_extension(
-    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], services: Services
-) -> None:
-    async def work(user_id: str, reader: Reader) -> None:
-        values = _values(view)
-        new_due = required_date(values["new_date"], "new_date")
-        await services.extensions.extend_by_office(
-            user_id, view_number(view), new_due, values["reason"] or ""
-        )
-
-    await submit_form(ack, services, body, work, fields=forms.EXTEND_FIELDS, default="new_date")
+async def extend_by_office(services: Services, user_id: str, reader: Reader, view: dict[str, Any]) -> None:
+    values = _values(view)
+    new_due = required_date(values["new_date"], "new_date")
+    await services.extensions.extend_by_office(user_id, view_number(view), new_due, values["reason"] or "")
 
 
 # -- the office's follow-up: urge again, the silent ones, coordination, calls -------------------------
 
 
-async def urge_again(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, services: Services) -> None:
-    await ack()
-
-    async def work(user_id: str, reader: Reader, value: str) -> Reply:
-        result = await services.urge_actions.manual(user_id, int(value), None)
-        who = mention(result.recipients[0])
-        return msg.reply(reader.locale, "manual_sent", who=who, number=str(result.item.number))
-
-    await answer_click(services, body, respond, work)
+async def urge_again(services: Services, user_id: str, reader: Reader, value: str) -> Reply:
+    result = await services.urge_actions.manual(user_id, int(value), None)
+    who = mention(result.recipients[0])
+    return msg.reply(reader.locale, "manual_sent", who=who, number=str(result.item.number))
 
 
-async def urge_silent(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, services: Services) -> None:
-    await ack()
-
-    async def work(user_id: str, reader: Reader, value: str) -> Reply:
-        result = await services.urge_actions.urge_silent(user_id, int(value))
-        if not result.recipients:
-            return msg.reply(reader.locale, "silent_none", number=str(result.item.number))
-        who = Mrkdwn(", ".join(mention(u) for u in result.recipients))
-        return msg.reply(reader.locale, "silent_sent", who=who)
-
-    await answer_click(services, body, respond, work)
+async def urge_silent(services: Services, user_id: str, reader: Reader, value: str) -> Reply:
+    result = await services.urge_actions.urge_silent(user_id, int(value))
+    if not result.recipients:
+        return msg.reply(reader.locale, "silent_none", number=str(result.item.number))
+    who = Mrkdwn(", ".join(mention(u) for u in result.recipients))
+    return msg.reply(reader.locale, "silent_sent", who=who)
 
 
-async def coordinate(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, services: Services) -> None:
-    await ack()
-
-    async def work(user_id: str, reader: Reader, value: str) -> Reply:
-        result = await services.urge_actions.coordinate(user_id, int(value))
-        key = "coordination_done" if result.recipients else "coordination_already"
-        return msg.reply(reader.locale, key, number=str(result.item.number))
-
-    await answer_click(services, body, respond, work)
+async def coordinate(services: Services, user_id: str, reader: Reader, value: str) -> Reply:
+    result = await services.urge_actions.coordinate(user_id, int(value))
+    key = "coordination_done" if result.recipients else "coordination_already"
+    return msg.reply(reader.locale, key, number=str(result.item.number))
 
 
-async def open_call_form(
-    ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient, services: Services
-) -> None:
-    await ack()
-
-    async def form(user_id: str, reader: Reader, value: str) -> dict[str, Any]:
-        detail = await services.items.detail(user_id, int(value))
-        return forms.call_modal(reader.locale, detail.item)
-
-    await open_form(services, body, respond, client, form)
+async def call_form(services: Services, user_id: str, reader: Reader, ref: Any) -> dict[str, Any]:
+    detail = await services.items.detail(user_id, ref)
+    return forms.call_modal(reader.locale, detail.item)
 
 
-async def submit_call(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], services: Services) -> None:
-    async def work(user_id: str, reader: Reader) -> Reply:
-        values = _values(view)
-        result = await services.urge_actions.log_call(
-            user_id,
-            view_number(view),
-            callee_id=values["callee"],
-            called_at=_instant(reader, values["call_date"], values["call_time"]),
-            answered_by=values["answered_by"] or "",
-            summary=values["summary"] or "",
-            promised=picked_date(values.get("promised"), "promised"),
-            request_key=f"view:{view['id']}",
-        )
-        item = result.item
-        return msg.reply(reader.locale, "call_logged", number=str(item.number), round=item.urge_round)
-
-    await submit_form(
-        ack, services, body, work, fields=forms.CALL_FIELDS, default="summary", confirm="call-logged"
+async def log_call(services: Services, user_id: str, reader: Reader, view: dict[str, Any]) -> Reply:
+    values = _values(view)
+    result = await services.urge_actions.log_call(
+        user_id,
+        view_number(view),
+        callee_id=values["callee"],
+        called_at=_instant(reader, values["call_date"], values["call_time"]),
+        answered_by=values["answered_by"] or "",
+        summary=values["summary"] or "",
+        promised=picked_date(values.get("promised"), "promised"),
+        request_key=f"view:{view['id']}",
     )
+    item = result.item
+    return msg.reply(reader.locale, "call_logged", number=str(item.number), round=item.urge_round)
 
 
 def _values(view: dict[str, Any]) -> dict[str, Any]:
