@@ -18,8 +18,9 @@ from bench.common import Result, Stopwatch, Table, median, ms, params
 from bot.calendar_sources import standard_calendar
 from bot.domain.calendar import WorkCalendar
 from bot.domain.periods import period_containing
+from bot.domain.read_models import BulletinView, DepartmentName
 from bot.domain.statistics import NO_DEPARTMENT, ItemSnapshot, OfficeLimits, compute
-from messages.bulletins import BulletinView, DepartmentName, bulletin_message
+from messages.bulletins import bulletin_message
 
 NAME = "bulletin_render"
 ZONE = ZoneInfo("Asia/Shanghai")

@@ -1,24 +1,17 @@
-"""Administration by command: ``/duban role grant|revoke``, ``/duban roles``, ``/duban dept``."""
+"""Administration by command (routes only): ``/duban role grant|revoke``, ``roles``, ``dept``."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt.async_app import AsyncApp
-
 from bot.domain import admin_commands as grammar
 from bot.services import Services
-from handlers.routing import Reply, route
+from handlers.routing import Reply
 from messages import admin as admin_messages
 from messages.view_models import Reader
 
 
-def register(app: AsyncApp, services: Services) -> None:
-    """Only routes of ``/duban`` (registered at import); no listeners of its own."""
-
-
-@route(grammar.RoleCommand)
-async def _role(
+async def role_command(
     services: Services, reader: Reader, parsed: grammar.RoleCommand, command: dict[str, Any], client: Any
 ) -> Reply:
     actor_id = command["user_id"]
@@ -38,24 +31,21 @@ async def _role(
     )
 
 
-@route(grammar.ListRoles)
-async def _roles(
+async def roles_command(
     services: Services, reader: Reader, parsed: grammar.ListRoles, command: dict[str, Any], client: Any
 ) -> Reply:
     overview = await services.admin.overview(command["user_id"], "roles.list", audit=0)
     return admin_messages.roles_list(reader, overview.roles)
 
 
-@route(grammar.ListDepartments)
-async def _departments(
+async def departments_command(
     services: Services, reader: Reader, parsed: grammar.ListDepartments, command: dict[str, Any], client: Any
 ) -> Reply:
     overview = await services.admin.overview(command["user_id"], "dept.list", audit=0)
     return admin_messages.departments_list(reader, overview.departments, overview.org_file)
 
 
-@route(grammar.ChangeDepartments)
-async def _change_departments(
+async def change_departments_command(
     services: Services,
     reader: Reader,
     parsed: grammar.ChangeDepartments,

@@ -1,4 +1,4 @@
-"""Which function answers which ``/duban`` subcommand. Feature modules register their own routes."""
+"""What a ``/duban`` subcommand's route is. The table of routes is ``handlers.commands.ROUTES``."""
 
 from __future__ import annotations
 
@@ -13,15 +13,18 @@ from messages.view_models import Reader
 Reply = dict[str, Any]
 # (services, reader, parsed command, Slack's command payload, web client) -> ack body
 Route = Callable[[Services, Reader, Any, dict[str, Any], AsyncWebClient], Awaitable[Reply]]
-ROUTES: dict[type, Route] = {}
+ItemForm = Callable[[Services, str, Reader, Any], Awaitable[dict[str, Any]]]
 
 
-def route(*command_types: type) -> Callable[[Route], Route]:
-    def register(function: Route) -> Route:
-        for command_type in command_types:
-            if command_type in ROUTES:
-                raise RuntimeError(f"two routes for {command_type.__name__}")
-            ROUTES[command_type] = function
-        return function
+def form_route(form: ItemForm) -> Route:
+    """The route of a subcommand that opens a form about ``parsed.ref``: ``form(services, user id, reader,
+    ref)`` builds it (or refuses); the trigger lives 3 seconds, so it opens now, not through the outbox."""
 
-    return register
+    async def route(
+        services: Services, reader: Reader, parsed: Any, command: dict[str, Any], client: AsyncWebClient
+    ) -> Reply:
+        view = await form(services, command["user_id"], reader, parsed.ref)
+        await client.views_open(trigger_id=command["trigger_id"], view=view)
+        return {}
+
+    return route

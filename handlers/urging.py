@@ -6,17 +6,17 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
-from slack_sdk.web.async_client import AsyncWebClient
+from slack_bolt.async_app import AsyncApp
 
 from bot.domain import commands as grammar
 from bot.domain.due_dates import picked_date, required_date
 from bot.domain.errors import DomainError
 from bot.domain.urging import Answer
 from bot.services import Services
-from handlers.feedback import answer_click, item_id_of
-from handlers.routing import Reply, route
+from handlers.feedback import by_item, on_click, on_form_button, on_submit, view_number
+from handlers.routing import Reply
 from messages import replies
+from messages import urge_forms as forms
 from messages import urging as msg
 from messages.calendar import with_notes
 from messages.i18n import format_date, format_datetime, t
@@ -25,16 +25,38 @@ from messages.text import Mrkdwn, mention
 from messages.view_models import Reader
 
 
-def _value(body: dict[str, Any]) -> str:
-    return str(body["actions"][0].get("value") or "")
+def register(app: AsyncApp) -> None:
+    app.action(msg.ANSWER_ACTION)(on_click(check_in_answer))
+    app.action(msg.SNOOZE)(on_click(snooze))
+    app.action(msg.NOTICE_ANSWER)(on_form_button(notice_form))
+    app.view(forms.NOTICE_CALLBACK)(
+        on_submit(answer_notice, fields=forms.NOTICE_FIELDS, default="reason", confirm="notice-answered")
+    )
+    app.action(EXTEND)(on_form_button(extension_form))
+    app.view(forms.EXTEND_CALLBACK)(
+        on_submit(
+            request_extension, fields=forms.EXTEND_FIELDS, default="reason", confirm="extension-requested"
+        )
+    )
+    app.action(msg.EXT_APPROVE)(on_click(approve_extension))
+    app.action(msg.EXT_REFUSE)(on_click(refuse_extension))
+    app.action(msg.URGE_AGAIN)(on_click(urge_again))
+    app.action(msg.SILENT)(on_click(urge_silent))
+    app.action(msg.COORDINATE)(on_click(coordinate))
+    app.action(msg.OFFICE_EXTEND)(on_form_button(office_extension_form))
+    app.view(forms.OFFICE_EXTEND_CALLBACK)(
+        on_submit(extend_by_office, fields=forms.EXTEND_FIELDS, default="new_date")
+    )
+    app.action(msg.LOG_CALL)(on_form_button(by_item(call_form)))
+    app.view(forms.CALL_CALLBACK)(
+        on_submit(log_call, fields=forms.CALL_FIELDS, default="summary", confirm="call-logged")
+    )
 
 
-def _error(reader: Reader, error: DomainError) -> Reply:
-    return replies.plain_reply(replies.error_text(reader.locale, error))
+# -- /duban urge|extend (call opens its form: routing.form_route) -----------------------------------
 
 
-@route(grammar.Urge)
-async def _urge(
+async def urge_command(
     services: Services, reader: Reader, parsed: grammar.Urge, command: dict[str, Any], client: Any
 ) -> Reply:
     result = await services.urge_actions.manual(command["user_id"], parsed.ref, parsed.note)
@@ -43,8 +65,7 @@ async def _urge(
     )
 
 
-@route(grammar.Extend)
-async def _extend(
+async def extend_command(
     services: Services, reader: Reader, parsed: grammar.Extend, command: dict[str, Any], client: Any
 ) -> Reply:
     reading = await services.extensions.parse_date(parsed.due)
@@ -58,272 +79,133 @@ async def _extend(
     return with_notes(reply, loc, result.notes)
 
 
-@route(grammar.Call)
-async def _call(
-    services: Services, reader: Reader, parsed: grammar.Call, command: dict[str, Any], client: AsyncWebClient
-) -> Reply:
-    detail = await services.items.detail(command["user_id"], parsed.ref)
-    await client.views_open(trigger_id=command["trigger_id"], view=msg.call_modal(reader.locale, detail.item))
-    return {}
+# -- answers to an urging -------------------------------------------------------------------------
 
 
-def register(app: AsyncApp, services: Services) -> None:
-    async def answer(respond: AsyncRespond, reply: Reply) -> None:
-        await respond(response_type="ephemeral", replace_original=False, **reply)
-
-    @app.action(msg.ANSWER_ACTION)
-    async def check_in_answer(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
-        await ack()
-
-        async def work(user_id: str, reader: Reader, value: str) -> Reply:
-            record_id, _, answer = value.partition(":")
-            return _answered(
-                reader, await services.urge_actions.answer(user_id, int(record_id), Answer(answer))
-            )
-
-        await answer_click(services, body, respond, work)
-
-    @app.action(msg.SNOOZE)
-    async def snooze(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
-        await ack()
-
-        async def work(user_id: str, reader: Reader, value: str) -> Reply:
-            result = await services.urge_actions.answer(user_id, int(value), Answer.SNOOZED)
-            if result.already:
-                return _answered(reader, result)
-            until = result.item.urge_plan.snoozed_until
-            assert until is not None  # a snooze sets it
-            return msg.reply(reader.locale, "snoozed", until=format_datetime(until, reader.locale, reader.tz))
-
-        await answer_click(services, body, respond, work)
-
-    @app.action(msg.NOTICE_ANSWER)
-    async def open_notice_form(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
-        await ack()
-        reader = await services.reader(body["user"]["id"])
-        await client.views_open(
-            trigger_id=body["trigger_id"], view=msg.notice_answer_modal(reader.locale, int(_value(body)))
-        )
-
-    @app.view(msg.NOTICE_CALLBACK)
-    async def submit_notice_answer(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
-        user_id = body["user"]["id"]
-        reader = await services.reader(user_id)
-        values = _values(view)
-        try:
-            result, extension = await services.urge_actions.answer_notice(
-                user_id,
-                int(view["private_metadata"]),
-                reason=values["reason"] or "",
-                progress=values["progress"] or "",
-                new_date=required_date(values["new_date"], "new_date"),
-                request_key=f"view:{view['id']}",
-            )
-        except DomainError as error:
-            await ack(response_action="errors", errors={error.field or "reason": _short(reader, error)})
-            return
-        await ack()
-        reply = (
-            _answered(reader, result)  # answered before (another copy, or a report): nothing new saved
-            if result.already
-            else msg.reply(
-                reader.locale,
-                "notice_answered",
-                number=str(result.item.number),
-                extension=extension,
-                date=format_date(date.fromisoformat(values["new_date"]), reader.locale),
-            )
-        )
-        await services.notify(
-            user_id,
-            reply,
-            key=f"notice-answered:{view['id']}",
-        )
-
-    @app.action(EXTEND)
-    async def open_extension_form(
-        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
-    ) -> None:
-        await ack()
-        reader = await services.reader(body["user"]["id"])
-        item_id = item_id_of(body)
-        if item_id is None:
-            await answer(respond, _error(reader, DomainError("stale_action", number="?")))
-            return
-        await client.views_open(trigger_id=body["trigger_id"], view=msg.extend_modal(reader.locale, item_id))
-
-    @app.view(msg.EXTEND_CALLBACK)
-    async def submit_extension(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
-        user_id = body["user"]["id"]
-        reader = await services.reader(user_id)
-        values = _values(view)
-        try:
-            new_due = required_date(values["new_date"], "new_date")
-            result = await services.extensions.request(
-                user_id,
-                int(view["private_metadata"]),
-                new_due,
-                values["reason"] or "",
-                request_key=f"view:{view['id']}",
-            )
-        except DomainError as error:
-            await ack(response_action="errors", errors={error.field or "reason": _short(reader, error)})
-            return
-        await ack()
-        await services.notify(
-            user_id,
-            with_notes(
-                msg.reply(
-                    reader.locale,
-                    "extension_requested",
-                    number=str(result.item.number),
-                    date=format_date(new_due, reader.locale),
-                ),
-                reader.locale,
-                result.notes,
-            ),
-            key=f"extension-requested:{view['id']}",
-        )
-
-    async def decide_extension(body: dict[str, Any], respond: AsyncRespond, approve: bool) -> None:
-        async def work(user_id: str, reader: Reader, value: str) -> Reply:
-            result = await services.extensions.decide(user_id, int(value), approve=approve)
-            word = t(reader.locale, "urge_reply.approved_word" if approve else "urge_reply.refused_word")
-            return msg.reply(
-                reader.locale, "extension_decided", decision=word, number=str(result.item.number)
-            )
-
-        await answer_click(services, body, respond, work)
-
-    @app.action(msg.EXT_APPROVE)
-    async def approve_extension(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
-        await ack()
-        await decide_extension(body, respond, True)
-
-    @app.action(msg.EXT_REFUSE)
-    async def refuse_extension(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
-        await ack()
-        await decide_extension(body, respond, False)
-
-    @app.action(msg.URGE_AGAIN)
-    async def urge_again(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
-        await ack()
-
-        async def work(user_id: str, reader: Reader, value: str) -> Reply:
-            result = await services.urge_actions.manual(user_id, int(value), None)
-            who = mention(result.recipients[0])
-            return msg.reply(reader.locale, "manual_sent", who=who, number=str(result.item.number))
-
-        await answer_click(services, body, respond, work)
-
-    @app.action(msg.SILENT)
-    async def urge_silent(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
-        await ack()
-
-        async def work(user_id: str, reader: Reader, value: str) -> Reply:
-            result = await services.urge_actions.urge_silent(user_id, int(value))
-            if not result.recipients:
-                return msg.reply(reader.locale, "silent_none", number=str(result.item.number))
-            who = Mrkdwn(", ".join(mention(u) for u in result.recipients))
-            return msg.reply(reader.locale, "silent_sent", who=who)
-
-        await answer_click(services, body, respond, work)
-
-    @app.action(msg.COORDINATE)
-    async def coordinate(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
-        await ack()
-
-        async def work(user_id: str, reader: Reader, value: str) -> Reply:
-            result = await services.urge_actions.coordinate(user_id, int(value))
-            key = "coordination_done" if result.recipients else "coordination_already"
-            return msg.reply(reader.locale, key, number=str(result.item.number))
-
-        await answer_click(services, body, respond, work)
-
-    @app.action(msg.OFFICE_EXTEND)
-    async def open_office_extension(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
-        await ack()
-        reader = await services.reader(body["user"]["id"])
-        view = msg.extend_modal(reader.locale, int(_value(body)), office=True)
-        await client.views_open(trigger_id=body["trigger_id"], view=view)
-
-    @app.view(msg.OFFICE_EXTEND_CALLBACK)
-    async def submit_office_extension(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
-        user_id = body["user"]["id"]
-        reader = await services.reader(user_id)
-        values = _values(view)
-        try:
-            await services.extensions.extend_by_office(
-                user_id,
-                int(view["private_metadata"]),
-                required_date(values["new_date"], "new_date"),
-                values["reason"] or "",
-            )
-        except DomainError as error:
-            await ack(response_action="errors", errors={error.field or "new_date": _short(reader, error)})
-            return
-        await ack()
-
-    @app.action(msg.LOG_CALL)
-    async def open_call_form(
-        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
-    ) -> None:
-        await ack()
-        user_id = body["user"]["id"]
-        reader = await services.reader(user_id)
-        try:
-            detail = await services.items.detail(user_id, int(_value(body)))
-        except (ValueError, DomainError) as error:
-            await answer(
-                respond,
-                _error(
-                    reader,
-                    error if isinstance(error, DomainError) else DomainError("stale_action", number="?"),
-                ),
-            )
-            return
-        await client.views_open(
-            trigger_id=body["trigger_id"], view=msg.call_modal(reader.locale, detail.item)
-        )
-
-    @app.view(msg.CALL_CALLBACK)
-    async def submit_call(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
-        user_id = body["user"]["id"]
-        reader = await services.reader(user_id)
-        values = _values(view)
-        try:
-            called_at = _instant(reader, values["call_date"], values["call_time"])
-            promised = picked_date(values.get("promised"), "promised")
-            result = await services.urge_actions.log_call(
-                user_id,
-                int(view["private_metadata"]),
-                callee_id=values["callee"],
-                called_at=called_at,
-                answered_by=values["answered_by"] or "",
-                summary=values["summary"] or "",
-                promised=promised,
-                request_key=f"view:{view['id']}",
-            )
-        except DomainError as error:
-            await ack(response_action="errors", errors={error.field or "summary": _short(reader, error)})
-            return
-        await ack()
-        await services.notify(
-            user_id,
-            msg.reply(
-                reader.locale, "call_logged", number=str(result.item.number), round=result.item.urge_round
-            ),
-            key=f"call-logged:{view['id']}",
-        )
+async def check_in_answer(services: Services, user_id: str, reader: Reader, value: str) -> Reply:
+    record_id, _, answer = value.partition(":")
+    result = await services.urge_actions.answer(user_id, int(record_id), Answer(answer))
+    return msg.answer_reply(reader, result.item, result.record, already=result.already)
 
 
-def _answered(reader: Reader, result: Any) -> Reply:
-    loc = reader.locale
-    answer_text = t(loc, f"answer.{result.record.answer}")
+async def snooze(services: Services, user_id: str, reader: Reader, value: str) -> Reply:
+    result = await services.urge_actions.answer(user_id, int(value), Answer.SNOOZED)
     if result.already:
-        at = format_datetime(result.record.answered_at, loc, reader.tz)
-        return msg.reply(loc, "already_answered", at=at, answer=answer_text)
-    return msg.reply(loc, "answered", number=str(result.item.number), answer=answer_text)
+        return msg.answer_reply(reader, result.item, result.record, already=True)
+    until = result.item.urge_plan.snoozed_until
+    assert until is not None  # a snooze sets it
+    return msg.reply(reader.locale, "snoozed", until=format_datetime(until, reader.locale, reader.tz))
+
+
+async def notice_form(services: Services, user_id: str, reader: Reader, value: str) -> dict[str, Any]:
+    return forms.notice_answer_modal(reader.locale, int(value))
+
+
+async def answer_notice(services: Services, user_id: str, reader: Reader, view: dict[str, Any]) -> Reply:
+    values = _values(view)
+    result, extension = await services.urge_actions.answer_notice(
+        user_id,
+        view_number(view),
+        reason=values["reason"] or "",
+        progress=values["progress"] or "",
+        new_date=required_date(values["new_date"], "new_date"),
+        request_key=f"view:{view['id']}",
+    )
+    if result.already:  # answered before (another copy, or a report): nothing new saved
+        return msg.answer_reply(reader, result.item, result.record, already=True)
+    new_date = format_date(date.fromisoformat(values["new_date"]), reader.locale)
+    number = str(result.item.number)
+    return msg.reply(reader.locale, "notice_answered", number=number, extension=extension, date=new_date)
+
+
+# -- extensions -----------------------------------------------------------------------------------
+
+
+async def extension_form(services: Services, user_id: str, reader: Reader, value: str) -> dict[str, Any]:
+    return forms.extend_modal(reader.locale, int(value))
+
+
+async def request_extension(services: Services, user_id: str, reader: Reader, view: dict[str, Any]) -> Reply:
+    values = _values(view)
+    new_due = required_date(values["new_date"], "new_date")
+    result = await services.extensions.request(
+        user_id, view_number(view), new_due, values["reason"] or "", request_key=f"view:{view['id']}"
+    )
+    number, day = str(result.item.number), format_date(new_due, reader.locale)
+    reply = msg.reply(reader.locale, "extension_requested", number=number, date=day)
+    return with_notes(reply, reader.locale, result.notes)
+
+
+async def approve_extension(services: Services, user_id: str, reader: Reader, value: str) -> Reply:
+    return await _decide_extension(services, user_id, reader, value, approve=True)
+
+
+async def refuse_extension(services: Services, user_id: str, reader: Reader, value: str) -> Reply:
+    return await _decide_extension(services, user_id, reader, value, approve=False)
+
+
+async def _decide_extension(
+    services: Services, user_id: str, reader: Reader, value: str, *, approve: bool
+) -> Reply:
+    result = await services.extensions.decide(user_id, int(value), approve=approve)
+    word = t(reader.locale, "urge_reply.approved_word" if approve else "urge_reply.refused_word")
+    return msg.reply(reader.locale, "extension_decided", decision=word, number=str(result.item.number))
+
+
+async def office_extension_form(
+    services: Services, user_id: str, reader: Reader, value: str
+) -> dict[str, Any]:
+    return forms.extend_modal(reader.locale, int(value), office=True)
+
+
+async def extend_by_office(services: Services, user_id: str, reader: Reader, view: dict[str, Any]) -> None:
+    values = _values(view)
+    new_due = required_date(values["new_date"], "new_date")
+    await services.extensions.extend_by_office(user_id, view_number(view), new_due, values["reason"] or "")
+
+
+# -- the office's follow-up: urge again, the silent ones, coordination, calls -------------------------
+
+
+async def urge_again(services: Services, user_id: str, reader: Reader, value: str) -> Reply:
+    result = await services.urge_actions.manual(user_id, int(value), None)
+    who = mention(result.recipients[0])
+    return msg.reply(reader.locale, "manual_sent", who=who, number=str(result.item.number))
+
+
+async def urge_silent(services: Services, user_id: str, reader: Reader, value: str) -> Reply:
+    result = await services.urge_actions.urge_silent(user_id, int(value))
+    if not result.recipients:
+        return msg.reply(reader.locale, "silent_none", number=str(result.item.number))
+    who = Mrkdwn(", ".join(mention(u) for u in result.recipients))
+    return msg.reply(reader.locale, "silent_sent", who=who)
+
+
+async def coordinate(services: Services, user_id: str, reader: Reader, value: str) -> Reply:
+    result = await services.urge_actions.coordinate(user_id, int(value))
+    key = "coordination_done" if result.recipients else "coordination_already"
+    return msg.reply(reader.locale, key, number=str(result.item.number))
+
+
+async def call_form(services: Services, user_id: str, reader: Reader, ref: Any) -> dict[str, Any]:
+    detail = await services.items.detail(user_id, ref)
+    return forms.call_modal(reader.locale, detail.item)
+
+
+async def log_call(services: Services, user_id: str, reader: Reader, view: dict[str, Any]) -> Reply:
+    values = _values(view)
+    result = await services.urge_actions.log_call(
+        user_id,
+        view_number(view),
+        callee_id=values["callee"],
+        called_at=_instant(reader, values["call_date"], values["call_time"]),
+        answered_by=values["answered_by"] or "",
+        summary=values["summary"] or "",
+        promised=picked_date(values.get("promised"), "promised"),
+        request_key=f"view:{view['id']}",
+    )
+    item = result.item
+    return msg.reply(reader.locale, "call_logged", number=str(item.number), round=item.urge_round)
 
 
 def _values(view: dict[str, Any]) -> dict[str, Any]:
@@ -348,10 +230,6 @@ def _instant(reader: Reader, day: str, clock_time: str | None) -> datetime:
     except (TypeError, ValueError):
         raise DomainError("bad_time", field="call_time") from None
     return local
-
-
-def _short(reader: Reader, error: DomainError) -> str:
-    return replies.error_text(reader.locale, error).replace(":warning: ", "")[:150]
 
 
 async def item_card(services: Services, reader: Reader, detail: Any) -> Reply:

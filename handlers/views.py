@@ -9,11 +9,10 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.domain.commands import UserRef
 from bot.domain.due_dates import picked_date
-from bot.domain.errors import DomainError
 from bot.domain.items import SourceKind
 from bot.services import Services
 from bot.services.assign import AssignRequest
-from messages import replies
+from handlers.feedback import submit_form
 from messages.modals import (
     ASSIGN_CALLBACK,
     CADENCE,
@@ -26,30 +25,34 @@ from messages.modals import (
     TITLE,
     read_assign_state,
 )
+from messages.view_models import Reader
 
-# Errors about something other than a field are shown on the title field, the top of the form.
 _FIELDS = {TITLE, REQUIREMENTS, LEAD, CO, DUE, CADENCE, SOURCE, FLAGS}
 
 
-def register(app: AsyncApp, services: Services) -> None:
-    @app.view(ASSIGN_CALLBACK)
-    async def submit_assignment(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
-        await submit_assignment_form(ack, services, body["user"]["id"], view)
+def register(app: AsyncApp) -> None:
+    app.view(ASSIGN_CALLBACK)(submit_assignment)
+
+
+async def submit_assignment(
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], services: Services
+) -> None:
+    await submit_assignment_form(ack, services, body, view)
 
 
 async def submit_assignment_form(
     ack: AsyncAck,
     services: Services,
-    user_id: str,
+    body: dict[str, Any],
     view: dict[str, Any],
     *,
     with_requirements: Callable[[str, str], str] = lambda _locale, text: text,
 ) -> None:
     """The assignment form (typed or opened from a message): one item, or its field errors in the form.
     ``with_requirements`` adds to the typed requirements (the quoted message's link)."""
-    reader = await services.reader(user_id)
-    values = read_assign_state(view["state"]["values"])
-    try:
+
+    async def work(user_id: str, reader: Reader) -> None:
+        values = read_assign_state(view["state"]["values"])
         request = AssignRequest(
             lead=UserRef(user_id=values[LEAD], name=None),
             co=tuple(UserRef(user_id=u, name=None) for u in values[CO]),
@@ -65,12 +68,6 @@ async def submit_assignment_form(
         )
         # The view id is stable across a double submit of the same modal: one item, not two.
         await services.assign.assign(user_id, request, request_key=f"view:{view['id']}")
-    except DomainError as error:
-        field = error.field if error.field in _FIELDS else TITLE
-        await ack(response_action="errors", errors={field: _short(replies.error_text(reader.locale, error))})
-        return
-    await ack()
 
-
-def _short(text: str) -> str:
-    return text.replace(":warning: ", "")[:150]
+    # Errors about something other than a field are shown on the title field, the top of the form.
+    await submit_form(ack, services, body, work, fields=_FIELDS, default=TITLE)

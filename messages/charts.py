@@ -13,7 +13,7 @@ from functools import cache
 
 from bot.domain.periods import Period
 from bot.domain.statistics import NO_DEPARTMENT, Figures, TrendPoint
-from messages.bulletins import kind_label, period_label
+from messages.bulletin_labels import kind_label, period_label
 from messages.i18n import tp
 
 CJK_FONT_HINTS = (

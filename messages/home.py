@@ -9,7 +9,7 @@ from slack_sdk.models.blocks import Block, MarkdownTextObject, SectionBlock
 
 from bot.domain.statistics import Light
 from messages.blocks import MODAL_BLOCKS, actions, button, context, divider, header, section, to_dicts
-from messages.bulletins import LIGHT_EMOJI, DepartmentName, department_name, item_label, percent
+from messages.bulletin_labels import LIGHT_EMOJI, DepartmentName, department_name, item_label, percent
 from messages.i18n import format_date, format_datetime, t, tp
 from messages.notices import EXTEND, OPEN, REPORT
 from messages.text import Mrkdwn, clip, mention

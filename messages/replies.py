@@ -17,6 +17,7 @@ from messages import timeline as timeline_messages
 from messages.blocks import actions, button, context, divider, fields, header, message, section
 from messages.i18n import format_date, format_datetime, has, render, t, tp
 from messages.notices import OPEN, REPORT, deadline_for, owners_line
+from messages.progress import progress_blocks
 from messages.text import Mrkdwn, clip, escape, mention
 from messages.view_models import ItemDetail, Reader
 
@@ -168,7 +169,7 @@ def item_card(reader: Reader, detail: ItemDetail, org_tz: str) -> dict[str, Any]
     )
     if item.confidential:
         blocks.append(context(t(loc, "notice.confidential")))
-    blocks += report_messages.card_blocks(reader, detail)
+    blocks += progress_blocks(reader, detail)
     blocks.append(divider())
     text, clipped = timeline_with_texts(reader, detail)
     blocks.append(section(t(loc, "show.timeline") + "\n" + text))

@@ -24,7 +24,7 @@ from bot.domain.items import Item
 from bot.domain.reports import TEXT_MAX, Decision, Health, ReportKind, ReportRecord, checklist_for
 from messages.blocks import MODAL_BLOCKS, context, divider, section, to_dicts
 from messages.i18n import format_datetime, t, tp
-from messages.reports import _intro, _summary
+from messages.reports import intro, report_summary
 from messages.text import clip, mention
 from messages.view_models import Reader
 
@@ -104,7 +104,7 @@ def _date(values: dict[str, dict[str, dict[str, Any]]], block: str) -> date | No
 def report_modal(loc: str, item: Item, *, co_owner: bool) -> dict[str, Any]:
     kinds = [_option(loc, k.value, f"reports.kind.{k.value}") for k in ReportKind if k is not ReportKind.NOTE]
     health = [_option(loc, h.value, f"reports.health.{h.value}") for h in Health]
-    blocks: list[Any] = [section(t(loc, "reports.modal.intro", **_intro(item)))]
+    blocks: list[Any] = [section(t(loc, "reports.modal.intro", **intro(item)))]
     if co_owner:
         blocks.append(context(t(loc, "reports.modal.co_part")))
     blocks += [
@@ -171,7 +171,7 @@ def review_modal(reader: Reader, item: Item, report: ReportRecord | None) -> dic
         _option(loc, Decision.APPROVE.value, "reports.review_modal.decision_approve"),
         _option(loc, Decision.RETURN.value, "reports.review_modal.decision_return"),
     ]
-    blocks: list[Any] = [section(t(loc, "reports.review_modal.intro", **_intro(item)))]
+    blocks: list[Any] = [section(t(loc, "reports.review_modal.intro", **intro(item)))]
     if report is None:
         blocks.append(context(t(loc, "reports.review_modal.no_report")))
     else:
@@ -186,7 +186,7 @@ def review_modal(reader: Reader, item: Item, report: ReportRecord | None) -> dic
                 )
             )
         )
-        blocks += _summary(loc, report)[1:]
+        blocks += report_summary(loc, report)[1:]
     blocks += [
         divider(),
         InputBlock(
@@ -236,7 +236,7 @@ def read_review_state(values: dict[str, dict[str, dict[str, Any]]]) -> dict[str,
 
 def instruct_modal(loc: str, item: Item) -> dict[str, Any]:
     blocks: list[Any] = [
-        section(t(loc, "reports.instruct_modal.intro", state=t(loc, f"state.{item.state}"), **_intro(item))),
+        section(t(loc, "reports.instruct_modal.intro", state=t(loc, f"state.{item.state}"), **intro(item))),
         _text_input(
             loc, TEXT, "reports.instruct_modal.text_label", "reports.instruct_modal.text_hint", optional=False
         ),
@@ -267,7 +267,7 @@ def read_instruct_state(values: dict[str, dict[str, dict[str, Any]]]) -> dict[st
 
 def change_modal(loc: str, item: Item) -> dict[str, Any]:
     blocks: list[Any] = [
-        section(t(loc, "reports.change_modal.intro", **_intro(item))),
+        section(t(loc, "reports.change_modal.intro", **intro(item))),
         InputBlock(
             block_id=LEAD,
             label=_pt(loc, "reports.change_modal.lead_label"),

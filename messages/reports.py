@@ -1,5 +1,5 @@
 """Block Kit for reports (反馈), review (审核), completion feedback (督查反馈), instructions (批示),
-proposals for approval (拟办呈批) and the roll-up of decomposed items."""
+proposals for approval (拟办呈批). The item card's progress section is in messages/progress.py."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.domain.items import Item
-from bot.domain.reports import ChildSummary, Decision, ReportKind, ReportRecord, Timeliness, rollup
+from bot.domain.reports import Decision, ReportKind, ReportRecord, Timeliness
 from messages.blocks import actions, button, context, fields, header, message, section
 from messages.i18n import format_date, format_datetime, t, tp
 from messages.notices import OPEN, REPORT, deadline_for, owners_line
 from messages.text import Mrkdwn, clip, escape, mention
-from messages.view_models import ItemDetail, Reader
+from messages.view_models import Reader
 
 # Buttons
 REVIEW = "item_review"
@@ -26,11 +26,11 @@ SUMMARY_LIMIT = 600
 # -- helpers ------------------------------------------------------------------------------------
 
 
-def _intro(item: Item) -> dict[str, Any]:
+def intro(item: Item) -> dict[str, Any]:
     return {"number": str(item.number), "title": item.title}
 
 
-def _summary(loc: str, report: ReportRecord | None) -> list[Any]:
+def report_summary(loc: str, report: ReportRecord | None) -> list[Any]:
     """The essentials of a report, clipped (the full text stays in the dossier)."""
     if report is None:
         return []
@@ -83,15 +83,15 @@ def report_received(reader: Reader, item: Item, report: ReportRecord, *, co: boo
 
 
 def co_part_done(reader: Reader, item: Item, author_id: str) -> dict[str, Any]:
-    return _plain(t(reader.locale, "reports.msg.co_part_done", who=mention(author_id), **_intro(item)))
+    return _plain(t(reader.locale, "reports.msg.co_part_done", who=mention(author_id), **intro(item)))
 
 
 def review_request(reader: Reader, item: Item, report: ReportRecord) -> dict[str, Any]:
     loc = reader.locale
     due = format_date(item.review_due, loc) if item.review_due else "-"
-    text = t(loc, "reports.msg.review_request", who=mention(report.author_id), review_due=due, **_intro(item))
+    text = t(loc, "reports.msg.review_request", who=mention(report.author_id), review_due=due, **intro(item))
     value = str(item.id)
-    blocks = [section(text), *_summary(loc, report)]
+    blocks = [section(text), *report_summary(loc, report)]
     blocks.append(
         actions(
             button(tp(loc, "reports.button.review"), REVIEW, value, style="primary"),
@@ -112,7 +112,7 @@ def returned_notice(reader: Reader, item: Item, reviewer_id: str, reasons: str, 
         "reports.msg.returned",
         who=mention(reviewer_id),
         due=Mrkdwn(deadline_for(item, reader, org_tz)),
-        **_intro(item),
+        **intro(item),
     )
     value = str(item.id)
     blocks = [
@@ -128,7 +128,7 @@ def returned_notice(reader: Reader, item: Item, reviewer_id: str, reasons: str, 
 
 
 def completed_owner(reader: Reader, item: Item, reviewer_id: str) -> dict[str, Any]:
-    return _plain(t(reader.locale, "reports.msg.completed_owner", who=mention(reviewer_id), **_intro(item)))
+    return _plain(t(reader.locale, "reports.msg.completed_owner", who=mention(reviewer_id), **intro(item)))
 
 
 def review_done(reader: Reader, item: Item, decision: str, *, again: bool) -> dict[str, Any]:
@@ -237,7 +237,7 @@ def instructed_notice(reader: Reader, item: Item, leader_id: str, text: str, org
         "reports.msg.instructed",
         who=mention(leader_id),
         due=Mrkdwn(deadline_for(item, reader, org_tz)),
-        **_intro(item),
+        **intro(item),
     )
     value = str(item.id)
     blocks = [
@@ -307,7 +307,7 @@ def proposal_decided(reader: Reader, item: Item, approved: bool, by: str, at: da
 
 def proposed(reader: Reader, item: Item) -> dict[str, Any]:
     """The assigner's confirmation when the item went to the leaders instead of being issued."""
-    return _plain(t(reader.locale, "reports.msg.proposed", **_intro(item)))
+    return _plain(t(reader.locale, "reports.msg.proposed", **intro(item)))
 
 
 def proposal_outcome(reader: Reader, item: Item, approved: bool, by: str) -> dict[str, Any]:
@@ -321,10 +321,10 @@ def proposal_outcome(reader: Reader, item: Item, approved: bool, by: str) -> dic
             who=mention(by),
             owners=owners,
             due=format_date(item.current_due, loc),
-            **_intro(item),
+            **intro(item),
         )
     else:
-        text = t(loc, "reports.msg.proposal_rejected", who=mention(by), **_intro(item))
+        text = t(loc, "reports.msg.proposal_rejected", who=mention(by), **intro(item))
     return _plain(text)
 
 
@@ -342,7 +342,7 @@ def proposal_done(reader: Reader, item: Item, approved: bool) -> dict[str, Any]:
 
 def review_overdue(reader: Reader, item: Item, since: date) -> dict[str, Any]:
     loc = reader.locale
-    text = t(loc, "reports.msg.review_overdue", since=format_date(since, loc), **_intro(item))
+    text = t(loc, "reports.msg.review_overdue", since=format_date(since, loc), **intro(item))
     value = str(item.id)
     blocks = [
         section(text),
@@ -355,51 +355,4 @@ def review_overdue(reader: Reader, item: Item, since: date) -> dict[str, Any]:
 
 
 def fyi_closed(reader: Reader, item: Item) -> dict[str, Any]:
-    return _plain(t(reader.locale, "reports.msg.fyi_closed", **_intro(item)))
-
-
-def _child_title(reader: Reader, child: ChildSummary) -> str:
-    if child.confidential and not (reader.can_see_confidential or child.lead_id == reader.user_id):
-        return Mrkdwn(t(reader.locale, "list.confidential_title"))
-    return child.title
-
-
-def card_blocks(reader: Reader, detail: ItemDetail) -> list[Any]:
-    """What the item card adds for reports: progress, the review limit, and the sub-items roll-up."""
-    loc, item = reader.locale, detail.item
-    blocks: list[Any] = []
-    if item.percent_done is not None or item.return_count:
-        blocks.append(
-            context(
-                t(
-                    loc,
-                    "reports.msg.progress_line",
-                    percent=item.percent_done if item.percent_done is not None else 0,
-                    health=t(loc, f"reports.health.{item.health}") if item.health else "",
-                    returns=item.return_count,
-                )
-            )
-        )
-    since = detail.review_overdue_since
-    if since is not None:
-        blocks.append(context(t(loc, "reports.msg.review_overdue_line", date=format_date(since, loc))))
-    children = detail.children
-    if children:
-        roll = rollup(children)
-        lines = [
-            t(loc, "reports.msg.children", done=roll.done, total=roll.total, percent=roll.average_percent)
-        ]
-        for child in children[:20]:
-            lines.append(
-                t(
-                    loc,
-                    "reports.msg.child",
-                    number=child.number,
-                    title=_child_title(reader, child),
-                    state=t(loc, f"state.{child.state}"),
-                    percent=child.percent_done or 0,
-                    lead=mention(child.lead_id) if child.lead_id else "-",
-                )
-            )
-        blocks.append(section("\n".join(lines)))
-    return blocks
+    return _plain(t(reader.locale, "reports.msg.fyi_closed", **intro(item)))

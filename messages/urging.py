@@ -1,19 +1,10 @@
-"""Urging messages: check-ins that ask for an answer, the written notice, escalations, their forms."""
+"""Urging messages: check-ins that ask for an answer, the written notice, escalations (forms: urge_forms)."""
 
 from __future__ import annotations
 
 import re
 from datetime import datetime
 from typing import Any
-
-from slack_sdk.models.blocks import (
-    DatePickerElement,
-    InputBlock,
-    PlainTextInputElement,
-    PlainTextObject,
-    UserSelectElement,
-)
-from slack_sdk.models.views import View
 
 from bot.domain.items import Item
 from bot.domain.urge_records import UrgeRecord
@@ -34,10 +25,6 @@ LOG_CALL = "item_call"  # value item id
 EXT_APPROVE = "ext_approve"  # value request id
 EXT_REFUSE = "ext_refuse"  # value request id
 
-NOTICE_CALLBACK = "urge_notice_modal"
-CALL_CALLBACK = "urge_call_modal"
-EXTEND_CALLBACK = "extend_modal"
-OFFICE_EXTEND_CALLBACK = "office_extend_modal"
 ANSWERS = ("on_track", "at_risk", "blocked")
 # One action_id per answer button (Slack refuses a block whose elements share an action_id);
 # value "<record id>:<answer>".
@@ -268,95 +255,6 @@ def extension_for_office(
     return message(text, [section(text), row])
 
 
-def _text_input(
-    loc: str, block_id: str, label: str, *, optional: bool = False, multiline: bool = True
-) -> InputBlock:
-    return InputBlock(
-        block_id=block_id,
-        label=PlainTextObject(text=tp(loc, label)),
-        hint=PlainTextObject(text=tp(loc, "urge_modal.text_hint")),
-        optional=optional,
-        element=PlainTextInputElement(action_id=block_id, multiline=multiline, max_length=3000),
-    )
-
-
-def _date_input(loc: str, block_id: str, label: str, *, optional: bool = False) -> InputBlock:
-    return InputBlock(
-        block_id=block_id,
-        label=PlainTextObject(text=tp(loc, label)),
-        optional=optional,
-        element=DatePickerElement(action_id=block_id),
-    )
-
-
-def _modal(loc: str, callback: str, title_key: str, metadata: str, blocks: list[Any]) -> dict[str, Any]:
-    return View(
-        type="modal",
-        callback_id=callback,
-        title=PlainTextObject(text=tp(loc, title_key)[:24]),
-        submit=PlainTextObject(text=tp(loc, "urge_modal.submit")[:24]),
-        close=PlainTextObject(text=tp(loc, "urge_modal.cancel")[:24]),
-        private_metadata=metadata,
-        blocks=blocks,
-    ).to_dict()
-
-
-def notice_answer_modal(loc: str, record_id: int) -> dict[str, Any]:
-    return _modal(
-        loc,
-        NOTICE_CALLBACK,
-        "urge_modal.notice_title",
-        str(record_id),
-        [
-            _text_input(loc, "reason", "urge_modal.reason_label"),
-            _text_input(loc, "progress", "urge_modal.progress_label"),
-            _date_input(loc, "new_date", "urge_modal.new_date_label"),
-        ],
-    )
-
-
-def call_modal(loc: str, item: Item) -> dict[str, Any]:
-    return _modal(
-        loc,
-        CALL_CALLBACK,
-        "urge_modal.call_title",
-        str(item.id),
-        [
-            InputBlock(
-                block_id="callee",
-                label=PlainTextObject(text=tp(loc, "urge_modal.callee_label")),
-                element=UserSelectElement(action_id="callee", initial_user=item.lead.user_id),
-            ),
-            _date_input(loc, "call_date", "urge_modal.call_date_label"),
-            InputBlock(
-                block_id="call_time",
-                label=PlainTextObject(text=tp(loc, "urge_modal.call_time_label")),
-                element=PlainTextInputElement(action_id="call_time", max_length=5, placeholder="14:30"),
-            ),
-            InputBlock(
-                block_id="answered_by",
-                label=PlainTextObject(text=tp(loc, "urge_modal.answered_by_label")),
-                element=PlainTextInputElement(action_id="answered_by", max_length=200),
-            ),
-            _text_input(loc, "summary", "urge_modal.summary_label"),
-            _date_input(loc, "promised", "urge_modal.promised_label", optional=True),
-        ],
-    )
-
-
-def extend_modal(loc: str, item_id: int, *, office: bool = False) -> dict[str, Any]:
-    return _modal(
-        loc,
-        OFFICE_EXTEND_CALLBACK if office else EXTEND_CALLBACK,
-        "urge_modal.office_extend_title" if office else "urge_modal.extend_title",
-        str(item_id),
-        [
-            _date_input(loc, "new_date", "urge_modal.extend_date_label"),
-            _text_input(loc, "reason", "urge_modal.extend_reason_label"),
-        ],
-    )
-
-
 def status_blocks(
     reader: Reader, item: Item, latest: list[UrgeRecord], *, overseer: bool
 ) -> list[dict[str, Any]]:
@@ -430,3 +328,13 @@ def tracker(reader: Reader, item: Item, records: list[UrgeRecord]) -> dict[str, 
     if any(not r.answered for r in records):
         blocks.append(urging_buttons(loc, item))
     return message(t(loc, "urge.fallback", header=head, title=_plain_title(item, reader)), blocks)
+
+
+def answer_reply(reader: Reader, item: Item, record: UrgeRecord, *, already: bool) -> dict[str, Any]:
+    """To whoever answered an urging: thanks, or when it had been answered before (and with what)."""
+    loc = reader.locale
+    answer_text = t(loc, f"answer.{record.answer}")
+    if already:
+        at = format_datetime(record.answered_at, loc, reader.tz)
+        return reply(loc, "already_answered", at=at, answer=answer_text)
+    return reply(loc, "answered", number=str(item.number), answer=answer_text)

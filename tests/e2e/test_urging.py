@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from messages import urge_forms
 from messages import urging as msg
 from storage.models import ExtensionRequestRow, UrgeRecordRow
 from tests.e2e.conftest import World
@@ -184,7 +185,7 @@ async def test_call_log_form_goes_into_the_dossier(world: World) -> None:
     await world.command("U0LEADER", "assign <@U0HEADA> Check the budget due 12-20")
     await world.command("U0SUPER", "电话 1")
     view = world.slack.open_view("U0SUPER")
-    assert view is not None and view.callback_id == msg.CALL_CALLBACK
+    assert view is not None and view.callback_id == urge_forms.CALL_CALLBACK
     await world.slack.submit(
         "U0SUPER",
         view,

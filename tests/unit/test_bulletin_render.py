@@ -14,8 +14,9 @@ from slack_sdk.models.blocks import Block
 
 from bot.calendar_sources import standard_calendar
 from bot.domain.periods import period_containing
+from bot.domain.read_models import BulletinView, DepartmentName
 from bot.domain.statistics import NO_DEPARTMENT, ItemSnapshot, OfficeLimits, compute
-from messages.bulletins import BulletinView, DepartmentName, bulletin_message
+from messages.bulletins import bulletin_message
 
 TZ = ZoneInfo("Asia/Shanghai")
 WEEK = period_containing("week", date(2026, 11, 26))

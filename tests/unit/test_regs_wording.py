@@ -15,7 +15,7 @@ from bot.domain.follow_through import (
     waiting_too_long,
 )
 from bot.domain.urging import UrgeSubject, with_promise
-from messages.bulletins import percent
+from messages.bulletin_labels import percent
 from messages.i18n import t
 from messages.text import number
 
