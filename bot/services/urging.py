@@ -16,6 +16,7 @@ from bot.domain import lifecycle
 from bot.domain.cadence import parse_cadence
 from bot.domain.calendar import WorkCalendar
 from bot.domain.events import EventKind, ItemEvent
+from bot.domain.fairness import clock_start
 from bot.domain.items import Item, overdue_days
 from bot.domain.lifecycle import OWNER_WORKING_STATES
 from bot.domain.urge_records import ExtensionRequest, UrgeRecord
@@ -89,8 +90,10 @@ class UrgingService:
             plan["due"] = item.current_due.isoformat()
         records = await uow.urging.for_item(item.id)
         promised, promised_at = promise(await uow.urging.latest_extension(item.id), self.ctx.settings.zone)
+        # The ladder runs from issue (交办): the time an item waited for approval is never urged.
+        issued_at = clock_start(await uow.urging.issued_at(item.id), item.created_at)
         subject = UrgeSubject(
-            issued_at=item.created_at,
+            issued_at=issued_at,
             due=item.current_due,
             urgent=item.urgent,
             cadence=parse_cadence(item.cadence) if item.cadence else None,
