@@ -38,7 +38,15 @@ class FollowThroughService:
     def __init__(self, ctx: ServiceContext, people: PeopleService) -> None:
         self.ctx = ctx
         self.people = people
-        self.policy = FollowThroughPolicy()
+
+    @property
+    def policy(self) -> FollowThroughPolicy:
+        settings = self.ctx.settings
+        return FollowThroughPolicy(
+            decide_workdays=settings.decide_workdays,
+            ack_workdays=settings.ack_workdays,
+            progress_workdays=settings.progress_workdays,
+        )
 
     async def sweep(self) -> int:
         """Everything owed today; returns how many reminders went out. Working time only."""

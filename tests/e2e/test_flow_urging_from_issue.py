@@ -40,3 +40,15 @@ async def test_an_item_that_waited_for_approval_is_not_urged_for_the_wait(world:
     await world.deliver()
     sent = await world.rows(select(UrgeRecordRow).where(UrgeRecordRow.rung == "checkin"))
     assert len(sent) == 1
+
+
+async def test_the_progress_report_cadence_is_a_setting(world: World) -> None:
+    from tests.e2e.test_follow_through import answer_notice
+
+    ctx = world.runtime.services.ctx
+    ctx.settings = replace(ctx.settings, progress_workdays=2)
+    await world.command("U0LEADER", "交办 <@U0STAFFA> 修订防汛应急预案 截止 2026-12-15")
+    await world.run_until(lambda: with_text(world, "U0STAFFA", "催办通知 · "))  # Wednesday 16 December
+    await answer_notice(world, "U0STAFFA", "2027-01-29")
+    await world.run_until(lambda: with_text(world, "U0STAFFA", "请续报进展"))
+    assert world.local_now().date().isoformat() == "2026-12-18"  # two working days, not five
