@@ -12,6 +12,7 @@ from bot.services import Services
 from handlers import (
     actions,
     admin,
+    approval,
     commands,
     corrections,
     errors,
@@ -29,7 +30,8 @@ from handlers import (
 def register_all(app: AsyncApp, services: Services) -> None:
     app.middleware(feedback.respond_by_dm_without_response_url(services))
     listeners = (
-        commands, admin, actions, views, events, urging, reports, publications, corrections, shortcut
+        commands, admin, actions, views, events, urging, reports, approval, publications, corrections,
+        shortcut,
     )
     for module in (*listeners, timeline, errors):
         module.register(app, services)

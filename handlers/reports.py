@@ -12,8 +12,10 @@ from bot.domain import commands as grammar
 from bot.domain.errors import DomainError, FieldErrors
 from bot.domain.reports import ReportInput, ReviewInput
 from bot.services import Services
+from handlers import approval
 from handlers.feedback import item_id_of
 from handlers.routing import Reply, route
+from messages import approval as approval_messages
 from messages import replies
 from messages import report_forms as rf
 from messages import reports as rm
@@ -161,6 +163,8 @@ def register(app: AsyncApp, services: Services) -> None:
     def decide(approve: bool) -> Any:
         async def then(user_id: str, reader: Reader, item_id: int) -> dict[str, Any]:
             result = await services.reports.proposals.decide(user_id, item_id, approve=approve)
+            if result.forwarded:
+                return approval_messages.reviewed_done(reader, result.item, result.principal)
             return rm.proposal_done(reader, result.item, result.approved)
 
         return then
@@ -177,7 +181,7 @@ def register(app: AsyncApp, services: Services) -> None:
         ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
     ) -> None:
         await ack()
-        await button(body, respond, client, None, decide(False))
+        await button(body, respond, client, approval.open_reject)  # the reason first
 
     # -- modal submissions: field errors go back into the modal; the view id makes them idempotent --
 

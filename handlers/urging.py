@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain import commands as grammar
-from bot.domain.due_dates import picked_date, required_date
+from bot.domain.due_dates import required_date
 from bot.domain.errors import DomainError
 from bot.domain.urging import Answer
-from bot.services import Services
+from bot.services import Services, urge_forms
 from handlers.feedback import answer_click, item_id_of
+from handlers.form_errors import field_errors
 from handlers.routing import Reply, route
 from messages import replies
 from messages import urging as msg
@@ -110,16 +110,15 @@ def register(app: AsyncApp, services: Services) -> None:
         reader = await services.reader(user_id)
         values = _values(view)
         try:
-            result, extension = await services.urge_actions.answer_notice(
+            result, extension = await urge_forms.answer_notice(
+                services.urge_actions,
                 user_id,
                 int(view["private_metadata"]),
-                reason=values["reason"] or "",
-                progress=values["progress"] or "",
-                new_date=required_date(values["new_date"], "new_date"),
+                values,
                 request_key=f"view:{view['id']}",
             )
         except DomainError as error:
-            await ack(response_action="errors", errors={error.field or "reason": _short(reader, error)})
+            await ack(response_action="errors", errors=field_errors(reader.locale, error, "reason"))
             return
         await ack()
         reply = (
@@ -291,20 +290,16 @@ def register(app: AsyncApp, services: Services) -> None:
         reader = await services.reader(user_id)
         values = _values(view)
         try:
-            called_at = _instant(reader, values["call_date"], values["call_time"])
-            promised = picked_date(values.get("promised"), "promised")
-            result = await services.urge_actions.log_call(
+            result = await urge_forms.log_call(
+                services.urge_actions,
                 user_id,
                 int(view["private_metadata"]),
-                callee_id=values["callee"],
-                called_at=called_at,
-                answered_by=values["answered_by"] or "",
-                summary=values["summary"] or "",
-                promised=promised,
+                values,
+                tz=reader.tz,
                 request_key=f"view:{view['id']}",
             )
         except DomainError as error:
-            await ack(response_action="errors", errors={error.field or "summary": _short(reader, error)})
+            await ack(response_action="errors", errors=field_errors(reader.locale, error, "summary"))
             return
         await ack()
         await services.notify(
@@ -337,16 +332,6 @@ def _values(view: dict[str, Any]) -> dict[str, Any]:
                 or (element.get("selected_option") or {}).get("value")
             )
     return flat
-
-
-def _instant(reader: Reader, day: str, clock_time: str | None) -> datetime:
-    """A date and HH:MM typed by someone, in their own timezone."""
-    try:
-        hours, minutes = (int(part) for part in (clock_time or "").strip().split(":"))
-        local = datetime.combine(date.fromisoformat(day), time(hours, minutes), tzinfo=ZoneInfo(reader.tz))
-    except (TypeError, ValueError):
-        raise DomainError("bad_time", field="call_time") from None
-    return local
 
 
 def _short(reader: Reader, error: DomainError) -> str:

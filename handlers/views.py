@@ -13,7 +13,7 @@ from bot.domain.errors import DomainError
 from bot.domain.items import SourceKind
 from bot.services import Services
 from bot.services.assign import AssignRequest
-from messages import replies
+from handlers.form_errors import field_errors
 from messages.modals import (
     ASSIGN_CALLBACK,
     CADENCE,
@@ -66,11 +66,8 @@ async def submit_assignment_form(
         # The view id is stable across a double submit of the same modal: one item, not two.
         await services.assign.assign(user_id, request, request_key=f"view:{view['id']}")
     except DomainError as error:
-        field = error.field if error.field in _FIELDS else TITLE
-        await ack(response_action="errors", errors={field: _short(replies.error_text(reader.locale, error))})
+        await ack(
+            response_action="errors", errors=field_errors(reader.locale, error, TITLE, tuple(_FIELDS))
+        )
         return
     await ack()
-
-
-def _short(text: str) -> str:
-    return text.replace(":warning: ", "")[:150]

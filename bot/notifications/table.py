@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from bot.domain.items import Item
+from messages import approval as approval_messages
 from messages import notices
 from messages import reports as report_messages
 from messages import urging as urge_messages
@@ -110,6 +111,11 @@ class NoticeKind(StrEnum):
     RELEASED = "released"  # 改派: the owner who was replaced
     OWNER_GONE = "owner_gone"  # a deactivated owner: the office is asked to reassign
     PROPOSAL_WAITING = "proposal_waiting"  # leaders reminded of proposals awaiting them
+    PROPOSAL_REVIEW = "proposal_review"  # two-level 拟办呈批: the unit's 分管领导 reviews first
+    PROPOSAL_REVIEWED = "proposal_reviewed"  # the reviewer's copy restamped once agreed
+    PROPOSAL_FORWARDED = "proposal_forwarded"  # the proposer told: reviewed, now with the principal
+    PROPOSAL_REJECTED = "proposal_rejected"  # the proposer told why it was not approved
+    PROPOSAL_REJECTED_STAMP = "proposal_rejected_stamp"  # each decider's copy restamped with the reason
     EXTENSION_WAITING = "extension_waiting"  # the office reminded of undecided extensions
 
 
@@ -335,6 +341,38 @@ NOTICES: dict[NoticeKind, NoticeRule] = {
     ),
     NoticeKind.PROPOSAL_WAITING: NoticeRule(
         Audience.LEADERS, C, "proposal-waiting:{item}:{day}:{user}", sent_by="bot.services.follow_through"
+    ),
+    NoticeKind.PROPOSAL_REVIEW: NoticeRule(
+        Audience.CHOSEN,  # the lead unit's 分管领导 (bot.services.approval_steps)
+        C,
+        "proposal-review:{item}:{user}",
+        lambda i, r, d: approval_messages.review_request(r, i, d["tz"]),
+    ),
+    NoticeKind.PROPOSAL_REVIEWED: NoticeRule(
+        Audience.MESSAGE_OWNER,
+        C,
+        "proposal-reviewed:{item}:{user}",
+        lambda i, r, d: approval_messages.reviewed_stamp(r, i, d["by"], d["at"], d["tz"]),
+        method="chat.update",
+    ),
+    NoticeKind.PROPOSAL_FORWARDED: NoticeRule(
+        Audience.ASSIGNER,
+        C,
+        "proposal-forwarded:{item}",
+        lambda i, r, d: approval_messages.forwarded(r, i, d["by"], d["principal"]),
+    ),
+    NoticeKind.PROPOSAL_REJECTED: NoticeRule(
+        Audience.ASSIGNER,
+        C,
+        "proposal-rejected:{item}",
+        lambda i, r, d: approval_messages.rejected(r, i, d["by"], d["reason"]),
+    ),
+    NoticeKind.PROPOSAL_REJECTED_STAMP: NoticeRule(
+        Audience.MESSAGE_OWNER,
+        C,
+        "proposal-rejected-stamp:{item}:{user}",
+        lambda i, r, d: approval_messages.rejected_stamp(r, i, d["by"], d["at"], d["reason"], d["tz"]),
+        method="chat.update",
     ),
     NoticeKind.EXTENSION_WAITING: NoticeRule(
         Audience.OFFICE, C, "extension-waiting:{request}:{day}:{user}", sent_by="bot.services.follow_through"

@@ -25,6 +25,7 @@ from bot.domain.lifecycle import OPEN_STATES, OWNER_WORKING_STATES, State
 from bot.domain.urge_records import UrgeRecord
 from bot.domain.urging import Rung
 from bot.services import issuing
+from bot.services.approval_steps import approval_step
 from bot.services.context import ServiceContext
 from bot.services.people import PeopleService
 from messages import follow_through as messages
@@ -68,17 +69,22 @@ class FollowThroughService:
     async def _proposals(self, uow: UnitOfWork, calendar: Any) -> int:
         now, today, zone = self.ctx.now(), self.ctx.today(), self.ctx.settings.zone
         sent = 0
-        for item_id, since in await uow.follow.pending_proposals():
+        for item_id, _ in await uow.follow.pending_proposals():
+            item = await uow.items.get(item_id)
+            if item is None:
+                continue
+            # Whoever it waits for: every leader, or the unit's 分管领导 then the principal (two levels).
+            step, since = await approval_step(self.ctx, uow, item)
             if not waiting_too_long(since, now, calendar, self.policy.decide_workdays, zone):
                 continue
             if not await uow.reports.first_time(f"proposal-waiting:{item_id}:{today}", now):
                 continue
-            item = await uow.items.get(item_id)
-            if item is None:
-                continue
             days = working_days_waited(since, now, calendar, zone)
-            leaders = await issuing.role_holders(uow, Role.LEADER)
-            for leader in leaders:
+            if step.deciders:
+                deciders = [await issuing.stored_person(uow, user_id) for user_id in step.deciders]
+            else:
+                deciders = await issuing.role_holders(uow, Role.LEADER)
+            for leader in deciders:
                 body = messages.proposal_waiting(
                     issuing.reader_for(self.ctx, self.people, leader), item, days
                 )
@@ -91,7 +97,7 @@ class FollowThroughService:
                     item_id=item_id,
                     purpose="proposal_waiting",
                 )
-            await self._event(uow, item_id, "proposal_waiting", [p.user_id for p in leaders], now)
+            await self._event(uow, item_id, "proposal_waiting", [p.user_id for p in deciders], now)
             sent += 1
         return sent
 

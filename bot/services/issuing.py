@@ -6,12 +6,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from bot.domain.approval import Stage
 from bot.domain.errors import NotFound
 from bot.domain.events import EventKind, ItemEvent
 from bot.domain.items import Item, ItemRef, Role
 from bot.domain.lifecycle import State
 from bot.domain.people import Person
 from bot.notifications import NoticeKind, Notifier
+from bot.services.approval_steps import approval_step
 from bot.services.context import ServiceContext
 from bot.services.items import may_see
 from bot.services.people import PeopleService
@@ -74,11 +76,18 @@ async def send_notices(
 async def send_proposal(
     ctx: ServiceContext, people: PeopleService, uow: UnitOfWork, item: Item, now: datetime
 ) -> None:
-    """拟办呈批: the proposed handling goes to every leader with Approve / Change / Reject."""
+    """拟办呈批: the proposed handling goes with Approve / Change / Reject to whoever it waits for:
+    every leader, or with two levels the unit's 分管领导 first, then the principal leader."""
     assert item.id is not None
-    await Notifier(ctx.settings).send_all(
-        uow, NoticeKind.PROPOSAL, item, now=now, data={"tz": ctx.settings.timezone}
-    )
+    notifier = Notifier(ctx.settings)
+    data = {"tz": ctx.settings.timezone}
+    step, _ = await approval_step(ctx, uow, item)
+    if not step.deciders:
+        await notifier.send_all(uow, NoticeKind.PROPOSAL, item, now=now, data=data)
+        return
+    kind = NoticeKind.PROPOSAL_REVIEW if step.stage is Stage.REVIEW else NoticeKind.PROPOSAL
+    for user_id in step.deciders:
+        await notifier.send(uow, kind, item, await stored_person(uow, user_id), now=now, data=data)
 
 
 def needs_approval(ctx: ServiceContext, actor: Person, item: Item) -> bool:

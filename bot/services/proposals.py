@@ -1,21 +1,25 @@
 """拟办呈批: a leader approves, changes or rejects the handling a supervisor proposed; only approved
-items are issued (with the same notices as a direct assignment)."""
+items are issued (with the same notices as a direct assignment). With two levels
+(``DUBAN_APPROVAL_LEVELS=2``) the lead unit's 分管领导 reviews first and the principal leader decides
+(``bot.domain.approval``). A rejection needs a reason, shown to the proposer and kept in the dossier."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from bot.domain import lifecycle, permissions
+from bot.domain.approval import ApprovalStep, Stage, rejection_reason
 from bot.domain.commands import UserRef
-from bot.domain.errors import DomainError
+from bot.domain.errors import DomainError, PermissionDenied
 from bot.domain.events import EventKind, ItemEvent
 from bot.domain.fairness import due_from_issue
-from bot.domain.items import Item
+from bot.domain.items import Item, Role
 from bot.domain.lifecycle import Action, State
 from bot.domain.people import Person
 from bot.notifications import NoticeKind, Notifier
 from bot.services import issuing
+from bot.services.approval_steps import approval_step
 from bot.services.context import ServiceContext
 from bot.services.people import PeopleService
 from storage.uow import UnitOfWork
@@ -26,17 +30,14 @@ class ProposalResult:
     item: Item
     approved: bool
     again: bool = False
+    forwarded: bool = False  # reviewed by the unit's 分管领导, now with the principal leader
+    principal: str | None = None
 
 
 class ProposalService:
     def __init__(self, ctx: ServiceContext, people: PeopleService) -> None:
         self.ctx = ctx
         self.people = people
-
-    async def _leader(self, actor_id: str) -> Person:
-        actor = await self.people.actor(actor_id)
-        permissions.require(actor, permissions.Action.APPROVE_PROPOSAL)
-        return actor
 
     @staticmethod
     def _check_pending(item: Item, approve: bool) -> None:
@@ -46,13 +47,40 @@ class ProposalService:
                 "illegal_transition", number=str(item.number), state=item.state, action=action.value
             )
 
-    async def change_form(self, actor_id: str, item_id: int) -> Item:
+    async def _may_act(self, uow: UnitOfWork, actor: Person, item: Item, approve: bool) -> ApprovalStep:
+        """The proposal is still pending and ``actor`` is who it waits for."""
+        self._check_pending(item, approve)
+        step, _ = await approval_step(self.ctx, uow, item)
+        if not step.deciders:
+            permissions.require(actor, permissions.Action.APPROVE_PROPOSAL)
+        elif actor.deleted:
+            raise PermissionDenied("deactivated")
+        elif actor.user_id not in step.deciders:
+            raise DomainError("proposal_not_yours", number=str(item.number), stage=step.stage.value)
+        return step
 
-        actor = await self._leader(actor_id)
+    async def change_form(self, actor_id: str, item_id: int) -> Item:
+        return await self._form(actor_id, item_id, approve=True)
+
+    async def reject_form(self, actor_id: str, item_id: int) -> Item:
+        """The reason form opens only for whoever the proposal waits for."""
+        return await self._form(actor_id, item_id, approve=False)
+
+    async def _form(self, actor_id: str, item_id: int, *, approve: bool) -> Item:
+        actor = await self.people.actor(actor_id)
         async with self.ctx.uow() as uow:
-            item = await issuing.load_item(self.ctx, uow, actor, item_id)
-        self._check_pending(item, True)
+            item = await self._load(uow, actor, item_id, for_update=False)
+            await self._may_act(uow, actor, item, approve)
         return item
+
+    async def _load(self, uow: UnitOfWork, actor: Person, item_id: int, *, for_update: bool) -> Item:
+        item = await uow.items.get(item_id, for_update=for_update)
+        if item is None:
+            raise DomainError("item_not_found", ref=str(item_id))
+        # The unit's 分管领导 may read the proposal they review, even a confidential one.
+        if not actor.has_any(Role.LEADER):
+            return item
+        return await issuing.load_item(self.ctx, uow, actor, item_id, for_update=for_update)
 
     async def decide(
         self,
@@ -62,22 +90,23 @@ class ProposalService:
         approve: bool,
         lead: str | None = None,
         due: date | None = None,
+        reason: str | None = None,
         request_key: str | None = None,
     ) -> ProposalResult:
-
-        actor = await self._leader(actor_id)
+        actor = await self.people.actor(actor_id)
+        if not approve:
+            reason = rejection_reason(reason)
         if due is not None and due < self.ctx.today():
             raise DomainError("date_in_past", date=due.isoformat(), field="due")
         # Resolved before the transaction: it may ask Slack about a person it has not met yet.
         new_lead = await self.people.resolve_owner(UserRef(user_id=lead), field="lead") if lead else None
         async with self.ctx.uow() as uow:
-            item = await issuing.load_item(self.ctx, uow, actor, item_id, for_update=True)
+            item = await self._load(uow, actor, item_id, for_update=True)
             assert item.id is not None
             now = self.ctx.now()
             if request_key and not await uow.reports.first_time(request_key, now):
                 return ProposalResult(item, approve, again=True)
-            self._check_pending(item, approve)
-            previous = State(item.state)
+            step = await self._may_act(uow, actor, item, approve)
             if approve:
                 if new_lead is not None and new_lead.user_id != item.lead.user_id:
                     await uow.reports.change_lead(item.id, new_lead.user_id)
@@ -88,13 +117,15 @@ class ProposalService:
                 item = reloaded
                 if due is not None:
                     item.current_due = due
-                else:
+                if step.stage is Stage.REVIEW:
+                    return await self._forward(uow, item, actor, now)
+                if due is None:
                     # The deadline runs from issue: the days spent waiting for approval are given back.
                     await self._due_from_issue(uow, item)
-                lifecycle.apply(item, Action.APPROVE_PROPOSAL)
+            previous = State(item.state)
+            lifecycle.apply(item, Action.APPROVE_PROPOSAL if approve else Action.REJECT_PROPOSAL)
+            if approve:
                 item.next_urge_at = now  # issued now: the urging sweep plans it from here
-            else:
-                lifecycle.apply(item, Action.REJECT_PROPOSAL)
             item.approver_id = actor.user_id
             await uow.items.save(item, now=now)
             await issuing.state_event(uow, item, previous, actor.user_id, now)
@@ -105,8 +136,48 @@ class ProposalService:
                     ItemEvent(EventKind.ISSUED, now, actor.user_id, {"owners": [p.user_id for p in owners]}),
                 )
                 await issuing.send_notices(self.ctx, self.people, uow, item, owners, now)
-            await self._tell(uow, item, actor, approve)
+            else:
+                await uow.events.append(
+                    item.id,
+                    ItemEvent(
+                        EventKind.PROPOSAL_REJECTED,
+                        now,
+                        actor.user_id,
+                        {"reason": reason, "stage": step.stage.value},
+                    ),
+                )
+            await self._tell(uow, item, actor, approve, reason)
         return ProposalResult(item, approve)
+
+    async def _forward(
+        self, uow: UnitOfWork, item: Item, reviewer: Person, now: datetime
+    ) -> ProposalResult:
+        """The 分管领导 agreed: recorded, their copy restamped, the principal leader asked, the
+        proposer told. The item stays pending."""
+        assert item.id is not None
+        await uow.items.save(item, now=now)
+        await uow.events.append(
+            item.id, ItemEvent(EventKind.PROPOSAL_REVIEWED, now, reviewer.user_id, {})
+        )
+        notifier = Notifier(self.ctx.settings)
+        tz = self.ctx.settings.timezone
+        ref = await uow.messages.find(item.id, NoticeKind.PROPOSAL_REVIEW.value, reviewer.user_id)
+        if ref is not None:
+            channel, ts = ref
+            data = {"by": reviewer.user_id, "at": now, "tz": tz}
+            await notifier.send(
+                uow, NoticeKind.PROPOSAL_REVIEWED, item, reviewer, now=now, data=data, channel=channel, ts=ts
+            )
+        await issuing.send_proposal(self.ctx, self.people, uow, item, now)
+        principal = self.ctx.settings.principal
+        await notifier.send_all(
+            uow,
+            NoticeKind.PROPOSAL_FORWARDED,
+            item,
+            now=now,
+            data={"by": reviewer.user_id, "principal": principal},
+        )
+        return ProposalResult(item, True, forwarded=True, principal=principal)
 
     async def _due_from_issue(self, uow: UnitOfWork, item: Item) -> None:
         assert item.id is not None
@@ -117,18 +188,23 @@ class ProposalService:
             await uow.reports.set_original_due(item.id, moved)
             item.original_due = item.current_due = moved
 
-    async def _tell(self, uow: UnitOfWork, item: Item, actor: Person, approved: bool) -> None:
-        """Restamp every leader's proposal with the decision; tell the supervisor who proposed it."""
+    async def _tell(
+        self, uow: UnitOfWork, item: Item, actor: Person, approved: bool, reason: str | None
+    ) -> None:
+        """Restamp every copy of the proposal with the decision; tell the supervisor who proposed it."""
         assert item.id is not None
         now = self.ctx.now()
         notifier = Notifier(self.ctx.settings)
-        data = {"approved": approved, "by": actor.user_id, "at": now, "tz": self.ctx.settings.timezone}
-        for leader in await notifier.audience(uow, NoticeKind.PROPOSAL, item):
-            ref = await uow.messages.find(item.id, "proposal", leader.user_id)
-            if ref is None:
-                continue
-            channel, ts = ref
-            await notifier.send(
-                uow, NoticeKind.PROPOSAL_DECIDED, item, leader, now=now, data=data, channel=channel, ts=ts
-            )
-        await notifier.send_all(uow, NoticeKind.PROPOSAL_OUTCOME, item, now=now, data=data)
+        tz = self.ctx.settings.timezone
+        data = {"approved": approved, "by": actor.user_id, "at": now, "tz": tz, "reason": reason or ""}
+        for purpose in (NoticeKind.PROPOSAL.value, NoticeKind.PROPOSAL_REVIEW.value):
+            for user_id, channel, ts in await uow.messages.all_for(item.id, purpose):
+                if purpose == NoticeKind.PROPOSAL_REVIEW.value and approved:
+                    continue  # the reviewer's copy already says they agreed
+                person = await issuing.stored_person(uow, user_id)
+                kind = NoticeKind.PROPOSAL_DECIDED if approved else NoticeKind.PROPOSAL_REJECTED_STAMP
+                await notifier.send(uow, kind, item, person, now=now, data=data, channel=channel, ts=ts)
+        if approved:
+            await notifier.send_all(uow, NoticeKind.PROPOSAL_OUTCOME, item, now=now, data=data)
+        else:
+            await notifier.send_all(uow, NoticeKind.PROPOSAL_REJECTED, item, now=now, data=data)
