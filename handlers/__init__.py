@@ -21,6 +21,7 @@ from handlers import (
     publications,
     reports,
     shortcut,
+    signoff,
     timeline,
     urging,
     views,
@@ -31,7 +32,7 @@ def register_all(app: AsyncApp, services: Services) -> None:
     app.middleware(feedback.respond_by_dm_without_response_url(services))
     listeners = (
         commands, admin, actions, views, events, urging, reports, approval, publications, corrections,
-        shortcut,
+        shortcut, signoff,
     )
     for module in (*listeners, timeline, errors):
         module.register(app, services)

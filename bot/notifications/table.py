@@ -111,6 +111,7 @@ class NoticeKind(StrEnum):
     RELEASED = "released"  # 改派: the owner who was replaced
     OWNER_GONE = "owner_gone"  # a deactivated owner: the office is asked to reassign
     PROPOSAL_WAITING = "proposal_waiting"  # leaders reminded of proposals awaiting them
+    BULLETIN_DRAFT = "bulletin_draft"  # DUBAN_BULLETIN_SIGNOFF: the draft to the principal leader
     PROPOSAL_REVIEW = "proposal_review"  # two-level 拟办呈批: the unit's 分管领导 reviews first
     PROPOSAL_REVIEWED = "proposal_reviewed"  # the reviewer's copy restamped once agreed
     PROPOSAL_FORWARDED = "proposal_forwarded"  # the proposer told: reviewed, now with the principal
@@ -292,6 +293,12 @@ NOTICES: dict[NoticeKind, NoticeRule] = {
         "bulletin-chart:{kind}:{period}",
         sent_by="bot.services.bulletins",
         method="files.uploadV2",
+    ),
+    NoticeKind.BULLETIN_DRAFT: NoticeRule(
+        Audience.LEADERS,  # the principal leader (DUBAN_PRINCIPAL_LEADER), else every leader
+        A,  # the channel's text: confidential items are never named in it
+        "bulletin-draft:{bulletin}:{user}",
+        sent_by="bot.services.bulletin_signoff",
     ),
     NoticeKind.DOSSIER: NoticeRule(
         Audience.ACTOR, C, "dossier:{item}:{user}", sent_by="bot.services.archive", method="files.uploadV2"

@@ -15,7 +15,7 @@ import base64
 import logging
 import os
 import socket
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
@@ -31,6 +31,7 @@ from bot.domain.statistics import (
     office_limits,
     trend,
 )
+from bot.services.bulletin_signoff import BulletinSignoffService
 from bot.services.context import ServiceContext
 from bot.services.people import PeopleService
 from bot.settings import Settings
@@ -79,6 +80,7 @@ class PostOutcome:
     posted: bool
     channel: str | None
     already: BulletinRecord | None = None
+    signers: list[str] = field(default_factory=list)  # a draft went to them for sign-off
 
 
 @dataclass(slots=True)
@@ -96,6 +98,7 @@ class BulletinService:
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}"
         self.config = stats_config(ctx.settings)
         self._warned_no_channel = False
+        self.signoff = BulletinSignoffService(ctx, people)
 
     # -- schedule -------------------------------------------------------------------------------
 
@@ -174,11 +177,30 @@ class BulletinService:
             if not claimed:
                 existing = await uow.reporting.bulletin(kind, key)
                 return PostOutcome(kind, period, posted=False, channel=channel, already=existing)
-            await self._queue(uow, period, key, channel, body, chart, now)
             content = render.summary_content(built.view) | {"by": actor_id}
+            if self.ctx.settings.bulletin_signoff:  # S3: the leader decides whether it is published
+                signers = await self.signoff.draft(
+                    uow,
+                    kind=kind,
+                    key=key,
+                    label=f"{render.kind_label(kind, locale)} {render.period_label(period, locale)}",
+                    body=body,
+                    chart=self._chart_upload(period, channel, chart),
+                    summary=content,
+                    now=now,
+                )
+                log.info("bulletin %s %s drafted for sign-off", kind, key)
+                return PostOutcome(kind, period, posted=False, channel=channel, signers=signers)
+            await self._queue(uow, period, key, channel, body, chart, now)
             await uow.reporting.mark_bulletin_queued(kind, key, content=content, now=now)
         log.info("bulletin %s %s queued for %s", kind, key, channel)
         return PostOutcome(kind, period, posted=True, channel=channel)
+
+    def _chart_upload(self, period: Period, channel: str, chart: bytes | None) -> dict[str, Any] | None:
+        if chart is None:
+            return None
+        encoded = base64.b64encode(chart).decode("ascii")
+        return render.chart_upload(period, self.ctx.settings.locale, channel, encoded)
 
     async def _queue(
         self,
@@ -198,13 +220,13 @@ class BulletinService:
             now=now,
             purpose="bulletin",
         )
-        if chart is None:
+        upload = self._chart_upload(period, channel, chart)
+        if upload is None:
             return
-        locale = self.ctx.settings.locale
         await uow.send(
             f"bulletin-chart:{kind}:{key}",
             "files.uploadV2",
-            render.chart_upload(period, locale, channel, base64.b64encode(chart).decode("ascii")),
+            upload,
             now=now,
             purpose="bulletin_chart",
         )

@@ -149,16 +149,12 @@ class ProposalService:
             await self._tell(uow, item, actor, approve, reason)
         return ProposalResult(item, approve)
 
-    async def _forward(
-        self, uow: UnitOfWork, item: Item, reviewer: Person, now: datetime
-    ) -> ProposalResult:
+    async def _forward(self, uow: UnitOfWork, item: Item, reviewer: Person, now: datetime) -> ProposalResult:
         """The 分管领导 agreed: recorded, their copy restamped, the principal leader asked, the
         proposer told. The item stays pending."""
         assert item.id is not None
         await uow.items.save(item, now=now)
-        await uow.events.append(
-            item.id, ItemEvent(EventKind.PROPOSAL_REVIEWED, now, reviewer.user_id, {})
-        )
+        await uow.events.append(item.id, ItemEvent(EventKind.PROPOSAL_REVIEWED, now, reviewer.user_id, {}))
         notifier = Notifier(self.ctx.settings)
         tz = self.ctx.settings.timezone
         ref = await uow.messages.find(item.id, NoticeKind.PROPOSAL_REVIEW.value, reviewer.user_id)
