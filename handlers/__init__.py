@@ -19,6 +19,7 @@ from handlers import (
     events,
     feedback,
     publications,
+    quiet,
     reports,
     shortcut,
     signoff,
@@ -32,7 +33,7 @@ def register_all(app: AsyncApp, services: Services) -> None:
     app.middleware(feedback.respond_by_dm_without_response_url(services))
     listeners = (
         commands, admin, actions, views, events, urging, reports, approval, publications, corrections,
-        shortcut, signoff,
+        shortcut, signoff, quiet,
     )
     for module in (*listeners, timeline, errors):
         module.register(app, services)

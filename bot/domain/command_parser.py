@@ -60,6 +60,7 @@ from bot.domain.items import (
     parse_source,
 )
 from bot.domain.list_filter import ListFilter, parse_list_words
+from bot.domain.settings_command import SETTINGS_HANDLERS, SETTINGS_SUBCOMMANDS
 
 # -- vocabulary ---------------------------------------------------------------------------------
 
@@ -619,6 +620,9 @@ _HANDLERS = {
 # Administration (roles, departments) lives in its own module.
 SUBCOMMANDS.update(ADMIN_SUBCOMMANDS)
 _HANDLERS.update(ADMIN_HANDLERS)
+# A person's own settings (quiet hours) too.
+SUBCOMMANDS.update(SETTINGS_SUBCOMMANDS)
+_HANDLERS.update(SETTINGS_HANDLERS)
 
 
 def parse_command(text: str) -> Command:

@@ -109,8 +109,10 @@ class Notifier:
         purpose: str | None = None,
         channel: str | None = None,
         ts: str | None = None,
+        not_before: datetime | None = None,
     ) -> bool:
-        """Render ``kind`` for ``person`` (redacted as the table says) and queue it in ``uow``.
+        """Render ``kind`` for ``person`` (redacted as the table says) and queue it in ``uow``
+        (``not_before``: not sent before then, e.g. the end of the person's quiet hours).
 
         Returns False when a row with the same idempotency key already exists. ``channel``/``ts``
         address an update in place (``chat.update``); a new message goes to the person's DM.
@@ -131,6 +133,7 @@ class Notifier:
             item_id=item.id,
             purpose=purpose or kind.value,
             recipient_id=person.user_id,
+            not_before=not_before,
         )
 
     async def send_all(

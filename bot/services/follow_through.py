@@ -28,6 +28,7 @@ from bot.services import issuing
 from bot.services.approval_steps import approval_step
 from bot.services.context import ServiceContext
 from bot.services.people import PeopleService
+from bot.services.quiet import deliver_at
 from messages import follow_through as messages
 from storage.uow import UnitOfWork
 
@@ -179,6 +180,9 @@ class FollowThroughService:
         # The claim first (ON CONFLICT DO NOTHING): a second replica waits for it, then skips.
         if not await uow.reports.first_time(f"ask:{key}", now):
             return False
+        person = await issuing.stored_person(uow, user_id)
+        calendar = (await self.ctx.calendar(uow)).with_guessing()
+        at = deliver_at(self.ctx, person, item, now, calendar)  # after their quiet hours
         record = await uow.urging.add(
             UrgeRecord(
                 id=None,
@@ -187,7 +191,7 @@ class FollowThroughService:
                 round=0,
                 idem_key=key,
                 recipient_id=user_id,
-                sent_at=now,
+                sent_at=at,
                 created_at=now,
                 scheduled_for=now,
             )
@@ -202,6 +206,7 @@ class FollowThroughService:
             item_id=item.id,
             purpose=f"urge:{record.id}",
             recipient_id=user_id,
+            not_before=at if at > now else None,
         )
         await self._event(uow, item.id, rung.value, [user_id], now)
         return True

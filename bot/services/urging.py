@@ -35,6 +35,7 @@ from bot.services import tracking
 from bot.services.calendar_admin import tell_office_of_computed_years
 from bot.services.context import ServiceContext
 from bot.services.people import PeopleService
+from bot.services.quiet import deliver_at
 from bot.services.webhook import webhook_payload
 from storage.uow import UnitOfWork
 
@@ -141,6 +142,7 @@ class UrgingService:
         sent_to: list[str] = []
         sent_records: list[UrgeRecord] = []
         for person in recipients:
+            at = deliver_at(self.ctx, person, item, now, calendar)  # after their quiet hours
             record = await uow.urging.add(
                 UrgeRecord(
                     id=None,
@@ -149,7 +151,7 @@ class UrgingService:
                     round=planned.round,
                     idem_key=f"{item.id}:{planned.key}:{person.user_id}",
                     recipient_id=person.user_id,
-                    sent_at=now,
+                    sent_at=at,
                     created_at=now,
                     scheduled_for=planned.scheduled_for,
                 )
@@ -165,6 +167,7 @@ class UrgingService:
                 key={"idem_key": record.idem_key},
                 data={"record": record, "extra": self._extra(kind, item, calendar, records)},
                 purpose=f"urge:{record.id}",
+                not_before=at if at > now else None,
             )
             sent_to.append(person.user_id)
             sent_records.append(record)
