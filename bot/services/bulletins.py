@@ -162,8 +162,10 @@ class BulletinService:
         key = key or period.key
         async with self.ctx.uow() as uow:
             existing = await uow.reporting.bulletin(kind, key)
+            waiting = [p.user_id for p in await self.signoff.signers(uow)] if existing else []
         if existing is not None:
-            return PostOutcome(kind, period, posted=False, channel=channel, already=existing)
+            signers = waiting if existing.status == "draft" else []  # still awaiting the sign-off
+            return PostOutcome(kind, period, posted=False, channel=channel, already=existing, signers=signers)
         # Figures, text and chart are made outside the claiming transaction (no lock held meanwhile).
         built = await self._build(period)
         locale = self.ctx.settings.locale
