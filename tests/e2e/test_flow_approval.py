@@ -87,3 +87,24 @@ async def test_the_reminder_goes_to_whoever_the_proposal_waits_for(world: World)
     await world.run_until(lambda: bool(waiting("U0LEADER")))
     assert world.local_now().date().isoformat() == "2026-12-02"
     assert len(waiting("U0DEPUTY")) == 1
+
+
+async def test_two_level_approval_over_new_year_2027(world: World) -> None:
+    """On the coming year's calendar: the review reminder waits out the holiday and the weekend."""
+    from datetime import UTC, datetime
+
+    world.clock.set(datetime(2026, 12, 31, 2, 0, tzinfo=UTC))  # Thursday 31 December, 10:00
+    await two_levels(world)
+    await world.command("U0SUPER", "assign <@U0HEADA> 年度总结 due 2027-01-29 source meeting")
+
+    def waiting(user: str) -> list[Message]:
+        return [m for m in world.slack.dm(user) if "waited" in m.all_text() or "已等待" in m.all_text()]
+
+    await world.run_until(lambda: bool(waiting("U0DEPUTY")))
+    assert world.local_now().date().isoformat() == "2027-01-05"  # 1 Jan off, weekend, Monday the one day
+    await world.click("U0DEPUTY", dm_with(world, "U0DEPUTY", PROPOSAL_APPROVE), PROPOSAL_APPROVE)
+    await world.click("U0LEADER", dm_with(world, "U0LEADER", PROPOSAL_APPROVE), PROPOSAL_APPROVE)
+    item = await world.item("DB-2026-0001")
+    assert item.state == "issued"
+    # Registered 31 December, issued 5 January: the two working days it waited are given back.
+    assert item.current_due.isoformat() == "2027-02-02"
