@@ -11,7 +11,7 @@ from datetime import date, datetime
 from bot.domain import lifecycle, permissions
 from bot.domain.approval import ApprovalStep, Stage, rejection_reason
 from bot.domain.commands import UserRef
-from bot.domain.errors import DomainError, PermissionDenied
+from bot.domain.errors import DomainError, NotFound, PermissionDenied
 from bot.domain.events import EventKind, ItemEvent
 from bot.domain.fairness import due_from_issue
 from bot.domain.items import Item, Role
@@ -76,9 +76,12 @@ class ProposalService:
     async def _load(self, uow: UnitOfWork, actor: Person, item_id: int, *, for_update: bool) -> Item:
         item = await uow.items.get(item_id, for_update=for_update)
         if item is None:
-            raise DomainError("item_not_found", ref=str(item_id))
-        # The unit's 分管领导 may read the proposal they review, even a confidential one.
+            raise NotFound("item_not_found", ref=str(item_id))
         if not actor.has_any(Role.LEADER):
+            # Only the unit's 分管领导 (organisation file) may act without the leader role.
+            departments = await uow.people.departments_of(item.lead.user_id)
+            if actor.user_id not in {d.leader_user_id for d in departments}:
+                permissions.require(actor, permissions.Action.APPROVE_PROPOSAL)
             return item
         return await issuing.load_item(self.ctx, uow, actor, item_id, for_update=for_update)
 
