@@ -61,6 +61,19 @@ class Settings:
     metrics_token: str | None = None  # GET /metrics from non-loopback clients needs this bearer token
     log_format: str = "text"  # text | json
     org_file: str | None = None  # DUBAN_ORG_FILE: the organisation (departments) in TOML
+    # 一督到底 limits (bot.domain.follow_through.FollowThroughPolicy), in working days
+    decide_workdays: int = 1  # a proposal or an extension request is decided within this
+    ack_workdays: int = 1  # a co-owner or FYI recipient acknowledges within this
+    progress_workdays: int = 5  # 续报 cadence after a delay report
+    # Bulletins (and their criticism lists) go to the principal leader as a draft first (S3)
+    bulletin_signoff: bool = False
+    approval_levels: int = 1  # 拟办呈批: 1 = a leader decides; 2 = the unit's 分管领导, then the principal
+    principal_leader: str | None = None  # DUBAN_PRINCIPAL_LEADER (主要领导); default: the first leader
+
+    @property
+    def principal(self) -> str | None:
+        """The principal leader (主要领导): DUBAN_PRINCIPAL_LEADER, else the first of DUBAN_LEADERS."""
+        return self.principal_leader or (self.leaders[0] if self.leaders else None)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -202,7 +215,33 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True) 
         approval_sources=_approval_sources(env),
         **_stats_settings(env),
         **_ops_settings(env),
+        **_flow_settings(env),
     )
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if raw in ("", "0", "false", "no", "off"):
+        return False
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    raise SettingsError(f"{name} must be 1 or 0, got {raw!r}")
+
+
+def _flow_settings(env: Mapping[str, str]) -> dict[str, object]:
+    principal = env.get("DUBAN_PRINCIPAL_LEADER", "").strip() or None
+    if principal and not _USER_ID.match(principal):
+        raise SettingsError(
+            f"DUBAN_PRINCIPAL_LEADER must be a Slack user id like U012ABCDEF, got {principal!r}"
+        )
+    return {
+        "decide_workdays": _int(env, "DUBAN_DECIDE_WORKDAYS", 1, 0, 30),
+        "ack_workdays": _int(env, "DUBAN_ACK_WORKDAYS", 1, 0, 30),
+        "progress_workdays": _int(env, "DUBAN_PROGRESS_WORKDAYS", 5, 0, 60),
+        "bulletin_signoff": _flag(env, "DUBAN_BULLETIN_SIGNOFF"),
+        "approval_levels": _int(env, "DUBAN_APPROVAL_LEVELS", 1, 1, 2),
+        "principal_leader": principal,
+    }
 
 
 def _ops_settings(env: Mapping[str, str]) -> dict[str, str | None]:

@@ -16,21 +16,27 @@ from slack_bolt.async_app import AsyncApp
 from bot.services import Services
 from handlers import (
     actions,
+    approval,
     commands,
     corrections,
     errors,
     events,
     feedback,
     publications,
+    quiet,
     reports,
     shortcut,
+    signoff,
     timeline,
     urging,
     views,
 )
 
 # In bolt the first listener that matches wins: events.register comes last (whatever nothing else took).
-FEATURES = (commands, actions, views, urging, reports, publications, corrections, shortcut, timeline)
+FEATURES = (
+    commands, actions, views, urging, reports, approval, publications, corrections, shortcut, signoff, quiet,
+    timeline,
+)
 
 
 def register_all(app: AsyncApp, services: Services) -> None:

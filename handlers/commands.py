@@ -13,9 +13,10 @@ from bot.domain import commands as grammar
 from bot.domain.command_parser import parse_command
 from bot.domain.errors import DomainError
 from bot.domain.list_filter import filter_words, next_offset
+from bot.domain.settings_command import QuietSetting
 from bot.services import Services
 from bot.services.assign import AssignRequest
-from handlers import admin, corrections, publications, reports, urging
+from handlers import admin, corrections, publications, quiet, reports, urging
 from handlers.routing import Reply, Route, form_route
 from messages import calendar as calendar_messages
 from messages import replies
@@ -164,4 +165,5 @@ ROUTES: dict[type, Route] = {
     admin_commands.ListRoles: admin.roles_command,
     admin_commands.ListDepartments: admin.departments_command,
     admin_commands.ChangeDepartments: admin.change_departments_command,
+    QuietSetting: quiet.quiet_command,
 }

@@ -10,8 +10,10 @@ from slack_bolt.async_app import AsyncApp
 from bot.domain import commands as grammar
 from bot.domain.reports import ReportInput, ReviewInput
 from bot.services import Services
+from handlers import approval
 from handlers.feedback import by_item, on_click, on_form_button, on_submit, view_number
 from handlers.routing import Reply
+from messages import approval as approval_messages
 from messages import report_forms as rf
 from messages import reports as rm
 from messages.notices import REPORT
@@ -24,7 +26,7 @@ def register(app: AsyncApp) -> None:
     app.action(rm.INSTRUCT)(on_form_button(by_item(instruct_form)))
     app.action(rm.PROPOSAL_CHANGE)(on_form_button(by_item(change_form)))
     app.action(rm.PROPOSAL_APPROVE)(on_click(approve_proposal))
-    app.action(rm.PROPOSAL_REJECT)(on_click(reject_proposal))
+    app.action(rm.PROPOSAL_REJECT)(on_form_button(by_item(approval.reject_form)))  # the reason first
     # the view id makes each submission idempotent
     app.view(rf.REPORT_CALLBACK)(on_submit(submit_report, fields=rf.REPORT_FIELDS, default=rf.KIND))
     app.view(rf.REVIEW_CALLBACK)(on_submit(submit_review, fields=rf.REVIEW_FIELDS, default=rf.DECISION))
@@ -73,11 +75,8 @@ async def instruct_command(
 
 async def approve_proposal(services: Services, user_id: str, reader: Reader, value: str) -> Reply:
     result = await services.reports.proposals.decide(user_id, int(value), approve=True)
-    return rm.proposal_done(reader, result.item, result.approved)
-
-
-async def reject_proposal(services: Services, user_id: str, reader: Reader, value: str) -> Reply:
-    result = await services.reports.proposals.decide(user_id, int(value), approve=False)
+    if result.forwarded:  # two levels: the 分管领导 agreed, the principal leader decides
+        return approval_messages.reviewed_done(reader, result.item, result.principal)
     return rm.proposal_done(reader, result.item, result.approved)
 
 

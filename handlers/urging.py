@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from slack_bolt.async_app import AsyncApp
 
 from bot.domain import commands as grammar
-from bot.domain.due_dates import picked_date, required_date
-from bot.domain.errors import DomainError
+from bot.domain.due_dates import required_date
 from bot.domain.urging import Answer
-from bot.services import Services
+from bot.services import Services, urge_forms
 from handlers.feedback import by_item, on_click, on_form_button, on_submit, view_number
 from handlers.routing import Reply
 from messages import replies
@@ -103,13 +101,8 @@ async def notice_form(services: Services, user_id: str, reader: Reader, value: s
 
 async def answer_notice(services: Services, user_id: str, reader: Reader, view: dict[str, Any]) -> Reply:
     values = _values(view)
-    result, extension = await services.urge_actions.answer_notice(
-        user_id,
-        view_number(view),
-        reason=values["reason"] or "",
-        progress=values["progress"] or "",
-        new_date=required_date(values["new_date"], "new_date"),
-        request_key=f"view:{view['id']}",
+    result, extension = await urge_forms.answer_notice(
+        services.urge_actions, user_id, view_number(view), values, request_key=f"view:{view['id']}"
     )
     if result.already:  # answered before (another copy, or a report): nothing new saved
         return msg.answer_reply(reader, result.item, result.record, already=True)
@@ -194,14 +187,12 @@ async def call_form(services: Services, user_id: str, reader: Reader, ref: Any) 
 
 async def log_call(services: Services, user_id: str, reader: Reader, view: dict[str, Any]) -> Reply:
     values = _values(view)
-    result = await services.urge_actions.log_call(
+    result = await urge_forms.log_call(
+        services.urge_actions,
         user_id,
         view_number(view),
-        callee_id=values["callee"],
-        called_at=_instant(reader, values["call_date"], values["call_time"]),
-        answered_by=values["answered_by"] or "",
-        summary=values["summary"] or "",
-        promised=picked_date(values.get("promised"), "promised"),
+        values,
+        tz=reader.tz,
         request_key=f"view:{view['id']}",
     )
     item = result.item
@@ -220,16 +211,6 @@ def _values(view: dict[str, Any]) -> dict[str, Any]:
                 or (element.get("selected_option") or {}).get("value")
             )
     return flat
-
-
-def _instant(reader: Reader, day: str, clock_time: str | None) -> datetime:
-    """A date and HH:MM typed by someone, in their own timezone."""
-    try:
-        hours, minutes = (int(part) for part in (clock_time or "").strip().split(":"))
-        local = datetime.combine(date.fromisoformat(day), time(hours, minutes), tzinfo=ZoneInfo(reader.tz))
-    except (TypeError, ValueError):
-        raise DomainError("bad_time", field="call_time") from None
-    return local
 
 
 async def item_card(services: Services, reader: Reader, detail: Any) -> Reply:

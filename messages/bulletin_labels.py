@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
 
 from bot.domain.periods import Period, PeriodKind
+from bot.domain.read_models import DepartmentName
 from bot.domain.statistics import NO_DEPARTMENT, ItemSnapshot, Light
 from messages.i18n import t, tp
 from messages.text import Mrkdwn, escape, number
@@ -18,15 +18,6 @@ LIGHT_EMOJI = {
     Light.GREEN: ":large_green_circle:",
 }
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-@dataclass(frozen=True, slots=True)
-class DepartmentName:
-    zh: str
-    en: str
-
-    def get(self, locale: str) -> str:
-        return self.en if locale == "en" else self.zh
 
 
 def period_label(period: Period, locale: str) -> str:

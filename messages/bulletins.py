@@ -296,7 +296,7 @@ def bulletin_message(
     blocks.append(section(_open_items(view, locale, can_see_confidential)))
     blocks.append(divider())
     blocks.append(section(_praise(view, locale, can_see_confidential)))
-    blocks.append(section(_criticism(view, locale, can_see_confidential)))
+    blocks.append(section(_criticism(view, locale, can_see_confidential), block_id="criticism"))
     blocks.append(section(_escalated(view, locale, can_see_confidential)))
     if view.office is not None:
         blocks.append(section(_office(view.office, locale)))
@@ -352,6 +352,13 @@ def post_reply(outcome: Any, locale: str, tz: str) -> dict[str, Any]:
     kind, label = kind_label(outcome.kind, locale), period_label(outcome.period, locale)
     if outcome.channel is None:
         text = t(locale, "bulletin.no_channel")
+    elif getattr(outcome, "signers", None):  # DUBAN_BULLETIN_SIGNOFF: a draft for the leader first
+        text = t(
+            locale,
+            "signoff.drafted",
+            label=f"{kind} {label}",
+            who=Mrkdwn(", ".join(f"<@{u}>" for u in outcome.signers)),
+        )
     elif outcome.posted:
         text = t(locale, "bulletin.posted", kind=kind, period=label, channel=Mrkdwn(escape(outcome.channel)))
     else:

@@ -27,6 +27,15 @@ class FollowThroughRepository:
         )
         return [(item_id, at) for item_id, at in rows]
 
+    async def proposal_reviewed_at(self, item_id: int) -> datetime | None:
+        """When the unit's 分管领导 reviewed the proposal (two-level 拟办呈批); None: not yet."""
+        return await self.session.scalar(
+            select(ItemEventRow.at)
+            .where(ItemEventRow.item_id == item_id, ItemEventRow.kind == "proposal_reviewed")
+            .order_by(ItemEventRow.seq.desc())
+            .limit(1)
+        )
+
     async def pending_extensions(self, states: list[str]) -> list[tuple[int, int, datetime]]:
         """(request id, item id, asked at) of undecided extension requests on open items."""
         rows = await self.session.execute(

@@ -76,6 +76,7 @@ class UserRow(Base):
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     is_bot: Mapped[bool] = mapped_column(Boolean, default=False)
     refreshed_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    quiet_hours: Mapped[str | None] = mapped_column(String(16))  # "22:00-08:00", the person's own time
 
 
 class RoleRow(Base):

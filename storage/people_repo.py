@@ -63,6 +63,14 @@ class PeopleRepository:
         row.refreshed_at = now
         await self.session.flush()
 
+    async def set_quiet_hours(self, user_id: str, window: str | None) -> bool:
+        row = await self.session.get(UserRow, user_id)
+        if row is None:
+            return False
+        row.quiet_hours = window
+        await self.session.flush()
+        return True
+
     async def set_preferred_locale(self, user_id: str, locale: str) -> None:
         row = await self.session.get(UserRow, user_id)
         if row is not None:
@@ -149,4 +157,5 @@ class PeopleRepository:
             is_bot=row.is_bot,
             roles={Role(r) for r in roles},
             department_ids=list(departments),
+            quiet_hours=row.quiet_hours,
         )

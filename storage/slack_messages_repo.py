@@ -25,6 +25,16 @@ class SlackMessageRepository:
         row = await self.session.scalar(stmt.order_by(SlackMessageRow.id.desc()).limit(1))
         return (row.channel, row.ts) if row else None
 
+    async def all_for(self, item_id: int, purpose: str) -> list[tuple[str, str, str]]:
+        """(user, channel, ts) of the latest message of ``purpose`` about the item to each person."""
+        rows = await self.session.execute(
+            select(SlackMessageRow.user_id, SlackMessageRow.channel, SlackMessageRow.ts)
+            .where(SlackMessageRow.item_id == item_id, SlackMessageRow.purpose == purpose)
+            .order_by(SlackMessageRow.id)
+        )
+        latest = {user_id: (channel, ts) for user_id, channel, ts in rows if user_id}
+        return [(user_id, channel, ts) for user_id, (channel, ts) in latest.items()]
+
     async def item_for(self, channel: str, ts: str) -> tuple[int, str, str | None] | None:
         """The item, purpose and recipient a Slack message belongs to (for thread replies)."""
         row = await self.session.scalar(

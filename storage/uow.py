@@ -12,6 +12,7 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.bulletin_drafts import BulletinDrafts
 from storage.calendar_repo import CalendarRepository
 from storage.corrections_repo import CorrectionRepository
 from storage.db import READ_ONLY
@@ -42,6 +43,7 @@ class UnitOfWork:
         self.org = OrgRepository(session)
         self.corrections = CorrectionRepository(session)
         self.follow = FollowThroughRepository(session)
+        self.drafts = BulletinDrafts(session)
 
     async def send(
         self,

@@ -12,7 +12,7 @@ from bot.domain.errors import DuplicateRequest
 from bot.domain.urge_records import ExtensionRequest, UrgeRecord
 from bot.domain.urging import NOTICE_REPEAT_BASE
 from storage.db import is_postgres
-from storage.models import ExtensionRequestRow, ItemRow, UrgeRecordRow
+from storage.models import ExtensionRequestRow, ItemEventRow, ItemRow, UrgeRecordRow
 
 _RECORD_FIELDS = (
     "item_id",
@@ -224,6 +224,15 @@ class UrgingRepository:
             .order_by(ExtensionRequestRow.id)
         )
         return [_request(r) for r in rows]
+
+    async def issued_at(self, item_id: int) -> datetime | None:
+        """When the item was first issued (交办): the units' clock, and the urging ladder, start there."""
+        return await self.session.scalar(
+            select(ItemEventRow.at)
+            .where(ItemEventRow.item_id == item_id, ItemEventRow.kind == "issued")
+            .order_by(ItemEventRow.seq)
+            .limit(1)
+        )
 
     async def latest_extension(self, item_id: int) -> ExtensionRequest | None:
         """The item's most recent extension request, whatever became of it."""

@@ -298,6 +298,10 @@ class FakeFollowThrough(Repo):
     def _open(self, states: list[str]) -> dict[int, Item]:
         return {i.id: i for i in self.t.items.values() if i.state in states and i.id is not None}
 
+    async def proposal_reviewed_at(self, item_id: int) -> datetime | None:
+        reviewed = [e.at for e in self.t.events.get(item_id, []) if e.kind == "proposal_reviewed"]
+        return reviewed[-1] if reviewed else None
+
     async def pending_proposals(self) -> list[tuple[int, datetime]]:
         waiting = [i for i in self.t.items.values() if i.state == "pending_approval" and i.id is not None]
         return [(i.id, i.created_at) for i in sorted(waiting, key=lambda i: (i.created_at, i.id))]  # type: ignore[misc]

@@ -19,6 +19,9 @@ CHECKIN_RUNGS = ("checkin", "repeat", "due", "manual", "progress")
 
 
 class FakeUrging(Repo):
+    async def issued_at(self, item_id: int) -> datetime | None:
+        return next((e.at for e in self.t.events.get(item_id, []) if e.kind == "issued"), None)
+
     async def claim_due_item(self, now: datetime, states: list[str]) -> int | None:
         due = [
             i

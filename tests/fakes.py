@@ -143,6 +143,12 @@ class FakePeople(Repo):
         row.email = email or row.email
         self.t.users[person.user_id] = row
 
+    async def set_quiet_hours(self, user_id: str, window: str | None) -> bool:
+        if user_id not in self.t.users:
+            return False
+        self.t.users[user_id].person.quiet_hours = window
+        return True
+
     async def set_preferred_locale(self, user_id: str, locale: str) -> None:
         if user_id in self.t.users:
             self.t.users[user_id].preferred_locale = locale
@@ -214,6 +220,14 @@ class FakeSlackMessages(Repo):
             if item == item_id and kind == purpose and (user_id is None or uid == user_id):
                 return channel, ts
         return None
+
+    async def all_for(self, item_id: int, purpose: str) -> list[tuple[str, str, str]]:
+        latest = {
+            uid: (channel, ts)
+            for item, kind, uid, channel, ts in self.t.posted
+            if item == item_id and kind == purpose and uid
+        }
+        return [(uid, channel, ts) for uid, (channel, ts) in latest.items()]
 
     async def item_for(self, channel: str, ts: str) -> tuple[int, str, str | None] | None:
         for item, kind, uid, ch, t in self.t.posted:

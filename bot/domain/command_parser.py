@@ -56,6 +56,7 @@ from bot.domain.items import (
     parse_source,
 )
 from bot.domain.list_filter import ListFilter, parse_list_words
+from bot.domain.settings_command import SETTINGS_HANDLERS
 
 # -- subcommands --------------------------------------------------------------------------------
 
@@ -295,6 +296,8 @@ _HANDLERS = {
 
 # Administration (roles, departments) lives in its own module.
 _HANDLERS.update(ADMIN_HANDLERS)
+# A person's own settings (quiet hours) too.
+_HANDLERS.update(SETTINGS_HANDLERS)
 
 
 def parse_command(text: str) -> Command:

@@ -9,6 +9,7 @@ from typing import Literal
 from bot.domain import correction_syntax as corrections
 from bot.domain.admin_commands import ADMIN_SUBCOMMANDS
 from bot.domain.commands import ListScope, Period
+from bot.domain.settings_command import SETTINGS_SUBCOMMANDS
 
 SUBCOMMANDS: dict[str, str] = {
     "help": "help",
@@ -50,6 +51,7 @@ SUBCOMMANDS: dict[str, str] = {
     "节假日": "holiday",
     **corrections.SUBCOMMANDS,  # withdraw / edit / reassign (撤销 / 修改 / 改派)
     **ADMIN_SUBCOMMANDS,  # roles and departments (bot.domain.admin_commands)
+    **SETTINGS_SUBCOMMANDS,  # a person's own settings: quiet hours (bot.domain.settings_command)
 }
 
 # Option keywords of ``assign`` -> option kind.

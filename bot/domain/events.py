@@ -35,6 +35,8 @@ class EventKind(StrEnum):
     REASSIGNED = "reassigned"  # 改派: {"role", "from", "to"}
     IMPORTED = "imported"  # loaded from the office's existing ledger (台账)
     HISTORY_NOTE = "history_note"  # a note carried over from the imported ledger
+    PROPOSAL_REVIEWED = "proposal_reviewed"  # 拟办呈批: the unit's 分管领导 agreed, on to the principal
+    PROPOSAL_REJECTED = "proposal_rejected"  # 拟办呈批 not approved: {"reason", "stage"}
 
 
 @dataclass(slots=True)

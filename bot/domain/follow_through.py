@@ -39,6 +39,8 @@ def waiting_too_long(
     since: datetime, now: datetime, calendar: WorkCalendar, workdays: int, tz: tzinfo
 ) -> bool:
     """Has something waited for a decision longer than ``workdays`` working days (on a working day)?"""
+    if workdays <= 0:  # the reminder is turned off
+        return False
     start, today = since.astimezone(tz).date(), now.astimezone(tz).date()
     return _is_workday(calendar, today) and _workdays(calendar, start, today) > workdays
 

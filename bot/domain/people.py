@@ -21,6 +21,7 @@ class Person:
     is_bot: bool = False
     roles: set[Role] = field(default_factory=set)
     department_ids: list[int] = field(default_factory=list)
+    quiet_hours: str | None = None  # "HH:MM-HH:MM" in their timezone (bot.domain.quiet_hours)
 
     def has_any(self, *roles: Role) -> bool:
         return bool(self.roles.intersection(roles))

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from bot.domain.repositories import (
+    BulletinDraftRepository,
     CalendarRepository,
     CorrectionRepository,
     EventRepository,
@@ -65,6 +66,7 @@ class UnitOfWork(Protocol):
     org: OrgRepository
     corrections: CorrectionRepository
     follow: FollowThroughRepository
+    drafts: BulletinDraftRepository
 
     async def send(
         self,

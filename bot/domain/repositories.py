@@ -32,6 +32,23 @@ class BulletinRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class Draft:
+    """A bulletin row awaiting (or past) the leader's sign-off; ``content`` holds the rendered draft."""
+
+    id: int
+    kind: str
+    period_key: str
+    status: str  # DRAFT, then QUEUED once signed
+    channel: str | None
+    content: dict[str, Any]
+    posted_at: datetime | None
+
+
+DRAFT = "draft"
+QUEUED = "queued"
+
+
+@dataclass(frozen=True, slots=True)
 class UnansweredUrge:
     item_id: int
     rung: str
@@ -103,6 +120,7 @@ class PeopleRepository(Protocol):
         email: str | None = None,
     ) -> None: ...
     async def set_preferred_locale(self, user_id: str, locale: str) -> None: ...
+    async def set_quiet_hours(self, user_id: str, window: str | None) -> bool: ...
     async def grant(self, user_id: str, role: Role, *, by: str | None, now: datetime) -> None: ...
     async def ensure_user(self, user_id: str) -> None: ...
     async def sync_configured_roles(
@@ -132,10 +150,18 @@ class SlackMessageRepository(Protocol):
         """(channel, ts) of the message posted for the item and purpose (and recipient)."""
         ...
 
+    async def all_for(self, item_id: int, purpose: str) -> list[tuple[str, str, str]]:
+        """(user, channel, ts) of the latest message of ``purpose`` about the item to each person."""
+        ...
+
     async def item_for(self, channel: str, ts: str) -> tuple[int, str, str | None] | None: ...
 
 
 class UrgingRepository(Protocol):
+    async def issued_at(self, item_id: int) -> datetime | None:
+        """When the item was first issued (交办): the urging ladder starts there."""
+        ...
+
     async def claim_due_item(self, now: datetime, states: list[str]) -> int | None: ...
     async def postpone(self, item_id: int, until: datetime) -> None: ...
     async def add(self, record: UrgeRecord) -> UrgeRecord | None:
@@ -256,8 +282,23 @@ class CorrectionRepository(Protocol):
     async def raise_counter(self, year: int, seq: int) -> int: ...
 
 
+class BulletinDraftRepository(Protocol):
+    """Bulletin drafts waiting for the leader's sign-off (DUBAN_BULLETIN_SIGNOFF)."""
+
+    async def by_key(self, kind: str, period_key: str) -> Draft | None: ...
+    async def get(self, bulletin_id: int) -> Draft | None: ...
+    async def save_draft(self, kind: str, period_key: str, *, content: dict[str, Any]) -> None: ...
+    async def sign(self, bulletin_id: int, *, content: dict[str, Any], now: datetime) -> bool:
+        """draft → queued, once: False when it was signed (or withdrawn) already."""
+        ...
+
+
 class FollowThroughRepository(Protocol):
     async def pending_proposals(self) -> list[tuple[int, datetime]]: ...
+    async def proposal_reviewed_at(self, item_id: int) -> datetime | None:
+        """When the unit's 分管领导 reviewed the proposal (two-level 拟办呈批); None: not yet."""
+        ...
+
     async def pending_extensions(self, states: list[str]) -> list[tuple[int, int, datetime]]: ...
     async def unacknowledged(self, states: list[str]) -> list[Unacknowledged]: ...
     async def delay_reports(self, states: list[str]) -> list[tuple[int, datetime, datetime | None]]: ...

@@ -48,10 +48,14 @@ def ledger_upload(item: Item | None, reader: Reader, data: dict[str, Any]) -> di
 
 
 def bulletin(item: Item | None, reader: Reader, data: dict[str, Any]) -> dict[str, Any]:
+    if "body" in data:  # a signed-off draft: published as the leader signed it
+        return data["body"]
     return bulletins.bulletin_message(data["view"], reader.locale, can_see_confidential=False)
 
 
 def bulletin_chart(item: Item | None, reader: Reader, data: dict[str, Any]) -> dict[str, Any]:
+    if "upload" in data:  # a signed-off draft's chart, prepared with the draft
+        return data["upload"]
     content = base64.b64encode(data["chart"]).decode("ascii")
     return bulletins.chart_upload(data["period"], reader.locale, reader.user_id, content)
 

@@ -4,6 +4,7 @@ requirements. The services call these instead of ``messages``."""
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -11,11 +12,12 @@ from typing import Any
 from bot.domain.events import ItemEvent
 from bot.domain.items import Item
 from bot.domain.periods import Period
-from bot.domain.read_models import BulletinView
+from bot.domain.read_models import BulletinView, Reader
 from bot.domain.statistics import Figures
-from messages import bulletins, charts
+from messages import bulletin_labels, bulletins, charts
 from messages import dossier as dossier_messages
 from messages import reports as report_messages
+from messages import signoff as signoff_messages
 
 
 def dossier(
@@ -54,3 +56,29 @@ def bulletin_chart(
 def requirement_line(locale: str, who: str, day: date, text: str) -> str:
     """A leader's instruction as it is appended to the item's requirements (the org's language)."""
     return report_messages.requirement_line(locale, who, day, text)
+
+
+def bulletin_draft(
+    view: BulletinView, period: Period, locale: str, channel: str, chart: bytes | None
+) -> tuple[str, dict[str, Any], dict[str, Any] | None]:
+    """A bulletin kept for the leader's sign-off: its label, its message and its chart's upload, rendered
+    now so the draft publishes exactly as the leader saw it."""
+    kind = bulletin_labels.kind_label(period.kind.value, locale)
+    label = f"{kind} {bulletin_labels.period_label(period, locale)}"
+    body = bulletins.bulletin_message(view, locale, can_see_confidential=False)
+    upload = None
+    if chart is not None:
+        upload = bulletins.chart_upload(period, locale, channel, base64.b64encode(chart).decode("ascii"))
+    return label, body, upload
+
+
+def signed_draft(reader: Reader, body: dict[str, Any], *, note: str, criticism: bool) -> dict[str, Any]:
+    """The draft as the leader signed it: their note added, the criticism list kept or withheld."""
+    return signoff_messages.edited(reader, body, note=note, criticism=criticism)
+
+
+def signoff_stamp(
+    reader: Reader, label: str, body: dict[str, Any], by: str | None, at: datetime | None
+) -> dict[str, Any]:
+    """The draft message restamped "published by … at …"."""
+    return signoff_messages.signed_stamp(reader, label, body, by, at)

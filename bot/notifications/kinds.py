@@ -109,3 +109,9 @@ class NoticeKind(StrEnum):
     OWNER_GONE = "owner_gone"  # a deactivated owner: the office is asked to reassign
     PROPOSAL_WAITING = "proposal_waiting"  # leaders reminded of proposals awaiting them
     EXTENSION_WAITING = "extension_waiting"  # the office reminded of undecided extensions
+    BULLETIN_DRAFT = "bulletin_draft"  # DUBAN_BULLETIN_SIGNOFF: the draft to the principal leader
+    PROPOSAL_REVIEW = "proposal_review"  # two-level 拟办呈批: the unit's 分管领导 reviews first
+    PROPOSAL_REVIEWED = "proposal_reviewed"  # the reviewer's copy restamped once agreed
+    PROPOSAL_FORWARDED = "proposal_forwarded"  # the proposer told: reviewed, now with the principal
+    PROPOSAL_REJECTED = "proposal_rejected"  # the proposer told why it was not approved
+    PROPOSAL_REJECTED_STAMP = "proposal_rejected_stamp"  # each decider's copy restamped with the reason

@@ -140,8 +140,10 @@ class Notifier:
         channel: str | None = None,
         ts: str | None = None,
         item_id: int | None = None,
+        not_before: datetime | None = None,
     ) -> bool:
-        """Render ``kind`` for ``person`` (redacted as the table says) and queue it in ``uow``.
+        """Render ``kind`` for ``person`` (redacted as the table says) and queue it in ``uow``
+        (``not_before``: not sent before then, e.g. the end of the person's quiet hours).
 
         ``person`` is whom it is for: a person (a DM, or an upload to them), or a string for a channel
         or an address nobody in particular reads. ``item_id`` ties a notice not rendered from an item
@@ -168,6 +170,7 @@ class Notifier:
             item_id=item_id,
             purpose=purpose or (kind.value if rule.purpose == "" else rule.purpose),
             recipient_id=None if isinstance(person, str) else person.user_id,
+            not_before=not_before,
         )
 
     async def send_all(

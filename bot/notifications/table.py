@@ -15,10 +15,12 @@ from bot.domain.items import Item
 from bot.domain.read_models import Reader
 from bot.notifications import builders
 from bot.notifications.kinds import Audience, Builder, NoticeKind, NoticeRule, Redaction
+from messages import approval as approval_messages
 from messages import corrections as correction_messages
 from messages import follow_through as follow_messages
 from messages import notices
 from messages import reports as report_messages
+from messages import signoff as signoff_messages
 from messages import urging as urge_messages
 
 
@@ -209,6 +211,12 @@ NOTICES: dict[NoticeKind, NoticeRule] = {
     NoticeKind.BULLETIN_CHART: NoticeRule(
         Audience.CHANNEL, A, "bulletin-chart:{kind}:{period}", builders.bulletin_chart, method=UPLOAD
     ),
+    NoticeKind.BULLETIN_DRAFT: NoticeRule(
+        Audience.LEADERS,  # the principal leader (DUBAN_PRINCIPAL_LEADER), else every leader
+        N,  # the channel's own text, already redacted for the channel: no item's title of its own
+        "bulletin-draft:{bulletin}:{user}",
+        lambda i, r, d: signoff_messages.draft_message(r, d["bulletin"], d["label"], d["body"]),
+    ),
     NoticeKind.DOSSIER: NoticeRule(
         Audience.ACTOR, C, "dossier:{item}:{user}{again}", builders.dossier_upload, method=UPLOAD
     ),
@@ -274,6 +282,38 @@ NOTICES: dict[NoticeKind, NoticeRule] = {
         C,
         "proposal-waiting:{item}:{day}:{user}",
         lambda i, r, d: follow_messages.proposal_waiting(r, i, d["days"]),
+    ),
+    NoticeKind.PROPOSAL_REVIEW: NoticeRule(
+        Audience.CHOSEN,  # the lead unit's 分管领导 (bot.services.approval_steps)
+        C,
+        "proposal-review:{item}:{user}",
+        lambda i, r, d: approval_messages.review_request(r, i, d["tz"]),
+    ),
+    NoticeKind.PROPOSAL_REVIEWED: NoticeRule(
+        Audience.MESSAGE_OWNER,
+        C,
+        "proposal-reviewed:{item}:{user}",
+        lambda i, r, d: approval_messages.reviewed_stamp(r, i, d["by"], d["at"], d["tz"]),
+        method="chat.update",
+    ),
+    NoticeKind.PROPOSAL_FORWARDED: NoticeRule(
+        Audience.ASSIGNER,
+        C,
+        "proposal-forwarded:{item}",
+        lambda i, r, d: approval_messages.forwarded(r, i, d["by"], d["principal"]),
+    ),
+    NoticeKind.PROPOSAL_REJECTED: NoticeRule(
+        Audience.ASSIGNER,
+        C,
+        "proposal-rejected:{item}",
+        lambda i, r, d: approval_messages.rejected(r, i, d["by"], d["reason"]),
+    ),
+    NoticeKind.PROPOSAL_REJECTED_STAMP: NoticeRule(
+        Audience.MESSAGE_OWNER,
+        C,
+        "proposal-rejected-stamp:{item}:{user}",
+        lambda i, r, d: approval_messages.rejected_stamp(r, i, d["by"], d["at"], d["reason"], d["tz"]),
+        method="chat.update",
     ),
     NoticeKind.EXTENSION_WAITING: NoticeRule(
         Audience.OFFICE,

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any, TypeVar
 
 from bot.domain import lifecycle, permissions
 from bot.domain.cadence import parse_cadence
 from bot.domain.calendar import WorkCalendar
 from bot.domain.commands import UserRef
 from bot.domain.due_dates import DueReading, default_due, read_due
-from bot.domain.errors import DomainError, DuplicateRequest
+from bot.domain.errors import DomainError, DuplicateRequest, raise_all
 from bot.domain.events import EventKind, ItemEvent
 from bot.domain.items import (
     REQUIREMENTS_MAX,
@@ -28,6 +30,8 @@ from bot.services.calendar_admin import date_notes, tell_office_of_computed_year
 from bot.services.context import ServiceContext
 from bot.services.people import PeopleService
 from bot.services.proposals import needs_approval, send_proposal
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,24 +69,24 @@ class AssignService:
     async def assign(self, actor_id: str, request: AssignRequest, *, request_key: str | None) -> AssignResult:
         actor = await self.people.actor(actor_id)
         permissions.require(actor, permissions.Action.ASSIGN)
+        # Every field is checked before anything is refused: a form shows all its errors at once.
+        errors: list[DomainError] = []
         title = " ".join(request.title.split())
         if not title:
-            raise DomainError("empty_title", field="title")
-        if len(title) > TITLE_MAX:
-            raise DomainError("title_too_long", length=len(title), max=TITLE_MAX, field="title")
+            errors.append(DomainError("empty_title", field="title"))
+        elif len(title) > TITLE_MAX:
+            errors.append(DomainError("title_too_long", length=len(title), max=TITLE_MAX, field="title"))
         if len(request.requirements) > REQUIREMENTS_MAX:
-            raise DomainError(
-                "requirements_too_long",
-                length=len(request.requirements),
-                max=REQUIREMENTS_MAX,
-                field="requirements",
+            errors.append(
+                DomainError(
+                    "requirements_too_long",
+                    length=len(request.requirements),
+                    max=REQUIREMENTS_MAX,
+                    field="requirements",
+                )
             )
-        owners = [await self.people.resolve_owner(request.lead, field="lead")]
-        for ref in request.co:
-            person = await self.people.resolve_owner(ref, field="co")
-            if any(o.user_id == person.user_id for o in owners):
-                raise DomainError("duplicate_owner", name=person.name, field="co")
-            owners.append(person)
+        owners = await self._owners(request, errors)
+        cadence = self._checked(errors, self._cadence, request.cadence)
 
         # Reading and checking happen before the write transaction (which holds the number counter's
         # lock until it commits): the calendar, the deadline, the parent item.
@@ -95,11 +99,16 @@ class AssignService:
             if request.parent is not None:
                 parent = await ro.items.get_by_number(request.parent.resolve(today.year))
                 if parent is None or not lifecycle.is_open(parent):
-                    raise DomainError(
-                        "item_not_found", ref=str(request.parent.resolve(today.year)), field="parent"
+                    errors.append(
+                        DomainError(
+                            "item_not_found", ref=str(request.parent.resolve(today.year)), field="parent"
+                        )
                     )
-                parent_id = parent.id
-        reading = self._due(request, today, calendar)
+                else:
+                    parent_id = parent.id
+        reading = self._checked(errors, self._due, request, today, calendar)
+        raise_all(errors)
+        assert reading is not None
         due = reading.day
         warnings = date_notes(calendar, reading, deadline=True)
         try:
@@ -128,7 +137,7 @@ class AssignService:
                     urgent=request.urgent,
                     parent_id=parent_id,
                     kind="rectification" if request.source is SourceKind.INSPECTION else "regular",
-                    cadence=self._cadence(request.cadence),
+                    cadence=cadence,
                     next_urge_at=now,  # the next urging sweep plans this item's ladder
                 )
                 proposing = needs_approval(self.ctx, actor, item)  # 拟办呈批 before 交办
@@ -186,6 +195,29 @@ class AssignService:
                         return AssignResult(existing, owners, created=False)
             raise
         return result
+
+    async def _owners(self, request: AssignRequest, errors: list[DomainError]) -> list[Person]:
+        owners: list[Person] = []
+        for index, ref in enumerate((request.lead, *request.co)):
+            try:
+                person = await self.people.resolve_owner(ref, field="lead" if index == 0 else "co")
+            except DomainError as error:
+                errors.append(error)
+                continue
+            if any(o.user_id == person.user_id for o in owners):
+                errors.append(DomainError("duplicate_owner", name=person.name, field="co"))
+                continue
+            owners.append(person)
+        return owners
+
+    @staticmethod
+    def _checked(errors: list[DomainError], check: Callable[..., T], *args: Any) -> T | None:
+        """``check(*args)``, its refusal collected with the other fields' rather than raised."""
+        try:
+            return check(*args)
+        except DomainError as error:
+            errors.append(error)
+            return None
 
     @staticmethod
     def _cadence(text: str | None) -> str | None:

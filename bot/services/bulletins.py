@@ -15,7 +15,7 @@ import asyncio
 import logging
 import os
 import socket
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from bot.domain import permissions
@@ -34,6 +34,7 @@ from bot.domain.statistics import (
     trend,
 )
 from bot.notifications import NoticeKind, Notifier, documents
+from bot.services.bulletin_signoff import BulletinSignoffService
 from bot.services.context import ServiceContext
 from bot.services.people import PeopleService
 from bot.settings import Settings
@@ -77,6 +78,7 @@ class PostOutcome:
     posted: bool
     channel: str | None
     already: BulletinRecord | None = None
+    signers: list[str] = field(default_factory=list)  # a draft went to them for sign-off
 
 
 @dataclass(slots=True)
@@ -95,6 +97,7 @@ class BulletinService:
         self.config = stats_config(ctx.settings)
         self._warned_no_channel = False
         self._drawing = asyncio.Lock()
+        self.signoff = BulletinSignoffService(ctx, people)
 
     # -- schedule -------------------------------------------------------------------------------
 
@@ -158,8 +161,10 @@ class BulletinService:
         key = key or period.key
         async with self.ctx.uow() as uow:
             existing = await uow.reporting.bulletin(kind, key)
+            waiting = [p.user_id for p in await self.signoff.signers(uow)] if existing else []
         if existing is not None:
-            return PostOutcome(kind, period, posted=False, channel=channel, already=existing)
+            signers = waiting if existing.status == "draft" else []  # still awaiting the sign-off
+            return PostOutcome(kind, period, posted=False, channel=channel, already=existing, signers=signers)
         # Figures, text and chart are made outside the claiming transaction (no lock held meanwhile).
         built = await self._build(period)
         locale = self.ctx.settings.locale
@@ -175,8 +180,15 @@ class BulletinService:
             if not claimed:
                 existing = await uow.reporting.bulletin(kind, key)
                 return PostOutcome(kind, period, posted=False, channel=channel, already=existing)
-            await self._queue(uow, period, key, channel, built.view, chart, now)
             content = documents.bulletin_summary(built.view) | {"by": actor_id}
+            if self.ctx.settings.bulletin_signoff:  # S3: the leader decides whether it is published
+                label, body, upload = documents.bulletin_draft(built.view, period, locale, channel, chart)
+                signers = await self.signoff.draft(
+                    uow, kind=kind, key=key, label=label, body=body, chart=upload, summary=content, now=now
+                )
+                log.info("bulletin %s %s drafted for sign-off", kind, key)
+                return PostOutcome(kind, period, posted=False, channel=channel, signers=signers)
+            await self._queue(uow, period, key, channel, built.view, chart, now)
             await uow.reporting.mark_bulletin_queued(kind, key, content=content, now=now)
         log.info("bulletin %s %s queued for %s", kind, key, channel)
         return PostOutcome(kind, period, posted=True, channel=channel)

@@ -26,8 +26,10 @@ from bot.domain.ports import UnitOfWork
 from bot.domain.urge_records import UrgeRecord
 from bot.domain.urging import Rung
 from bot.notifications import NoticeKind, Notifier, stored_person
+from bot.services.approval_steps import approval_step
 from bot.services.context import ServiceContext
 from bot.services.people import PeopleService
+from bot.services.quiet import deliver_at
 
 _ISSUED_OPEN = sorted(s.value for s in OPEN_STATES if s not in (State.REGISTERED, State.PENDING_APPROVAL))
 _WORKING = sorted(s.value for s in OWNER_WORKING_STATES)
@@ -37,8 +39,16 @@ class FollowThroughService:
     def __init__(self, ctx: ServiceContext, people: PeopleService) -> None:
         self.ctx = ctx
         self.people = people
-        self.policy = FollowThroughPolicy()
         self.notifier = Notifier(ctx.settings)
+
+    @property
+    def policy(self) -> FollowThroughPolicy:
+        settings = self.ctx.settings
+        return FollowThroughPolicy(
+            decide_workdays=settings.decide_workdays,
+            ack_workdays=settings.ack_workdays,
+            progress_workdays=settings.progress_workdays,
+        )
 
     async def sweep(self) -> int:
         """Everything owed today; returns how many reminders went out. Working time only."""
@@ -60,21 +70,26 @@ class FollowThroughService:
     async def _proposals(self, uow: UnitOfWork, calendar: Any) -> int:
         now, today, zone = self.ctx.now(), self.ctx.today(), self.ctx.settings.zone
         sent = 0
-        for item_id, since in await uow.follow.pending_proposals():
+        for item_id, _ in await uow.follow.pending_proposals():
+            item = await uow.items.get(item_id)
+            if item is None:
+                continue
+            # Whoever it waits for: every leader, or the unit's 分管领导 then the principal (two levels).
+            step, since = await approval_step(self.ctx, uow, item)
             if not waiting_too_long(since, now, calendar, self.policy.decide_workdays, zone):
                 continue
             if not await uow.reports.first_time(f"proposal-waiting:{item_id}:{today}", now):
                 continue
-            item = await uow.items.get(item_id)
-            if item is None:
-                continue
             days = working_days_waited(since, now, calendar, zone)
             kind = NoticeKind.PROPOSAL_WAITING
-            leaders = await self.notifier.audience(uow, kind, item)
-            for leader in leaders:
+            if step.deciders:
+                deciders = [await stored_person(uow, user_id) for user_id in step.deciders]
+            else:
+                deciders = await self.notifier.audience(uow, kind, item)
+            for leader in deciders:
                 key, data = {"day": today}, {"days": days}
                 await self.notifier.send(uow, kind, item, leader, now=now, key=key, data=data)
-            await self._event(uow, item_id, "proposal_waiting", [p.user_id for p in leaders], now)
+            await self._event(uow, item_id, "proposal_waiting", [p.user_id for p in deciders], now)
             sent += 1
         return sent
 
@@ -143,6 +158,9 @@ class FollowThroughService:
         # The claim first (ON CONFLICT DO NOTHING): a second replica waits for it, then skips.
         if not await uow.reports.first_time(f"ask:{key}", now):
             return False
+        person = await stored_person(uow, user_id)
+        calendar = (await self.ctx.calendar(uow)).with_guessing()
+        at = deliver_at(self.ctx, person, item, now, calendar)  # after their quiet hours
         record = await uow.urging.add(
             UrgeRecord(
                 id=None,
@@ -151,14 +169,14 @@ class FollowThroughService:
                 round=0,
                 idem_key=key,
                 recipient_id=user_id,
-                sent_at=now,
+                sent_at=at,
                 created_at=now,
                 scheduled_for=now,
             )
         )
         if record is None:
             return False
-        await ask(self.notifier, uow, item, record, days, now)
+        await ask(self.notifier, uow, item, record, days, now, not_before=at if at > now else None)
         await self._event(uow, item.id, rung.value, [user_id], now)
         return True
 
@@ -173,9 +191,17 @@ ASKS = {Rung.ACK.value: NoticeKind.URGE_ACK, Rung.PROGRESS.value: NoticeKind.URG
 
 
 async def ask(
-    notifier: Notifier, uow: UnitOfWork, item: Item, record: UrgeRecord, days: int, now: datetime
+    notifier: Notifier,
+    uow: UnitOfWork,
+    item: Item,
+    record: UrgeRecord,
+    days: int,
+    now: datetime,
+    *,
+    not_before: datetime | None = None,
 ) -> None:
-    """The request an ``ack`` or ``progress`` urge record stands for, to its recipient (an owner)."""
+    """The request an ``ack`` or ``progress`` urge record stands for, to its recipient (an owner);
+    ``not_before``: held until then (the end of their quiet hours)."""
     assert record.recipient_id is not None
     await notifier.send(
         uow,
@@ -186,6 +212,7 @@ async def ask(
         key={"idem_key": record.idem_key},
         data={"days": days},
         purpose=f"urge:{record.id}",
+        not_before=not_before,
     )
 
 

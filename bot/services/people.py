@@ -12,6 +12,8 @@ from bot.domain.commands import UserRef
 from bot.domain.errors import DomainError
 from bot.domain.items import Role
 from bot.domain.people import Department, Person, normalise_locale
+from bot.domain.quiet_hours import QuietHours
+from bot.domain.quiet_hours import stored as quiet_stored
 from bot.domain.read_models import Reader
 from bot.services.context import ServiceContext
 
@@ -187,6 +189,19 @@ class PeopleService:
             await uow.people.set_preferred_locale(user_id, locale)
         self.forget_actor(user_id)
         return locale
+
+    async def set_quiet_hours(self, user_id: str, window: QuietHours | None) -> QuietHours | None:
+        """Set (or with None clear) someone's quiet hours; urgings due inside them wait until they end."""
+        async with self.ctx.uow() as uow:
+            await uow.people.ensure_user(user_id)
+            await uow.people.set_quiet_hours(user_id, str(window) if window else None)
+        self.forget_actor(user_id)
+        return window
+
+    async def quiet_hours(self, user_id: str) -> QuietHours | None:
+        async with self.ctx.read() as uow:
+            stored_row = await uow.people.get(user_id)
+        return quiet_stored(stored_row[0].quiet_hours) if stored_row else None
 
     async def apply_configured_roles(self) -> None:
         """Grant the roles named in DUBAN_LEADERS / DUBAN_SUPERVISORS / DUBAN_ADMINS (every start of serve,

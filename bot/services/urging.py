@@ -16,6 +16,7 @@ from bot.domain import lifecycle
 from bot.domain.cadence import parse_cadence
 from bot.domain.calendar import WorkCalendar
 from bot.domain.events import EventKind, ItemEvent
+from bot.domain.fairness import clock_start
 from bot.domain.items import Item, overdue_days
 from bot.domain.lifecycle import OWNER_WORKING_STATES
 from bot.domain.ports import UnitOfWork
@@ -34,6 +35,7 @@ from bot.services import tracking
 from bot.services.calendar_admin import tell_office_of_computed_years
 from bot.services.context import ServiceContext
 from bot.services.people import PeopleService
+from bot.services.quiet import deliver_at
 from bot.services.webhook import webhook_payload
 
 log = logging.getLogger("duban.urging")
@@ -84,8 +86,10 @@ class UrgingService:
         plan = item.urge_plan.for_due(item.current_due, now)
         records = await uow.urging.for_item(item.id)
         promised, promised_at = promise(await uow.urging.latest_extension(item.id), self.ctx.settings.zone)
+        # The ladder runs from issue (交办): the time an item waited for approval is never urged.
+        issued_at = clock_start(await uow.urging.issued_at(item.id), item.created_at)
         subject = UrgeSubject(
-            issued_at=item.created_at,
+            issued_at=issued_at,
             due=item.current_due,
             urgent=item.urgent,
             cadence=parse_cadence(item.cadence) if item.cadence else None,
@@ -129,6 +133,7 @@ class UrgingService:
         sent_to: list[str] = []
         sent_records: list[UrgeRecord] = []
         for person in recipients:
+            at = deliver_at(self.ctx, person, item, now, calendar)  # after their quiet hours
             record = await uow.urging.add(
                 UrgeRecord(
                     id=None,
@@ -137,7 +142,7 @@ class UrgingService:
                     round=planned.round,
                     idem_key=f"{item.id}:{planned.key}:{person.user_id}",
                     recipient_id=person.user_id,
-                    sent_at=now,
+                    sent_at=at,
                     created_at=now,
                     scheduled_for=planned.scheduled_for,
                 )
@@ -153,6 +158,7 @@ class UrgingService:
                 key={"idem_key": record.idem_key},
                 data={"record": record, "extra": self._extra(kind, item, calendar, records)},
                 purpose=f"urge:{record.id}",
+                not_before=at if at > now else None,
             )
             sent_to.append(person.user_id)
             sent_records.append(record)

@@ -314,6 +314,7 @@ async def test_proposals_go_to_the_leaders_who_approve_change_or_reject(world: W
     await world.slack.settle()
     await world.deliver()
     assert "DB-2026-0001 is Issued" in world.slack.ephemerals("U0DEPUTY")[-1].all_text()
+    assert world.slack.open_view("U0DEPUTY") is None  # no reason form for a decided proposal
     item = await world.item("DB-2026-0001")
     assert (item.state, item.approver_id) == ("issued", "U0LEADER")
     assert "督查通知单 DB-2026-0001" in world.slack.dm("U0HEADA")[0].all_text()
@@ -326,9 +327,14 @@ async def test_proposals_go_to_the_leaders_who_approve_change_or_reject(world: W
 
     # Rejected: the proposal ends there (a terminal state), the supervisor is told, nobody gets a notice.
     await world.command("U0SUPER", "assign <@U0HEADB> 第二项 due 12-16 source meeting")
-    await world.click("U0DEPUTY", dm_with(world, "U0DEPUTY", PROPOSAL_REJECT), PROPOSAL_REJECT)
+    view = await open_form(world, "U0DEPUTY", dm_with(world, "U0DEPUTY", PROPOSAL_REJECT), PROPOSAL_REJECT)
+    assert set(await submit(world, "U0DEPUTY", view, {"reason": "  "})) == {"reason"}  # a reason is required
+    assert (await world.item("DB-2026-0002")).state == "pending_approval"
+    assert await submit(world, "U0DEPUTY", view, {"reason": "与年度计划重复"}) == {}
     assert (await world.item("DB-2026-0002")).state == "rejected"
     assert "不同意" in last_dm(world, "U0SUPER").all_text() and world.slack.dm("U0HEADB") == []
+    assert "与年度计划重复" in last_dm(world, "U0SUPER").all_text()  # the proposer is told why
+    assert "proposal_rejected" in await world.events("DB-2026-0002")
 
     # Changed: another lead and deadline, then issued.
     await world.command("U0SUPER", "assign <@U0HEADA> 第三项 due 12-16 source meeting")

@@ -510,7 +510,7 @@ async def test_the_sender_sees_who_has_answered_as_answers_come(world: World) ->
     await world.click("U0HEADA", head_notice, msg.NOTICE_ANSWER)
     view = world.slack.open_view("U0HEADA")
     await world.slack.submit(
-        "U0HEADA", view, {"reason": "人手不足", "progress": "过半", "new_date": "2026-12-15"}
+        "U0HEADA", view, {"reason": "人手不足", "progress": "过半", "new_date": "2026-12-18"}
     )
     await world.deliver()
     [notice_tracker] = [

@@ -130,6 +130,11 @@ async def test_an_approved_proposal_is_issued_to_the_lead_the_leader_chose() -> 
 async def test_a_rejected_proposal_ends_there() -> None:
     office = await make_office(office_settings(approval_sources=("complaint",)))
     item = (await office.assign(lead=ZHANG, source=SourceKind.COMPLAINT)).item
-    await office.services.reports.proposals.decide(LEADER, item.id, approve=False)
+    with pytest.raises(DomainError, match="rejection_reason_required"):  # a rejection says why
+        await office.services.reports.proposals.decide(LEADER, item.id, approve=False)
+    await office.services.reports.proposals.decide(LEADER, item.id, approve=False, reason="不属于督办范围")
     assert office.item(item.id).state == "rejected"
     assert office.sent("notice") == []
+    assert EventKind.PROPOSAL_REJECTED in office.events(item.id)
+    [reason] = [e.payload["reason"] for e in office.tables.events[item.id] if e.kind == "proposal_rejected"]
+    assert reason == "不属于督办范围"

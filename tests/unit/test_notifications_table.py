@@ -174,6 +174,11 @@ SAMPLES: dict[NoticeKind, dict[str, Any]] = {
     NoticeKind.PROPOSAL: {"tz": "Asia/Shanghai"},
     NoticeKind.PROPOSAL_DECIDED: {"approved": True, "by": "U0LEADER", "at": NOW, "tz": "Asia/Shanghai"},
     NoticeKind.PROPOSAL_OUTCOME: {"approved": False, "by": "U0LEADER", "at": NOW, "tz": "Asia/Shanghai"},
+    NoticeKind.PROPOSAL_REVIEW: {"tz": "Asia/Shanghai"},
+    NoticeKind.PROPOSAL_REVIEWED: {"by": "U0DEPUTY", "at": NOW, "tz": "Asia/Shanghai"},
+    NoticeKind.PROPOSAL_FORWARDED: {"by": "U0DEPUTY", "principal": "U0LEADER"},
+    NoticeKind.PROPOSAL_REJECTED: {"by": "U0LEADER", "reason": "重复"},
+    NoticeKind.PROPOSAL_REJECTED_STAMP: {"by": "U0LEADER", "at": NOW, "reason": "x", "tz": "Asia/Shanghai"},
     NoticeKind.INSTRUCTED: {"by": "U0LEADER", "text": "抓紧", "tz": "Asia/Shanghai"},
     NoticeKind.COORDINATION: {"who": "U0LEADER"},
     NoticeKind.HANDED_OVER: {"tz": "Asia/Shanghai"},
@@ -215,6 +220,7 @@ OTHER_SAMPLES: dict[NoticeKind, dict[str, Any]] = {
         "label": None,
     },
     NoticeKind.RELEASED: {"by": "U0SUPER", "new": "U0STAFFB2"},
+    NoticeKind.BULLETIN_DRAFT: {"bulletin": 7, "label": "周通报", "body": {"text": "周通报", "blocks": []}},
 }
 
 

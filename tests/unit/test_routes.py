@@ -10,6 +10,7 @@ import pytest
 from bot.domain import admin_commands, commands
 from bot.domain.command_parser import parse_command
 from bot.domain.command_words import SUBCOMMANDS
+from bot.domain.settings_command import QuietSetting
 from handlers.commands import ROUTES
 
 ADMIN_COMMANDS = (
@@ -17,6 +18,7 @@ ADMIN_COMMANDS = (
     admin_commands.ListRoles,
     admin_commands.ListDepartments,
     admin_commands.ChangeDepartments,
+    QuietSetting,
 )
 
 # One valid text per subcommand the parser knows (a new subcommand fails the test until it has one).
@@ -43,6 +45,7 @@ SAMPLES = {
     "role": "role grant <@U0A> leader",
     "roles": "roles",
     "dept": "dept",
+    "settings": "settings quiet 22:00-08:00",
 }
 
 

@@ -1,0 +1,66 @@
+"""Issue 12 leftovers: the follow-through limits, bulletin sign-off and approval levels are settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.settings import SettingsError, load_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_flow_defaults() -> None:
+    settings = load_settings({"DUBAN_LEADERS": "U0LEADER,U0DEPUTY"})
+    assert (settings.decide_workdays, settings.ack_workdays, settings.progress_workdays) == (1, 1, 5)
+    assert settings.bulletin_signoff is False and settings.approval_levels == 1
+    assert settings.principal == "U0LEADER"  # the first leader unless named
+    assert load_settings({}).principal is None
+
+
+def test_flow_values_are_read() -> None:
+    settings = load_settings(
+        {
+            "DUBAN_DECIDE_WORKDAYS": "2",
+            "DUBAN_ACK_WORKDAYS": "3",
+            "DUBAN_PROGRESS_WORKDAYS": "10",
+            "DUBAN_BULLETIN_SIGNOFF": "1",
+            "DUBAN_APPROVAL_LEVELS": "2",
+            "DUBAN_PRINCIPAL_LEADER": "U0BOSS",
+            "DUBAN_LEADERS": "U0LEADER",
+        }
+    )
+    assert (settings.decide_workdays, settings.ack_workdays, settings.progress_workdays) == (2, 3, 10)
+    assert settings.bulletin_signoff and settings.approval_levels == 2 and settings.principal == "U0BOSS"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("DUBAN_APPROVAL_LEVELS", "3"),
+        ("DUBAN_BULLETIN_SIGNOFF", "maybe"),
+        ("DUBAN_PRINCIPAL_LEADER", "boss"),
+        ("DUBAN_PROGRESS_WORKDAYS", "-1"),
+        ("DUBAN_ACK_WORKDAYS", "x"),
+    ],
+)
+def test_flow_bad_values_name_the_variable(name: str, value: str) -> None:
+    with pytest.raises(SettingsError, match=name):
+        load_settings({name: value})
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "DUBAN_DECIDE_WORKDAYS",
+        "DUBAN_ACK_WORKDAYS",
+        "DUBAN_PROGRESS_WORKDAYS",
+        "DUBAN_BULLETIN_SIGNOFF",
+        "DUBAN_APPROVAL_LEVELS",
+        "DUBAN_PRINCIPAL_LEADER",
+    ],
+)
+def test_flow_settings_are_documented(name: str) -> None:
+    assert f"\n{name}=" in (ROOT / ".env.example").read_text(encoding="utf-8")
+    assert name in (ROOT / "docs" / "user-guide.md").read_text(encoding="utf-8")
