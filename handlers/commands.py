@@ -59,6 +59,9 @@ async def _assign(
         urgent=parsed.urgent,
         parent=parsed.parent,
         cadence=parsed.cadence,
+        received=parsed.received,
+        doc_number=parsed.doc_number or "",
+        basis=parsed.basis or "",
     )
     # trigger_id is unique per invocation: a replayed request finds the item it already made.
     result = await services.assign.assign(

@@ -305,6 +305,7 @@ def _office(office: OfficeLimits, locale: str) -> str:
             locale,
             "bulletin.office_line",
             registered=office.registered,
+            registered_ok=office.registered - office.registered_late,
             proposed=office.proposed_checked,
             proposed_ok=office.proposed_checked - office.proposed_late,
             issued=office.issued_checked,

@@ -228,11 +228,23 @@ class ReportingRepository:
                 entry["reviews"].append([at, None])
             elif entry["reviews"] and entry["reviews"][-1][1] is None:
                 entry["reviews"][-1][1] = at
+        received: dict[int, Any] = {}
+        if timelines:
+            found = await self.session.execute(
+                select(ItemRow.id, ItemRow.received_on).where(
+                    ItemRow.id.in_(list(timelines)), ItemRow.received_on.is_not(None)
+                )
+            )
+            received = {item_id: day for item_id, day in found}
         return [
             OfficeTimeline(
-                e["registered"], e["issued"], tuple((a, b) for a, b in e["reviews"]), e["proposed"]
+                e["registered"],
+                e["issued"],
+                tuple((a, b) for a, b in e["reviews"]),
+                e["proposed"],
+                received.get(item_id),
             )
-            for e in timelines.values()
+            for item_id, e in timelines.items()
             if e["registered"] is not None
         ]
 

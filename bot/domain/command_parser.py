@@ -130,6 +130,16 @@ OPTION_KEYWORDS: dict[str, str] = {
     "urgent": "urgent",
     "紧急": "urgent",
     "加急": "urgent",
+    # Register fields (登记要素, bot.domain.register).
+    "received": "received",
+    "收文": "received",
+    "收文日期": "received",
+    "收文时间": "received",
+    "docno": "doc_number",
+    "文号": "doc_number",
+    "basis": "basis",
+    "依据": "basis",
+    "立项依据": "basis",
 }
 _FLAGS = frozenset({"confidential", "fyi", "urgent"})
 
@@ -341,6 +351,9 @@ def _assign(p: _Parser, word: str) -> Assign:
     cadence: str | None = None
     parent: ItemRef | None = None
     requirements: str | None = None
+    received: str | None = None
+    doc_number: str | None = None
+    basis: str | None = None
     seen: set[str] = set()
     while (token := p.peek()) is not None:
         option = _option(token)
@@ -360,7 +373,7 @@ def _assign(p: _Parser, word: str) -> Assign:
             if len(requirements) > REQUIREMENTS_MAX:
                 raise ParseError("requirements_too_long", length=len(requirements), max=REQUIREMENTS_MAX)
             break
-        if option.kind == "cadence":
+        if option.kind in ("cadence", "basis"):
             parts = [inline] if inline else []
             if not option.implicit:
                 while (following := p.peek()) is not None and not _is_keyword(following):
@@ -368,7 +381,10 @@ def _assign(p: _Parser, word: str) -> Assign:
                     p.take()
             if not parts:
                 raise ParseError("missing_value", option=option.keyword, command="assign")
-            cadence = _unescape(" ".join(parts))
+            if option.kind == "basis":
+                basis = _unescape(" ".join(parts))
+            else:
+                cadence = _unescape(" ".join(parts))
             continue
         if inline is None:
             following = p.peek()
@@ -378,6 +394,10 @@ def _assign(p: _Parser, word: str) -> Assign:
             p.take()
         if option.kind == "due":
             due = _unescape(_date_value(p, inline))
+        elif option.kind == "received":
+            received = _unescape(_date_value(p, inline))
+        elif option.kind == "doc_number":
+            doc_number = _unescape(inline)
         elif option.kind == "source":
             source = parse_source(normalise(inline))
         else:  # parent
@@ -395,6 +415,9 @@ def _assign(p: _Parser, word: str) -> Assign:
         cadence=cadence,
         parent=parent,
         requirements=requirements,
+        received=received,
+        doc_number=doc_number,
+        basis=basis,
     )
 
 

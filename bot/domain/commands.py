@@ -47,6 +47,9 @@ class Assign:
     cadence: str | None = None
     parent: ItemRef | None = None
     requirements: str | None = None
+    received: str | None = None  # 收文日期 as typed (bot.domain.register.read_received)
+    doc_number: str | None = None  # 文号
+    basis: str | None = None  # 立项依据
 
 
 @dataclass(frozen=True, slots=True)

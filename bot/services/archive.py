@@ -12,6 +12,7 @@ from bot.domain.events import EventKind, ItemEvent
 from bot.domain.items import ItemRef
 from bot.domain.lifecycle import Action, State
 from bot.domain.periods import Period, period_containing
+from bot.domain.register import RegisterFields
 from bot.domain.statistics import ItemSnapshot, local_day
 from bot.services.context import ServiceContext
 from bot.services.items import may_see
@@ -118,6 +119,7 @@ class ArchiveService:
             names = await uow.reporting.departments()
             items = {i.id: i for i in await uow.items.query(limit=1_000_000)}
             rows: list[tuple[ItemSnapshot, bool, list[str], str]] = []
+            registers: dict[int, RegisterFields] = {}
             for snap in snapshots:
                 item = items.get(snap.item_id or -1)
                 if item is None:
@@ -128,7 +130,10 @@ class ArchiveService:
                 if scope is not None and not _touches(snap, scope, zone):
                     continue
                 rows.append((snap, visible_title, owners.get(item.id or -1, []), item.source.value))
-            workbook = ledger.ledger_xlsx(rows, names, locale, zone=zone, today=today)
+                registers[item.id or -1] = RegisterFields(item.received_on, item.doc_number, item.basis)
+            workbook = ledger.ledger_xlsx(
+                rows, names, locale, zone=zone, today=today, registers=registers
+            )
             label = scope.key if scope else None
             await uow.send(
                 f"ledger:{actor_id}:{now.timestamp():.3f}",

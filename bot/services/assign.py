@@ -25,6 +25,7 @@ from bot.domain.items import (
 )
 from bot.domain.lifecycle import Action, State
 from bot.domain.people import Person
+from bot.domain.register import RegisterFields, check_register, read_received, register_payload
 from bot.services import issuing
 from bot.services.calendar_admin import date_notes, tell_office_of_computed_years
 from bot.services.context import ServiceContext
@@ -47,6 +48,9 @@ class AssignRequest:
     urgent: bool = False
     parent: ItemRef | None = None
     cadence: str | None = None  # routine check-in rhythm, e.g. "every mon 09:00" / "每周一"
+    received: str | date | None = None  # 收文日期, as typed or picked
+    doc_number: str = ""  # 文号
+    basis: str = ""  # 立项依据
     # A modal has no channel to answer in: the assigner gets the confirmation as a DM.
     confirm_to_assigner: bool = False
 
@@ -101,6 +105,9 @@ class AssignService:
                         "item_not_found", ref=str(request.parent.resolve(today.year)), field="parent"
                     )
                 parent_id = parent.id
+        register = check_register(
+            RegisterFields(read_received(request.received, today), request.doc_number, request.basis)
+        )
         reading = self._due(request, today, calendar)
         due = reading.day
         warnings = date_notes(calendar, reading, deadline=True)
@@ -132,6 +139,9 @@ class AssignService:
                     kind="rectification" if request.source is SourceKind.INSPECTION else "regular",
                     cadence=self._cadence(request.cadence),
                     next_urge_at=now,  # the next urging sweep plans this item's ladder
+                    received_on=register.received_on,
+                    doc_number=register.doc_number,
+                    basis=register.basis,
                 )
                 proposing = issuing.needs_approval(self.ctx, actor, item)  # 拟办呈批 before 交办
                 lifecycle.apply(item, Action.SUBMIT_FOR_APPROVAL if proposing else Action.ISSUE)
@@ -151,6 +161,7 @@ class AssignService:
                             "confidential": item.confidential,
                             "fyi": item.fyi,
                             "urgent": item.urgent,
+                            **register_payload(item),
                         },
                     ),
                 )
