@@ -17,6 +17,7 @@ from handlers import (
     errors,
     events,
     feedback,
+    meetings,
     publications,
     reports,
     shortcut,
@@ -31,6 +32,6 @@ def register_all(app: AsyncApp, services: Services) -> None:
     listeners = (
         commands, admin, actions, views, events, urging, reports, publications, corrections, shortcut
     )
-    for module in (*listeners, timeline, errors):
+    for module in (*listeners, meetings, timeline, errors):
         module.register(app, services)
     events.register_fallback(app, services)  # last: whatever nothing else took

@@ -12,6 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.domain import commands as grammar
 from bot.domain.due_dates import picked_date, required_date
 from bot.domain.errors import DomainError
+from bot.domain.urge_modes import logged_mode
 from bot.domain.urging import Answer
 from bot.services import Services
 from handlers.feedback import answer_click, item_id_of
@@ -302,6 +303,7 @@ def register(app: AsyncApp, services: Services) -> None:
                 summary=values["summary"] or "",
                 promised=promised,
                 request_key=f"view:{view['id']}",
+                mode=logged_mode(values.get("mode")),
             )
         except DomainError as error:
             await ack(response_action="errors", errors={error.field or "summary": _short(reader, error)})
@@ -309,9 +311,7 @@ def register(app: AsyncApp, services: Services) -> None:
         await ack()
         await services.notify(
             user_id,
-            msg.reply(
-                reader.locale, "call_logged", number=str(result.item.number), round=result.item.urge_round
-            ),
+            msg.urging_logged(reader.locale, result.item, logged_mode(values.get("mode"))),
             key=f"call-logged:{view['id']}",
         )
 

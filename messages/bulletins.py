@@ -24,6 +24,7 @@ from bot.domain.statistics import (
     Light,
     OfficeLimits,
 )
+from bot.domain.urge_modes import UrgeMode
 from messages.blocks import MESSAGE_BLOCKS, context, divider, header, message, section
 from messages.i18n import format_date, format_datetime, render, t, tp
 from messages.text import Mrkdwn, escape, number
@@ -56,6 +57,7 @@ class BulletinView:
     departments: Mapping[str, DepartmentName]
     office: OfficeLimits | None = None
     tz: str = "Asia/Shanghai"
+    urgings: Mapping[UrgeMode, int] | None = None  # urgings sent in the period by mode (催办方式)
 
 
 def period_label(period: Period, locale: str) -> str:
@@ -297,6 +299,15 @@ def _zone(name: str) -> Any:
     return ZoneInfo(name)
 
 
+def _urgings(urgings: Mapping[UrgeMode, int], locale: str) -> str:
+    parts = [
+        t(locale, "bulletin.urging_part", mode=tp(locale, f"urge_mode.{mode.value}"), count=count)
+        for mode, count in urgings.items()
+    ]
+    total = sum(urgings.values())
+    return t(locale, "bulletin.urging_line", total=total, parts=Mrkdwn(" · ".join(parts)))
+
+
 def _office(office: OfficeLimits, locale: str) -> str:
     return (
         t(locale, "bulletin.office_title")
@@ -371,6 +382,8 @@ def bulletin_message(
     blocks.append(section(_praise(view, locale, can_see_confidential)))
     blocks.append(section(_criticism(view, locale, can_see_confidential)))
     blocks.append(section(_escalated(view, locale, can_see_confidential)))
+    if view.urgings:
+        blocks.append(section(_urgings(view.urgings, locale)))
     if view.office is not None:
         blocks.append(section(_office(view.office, locale)))
     blocks.append(divider())

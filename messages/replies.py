@@ -206,6 +206,9 @@ def timeline_with_texts(reader: Reader, detail: ItemDetail) -> tuple[str, list[I
 def _detail(loc: str, payload: dict[str, Any]) -> str:
     """An urging's rung in the reader's language (the payload stores the rung's code)."""
     rung = payload.get("rung")
+    mode = payload.get("mode") or ("phone" if rung == "call" else None)  # an urging logged by hand
+    if mode and has(loc, f"urge_mode.{mode}"):
+        return Mrkdwn(t(loc, f"urge_mode.{mode}"))
     if rung and has(loc, f"rung.{rung}"):
         return Mrkdwn(t(loc, f"rung.{rung}"))
     return str(payload.get("detail", ""))

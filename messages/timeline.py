@@ -31,6 +31,7 @@ _PAYLOAD_TEXT = {
     EventKind.URGE_ANSWERED: "note",
     EventKind.INSTRUCTED: "text",
     EventKind.URGED: "note",
+    EventKind.MEETING_HELD: "minutes",
 }
 
 

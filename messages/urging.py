@@ -9,13 +9,16 @@ from typing import Any
 from slack_sdk.models.blocks import (
     DatePickerElement,
     InputBlock,
+    Option,
     PlainTextInputElement,
     PlainTextObject,
+    StaticSelectElement,
     UserSelectElement,
 )
 from slack_sdk.models.views import View
 
 from bot.domain.items import Item
+from bot.domain.urge_modes import LOGGED_MODES, UrgeMode
 from bot.domain.urge_records import UrgeRecord
 from bot.domain.urging import is_notice_repeat
 from messages.blocks import actions, button, context, header, message, section
@@ -316,12 +319,19 @@ def notice_answer_modal(loc: str, record_id: int) -> dict[str, Any]:
 
 
 def call_modal(loc: str, item: Item) -> dict[str, Any]:
+    """One form for every urging the office logs by hand: 电话催办, 当面催办, 现场督办, 暗访."""
+    modes = [Option(value=m.value, label=tp(loc, f"urge_mode.{m.value}")[:75]) for m in LOGGED_MODES]
     return _modal(
         loc,
         CALL_CALLBACK,
         "urge_modal.call_title",
         str(item.id),
         [
+            InputBlock(
+                block_id="mode",
+                label=PlainTextObject(text=tp(loc, "urge_mode.label")),
+                element=StaticSelectElement(action_id="mode", options=modes, initial_option=modes[0]),
+            ),
             InputBlock(
                 block_id="callee",
                 label=PlainTextObject(text=tp(loc, "urge_modal.callee_label")),
@@ -342,6 +352,12 @@ def call_modal(loc: str, item: Item) -> dict[str, Any]:
             _date_input(loc, "promised", "urge_modal.promised_label", optional=True),
         ],
     )
+
+
+def urging_logged(loc: str, item: Item, mode: UrgeMode) -> dict[str, Any]:
+    """Answer to the urging form: which urging was put in the dossier, and which round it is."""
+    mode_name = tp(loc, f"urge_mode.{mode.value}")
+    return reply(loc, "call_logged", number=str(item.number), round=item.urge_round, mode=mode_name)
 
 
 def extend_modal(loc: str, item_id: int, *, office: bool = False) -> dict[str, Any]:

@@ -294,6 +294,19 @@ class ReportingRepository:
             .values(status="queued", posted_at=to_db_utc(now), content=content)
         )
 
+    async def urgings_sent(self, start: datetime, end: datetime) -> list[tuple[str, str]]:
+        """(rung, channel) of every urging sent in [start, end) on items that count (催办方式)."""
+        rows = await self.session.execute(
+            select(UrgeRecordRow.rung, UrgeRecordRow.channel).where(
+                UrgeRecordRow.sent_at >= to_db_utc(start),
+                UrgeRecordRow.sent_at < to_db_utc(end),
+                UrgeRecordRow.item_id.not_in(
+                    select(ItemRow.id).where(ItemRow.state.in_(sorted(EXCLUDED_STATES)))
+                ),
+            )
+        )
+        return [(rung, channel) for rung, channel in rows]
+
     # -- App Home ---------------------------------------------------------------------------------
 
     async def unanswered_urges(self, limit: int = 200) -> list[UnansweredUrge]:

@@ -88,6 +88,13 @@ class Call:
 
 
 @dataclass(frozen=True, slots=True)
+class Meeting:
+    """召开协调会: open the form that records a coordination meeting on the item."""
+
+    ref: ItemRef
+
+
+@dataclass(frozen=True, slots=True)
 class Archive:
     ref: ItemRef
 
@@ -172,6 +179,7 @@ Command: TypeAlias = (
     | Report
     | Review
     | Call
+    | Meeting
     | Archive
     | Urge
     | Extend

@@ -35,6 +35,8 @@ class EventKind(StrEnum):
     REASSIGNED = "reassigned"  # 改派: {"role", "from", "to"}
     IMPORTED = "imported"  # loaded from the office's existing ledger (台账)
     HISTORY_NOTE = "history_note"  # a note carried over from the imported ledger
+    MEETING_HELD = "meeting_held"  # 协调会: time, attendees, minutes (会议纪要), outcome
+    EVIDENCE_ATTACHED = "evidence_attached"  # 佐证材料: files (name + Slack permalink)
 
 
 @dataclass(slots=True)

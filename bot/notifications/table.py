@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from bot.domain.items import Item
+from messages import meetings as meeting_messages
 from messages import notices
 from messages import reports as report_messages
 from messages import urging as urge_messages
@@ -111,6 +112,7 @@ class NoticeKind(StrEnum):
     OWNER_GONE = "owner_gone"  # a deactivated owner: the office is asked to reassign
     PROPOSAL_WAITING = "proposal_waiting"  # leaders reminded of proposals awaiting them
     EXTENSION_WAITING = "extension_waiting"  # the office reminded of undecided extensions
+    MEETING = "meeting_recorded"  # 协调会: each attendee is told it is in the dossier
 
 
 def _urge(render: Callable[..., dict[str, Any]]) -> Builder:
@@ -338,6 +340,12 @@ NOTICES: dict[NoticeKind, NoticeRule] = {
     ),
     NoticeKind.EXTENSION_WAITING: NoticeRule(
         Audience.OFFICE, C, "extension-waiting:{request}:{day}:{user}", sent_by="bot.services.follow_through"
+    ),
+    NoticeKind.MEETING: NoticeRule(
+        Audience.CHOSEN,
+        C,
+        "meeting:{item}:{seq}:{user}",
+        lambda i, r, d: meeting_messages.meeting_notice(r, i, d),
     ),
 }
 

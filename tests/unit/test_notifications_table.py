@@ -150,6 +150,7 @@ SAMPLES: dict[NoticeKind, dict[str, Any]] = {
     NoticeKind.PROPOSAL_OUTCOME: {"approved": False, "by": "U0LEADER", "at": NOW, "tz": "Asia/Shanghai"},
     NoticeKind.INSTRUCTED: {"by": "U0LEADER", "text": "抓紧", "tz": "Asia/Shanghai"},
     NoticeKind.COORDINATION: {"who": "U0LEADER"},
+    NoticeKind.MEETING: {"held_at": NOW.isoformat(), "minutes": TITLE, "outcome": "", "by": "U0SUPER"},
 }
 MOVED = [kind for kind, rule in NOTICES.items() if rule.builder is not None]
 
