@@ -10,6 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain import commands as grammar
 from bot.domain.errors import DomainError, FieldErrors
+from bot.domain.evidence import from_slack_files
 from bot.domain.reports import ReportInput, ReviewInput
 from bot.services import Services
 from handlers.feedback import item_id_of
@@ -277,7 +278,7 @@ def register(app: AsyncApp, services: Services) -> None:
         thread_ts = event.get("thread_ts")
         if (
             # edits, deletions, bot messages, joins … but a reply also sent to the channel is still a reply
-            event.get("subtype") not in (None, "thread_broadcast")
+            event.get("subtype") not in (None, "thread_broadcast", "file_share")
             or event.get("bot_id")
             or not event.get("user")
             or not thread_ts
@@ -293,4 +294,5 @@ def register(app: AsyncApp, services: Services) -> None:
             ts=event["ts"],
             text=event["text"] if isinstance(event.get("text"), str) else "",
             event_id=body.get("event_id") or f"{event['channel']}:{event['ts']}",
+            files=from_slack_files(event.get("files")),
         )
