@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import base64
+import re
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from typing import Any
 
 from bot.domain import lifecycle, permissions
 from bot.domain.errors import NotFound
@@ -54,7 +56,10 @@ class ArchiveService:
             if State(item.state) is State.ARCHIVED:
                 stored = await uow.reporting.dossier(item.id)
                 if stored is not None:
-                    html_text, _, _ = stored
+                    _, data, _ = stored  # the archive again, in this reader's language
+                    found = await uow.people.get(actor_id)
+                    by = found[0].name if found else actor_id
+                    html_text = dossier.dossier_html(data, locale, tz, generated_at=now, by=by)
                     await self._send(
                         uow, item.id, str(number), actor_id, html_text, now, again=True, locale=locale
                     )
@@ -69,14 +74,15 @@ class ArchiveService:
             await uow.events.append(item.id, ItemEvent(EventKind.ARCHIVED, now, actor_id, {}))
             events = await uow.events.for_item(item.id)
             parts = await uow.reporting.dossier_parts(item.id)
-            people = {e.actor_id for e in events if e.actor_id} | {o.user_id for o in item.owners}
+            people = _people_in(events, parts) | {o.user_id for o in item.owners}
             people.add(item.assigner_id)
             names = {}
             for user_id in sorted(people):
                 found = await uow.people.get(user_id)
                 if found is not None:
                     names[user_id] = found[0].name
-            data = dossier.dossier_data(item, events, parts, names)
+            org_tz = self.ctx.settings.timezone
+            data = dossier.dossier_data(item, events, parts, names, dossier.notice_texts(item, org_tz))
             html_text = dossier.dossier_html(
                 data, locale, tz, generated_at=now, by=names.get(actor_id, actor_id)
             )
@@ -131,9 +137,7 @@ class ArchiveService:
                     continue
                 rows.append((snap, visible_title, owners.get(item.id or -1, []), item.source.value))
                 registers[item.id or -1] = RegisterFields(item.received_on, item.doc_number, item.basis)
-            workbook = ledger.ledger_xlsx(
-                rows, names, locale, zone=zone, today=today, registers=registers
-            )
+            workbook = ledger.ledger_xlsx(rows, names, locale, zone=zone, today=today, registers=registers)
             label = scope.key if scope else None
             await uow.send(
                 f"ledger:{actor_id}:{now.timestamp():.3f}",
@@ -144,6 +148,26 @@ class ArchiveService:
                 recipient_id=actor_id,
             )
         return ExportResult(len(rows), label)
+
+
+_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+
+
+def _people_in(events: list[ItemEvent], parts: dict[str, list[dict[str, Any]]]) -> set[str]:
+    """Everyone the dossier names (actors, recipients, attendees, authors), so it can say their names."""
+    found: set[str] = {e.actor_id for e in events if e.actor_id}
+    for event in events:
+        for key in ("owners", "recipients", "attendees", "user", "from", "to"):
+            value = event.payload.get(key)
+            for candidate in value if isinstance(value, list) else [value]:
+                if isinstance(candidate, str) and _USER_ID.match(candidate):
+                    found.add(candidate)
+    for rows in parts.values():
+        for row in rows:
+            for key in ("recipient_id", "actor_id", "answered_by", "author_id", "reviewer_id"):
+                if isinstance(row.get(key), str) and _USER_ID.match(row[key]):
+                    found.add(row[key])
+    return found
 
 
 def _touches(snap: ItemSnapshot, period: Period, zone: tzinfo) -> bool:
