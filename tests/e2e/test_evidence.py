@@ -48,3 +48,18 @@ async def test_links_in_the_report_form_are_evidence(world: World) -> None:
         {"name": "验收报告", "permalink": "https://docs.example.gov.cn/ys/2026-12.pdf"},
         {"name": "会议照片", "permalink": "https://pan.example.cn/s/abc123"},
     ]
+
+
+async def test_a_confidential_items_evidence_reaches_only_the_cleared(world: World) -> None:
+    await world.command("U0LEADER", "交办 <@U0STAFFA> XJ干部调整方案 截止 12月20日 保密")
+    [notice] = world.slack.dm("U0STAFFA")
+    await world.slack.reply_in_thread(
+        "U0STAFFA", notice.channel, notice.ts, "见附件", file_names=("XJ名单.xlsx",)
+    )
+    await world.deliver()
+    assert len(await _evidence(world)) == 1
+    cleared = (await world.command("U0SUPER", "show 1")).message.all_text()
+    assert "XJ名单.xlsx" in cleared
+    head = await world.command("U0HEADA", "show 1")  # the lead's department head: not cleared
+    seen = head.text + (head.message.all_text() if head.message else "")
+    assert "XJ" not in seen
