@@ -134,6 +134,19 @@ def _with_open_button(text: str, item: Item, loc: str) -> Any:
     )
 
 
+def _register_line(loc: str, item: Item) -> str:
+    parts = [
+        t(loc, f"register.{key}_label") + " " + escape(value)
+        for key, value in (
+            ("received", format_date(item.received_on, loc) if item.received_on else ""),
+            ("doc_number", item.doc_number),
+            ("basis", item.basis),
+        )
+        if value
+    ]
+    return " · ".join(parts)
+
+
 def item_card(reader: Reader, detail: ItemDetail, org_tz: str) -> dict[str, Any]:
     item, loc = detail.item, reader.locale
     number = str(item.number)
@@ -149,6 +162,8 @@ def item_card(reader: Reader, detail: ItemDetail, org_tz: str) -> dict[str, Any]
         blocks.append(context(timeline_messages.parent_line(loc, *detail.parent)))
     if item.requirements:
         blocks.append(section(t(loc, "notice.requirements") + "\n" + escape(item.requirements)))
+    if register := _register_line(loc, item):  # 收文日期 · 文号 · 立项依据
+        blocks.append(context(register))
     state_text = t(loc, f"state.{item.state}")
     if detail.overdue_days:
         # The light is labelled: ":red_circle: 逾期 3 天", never a bare number.

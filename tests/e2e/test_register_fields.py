@@ -35,6 +35,8 @@ async def test_the_command_takes_received_date_document_number_and_basis(world: 
     )
     assert registered.payload["received_on"] == "2026-11-24"
     assert registered.payload["doc_number"] == "县防指〔2026〕8号"
+    shown = (await world.command("U0LEADER", "show 1")).message.all_text()
+    assert "收文日期 2026年11月24日" in shown and "文号 县防指〔2026〕8号" in shown
 
 
 async def test_a_received_date_after_today_or_unreadable_is_refused_in_the_readers_language(
