@@ -22,6 +22,7 @@ from handlers import (
     errors,
     events,
     feedback,
+    meetings,
     publications,
     quiet,
     reports,
@@ -35,7 +36,7 @@ from handlers import (
 # In bolt the first listener that matches wins: events.register comes last (whatever nothing else took).
 FEATURES = (
     commands, actions, views, urging, reports, approval, publications, corrections, shortcut, signoff, quiet,
-    timeline,
+    meetings, timeline,
 )
 
 

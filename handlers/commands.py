@@ -16,7 +16,7 @@ from bot.domain.list_filter import filter_words, next_offset
 from bot.domain.settings_command import QuietSetting
 from bot.services import Services
 from bot.services.assign import AssignRequest
-from handlers import admin, corrections, publications, quiet, reports, urging
+from handlers import admin, corrections, meetings, publications, quiet, reports, urging
 from handlers.routing import Reply, Route, form_route
 from messages import calendar as calendar_messages
 from messages import replies
@@ -60,6 +60,9 @@ async def assign_command(
         urgent=parsed.urgent,
         parent=parsed.parent,
         cadence=parsed.cadence,
+        received=parsed.received,
+        doc_number=parsed.doc_number or "",
+        basis=parsed.basis or "",
     )
     # trigger_id is unique per invocation: a replayed request finds the item it already made.
     result = await services.assign.assign(
@@ -155,6 +158,7 @@ ROUTES: dict[type, Route] = {
     grammar.Urge: urging.urge_command,
     grammar.Extend: urging.extend_command,
     grammar.Call: form_route(urging.call_form),
+    grammar.Meeting: form_route(meetings.meeting_form),
     grammar.Bulletin: publications.bulletin_command,
     grammar.Archive: publications.archive_command,
     grammar.Export: publications.export_command,

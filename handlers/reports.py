@@ -8,6 +8,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 
 from bot.domain import commands as grammar
+from bot.domain.evidence import from_slack_files
 from bot.domain.reports import ReportInput, ReviewInput
 from bot.services import Services
 from handlers import approval
@@ -136,7 +137,7 @@ async def thread_reply(event: dict[str, Any], body: dict[str, Any], services: Se
     thread_ts = event.get("thread_ts")
     if (
         # edits, deletions, bot messages, joins … but a reply also sent to the channel is still a reply
-        event.get("subtype") not in (None, "thread_broadcast")
+        event.get("subtype") not in (None, "thread_broadcast", "file_share")
         or event.get("bot_id")
         or not event.get("user")
         or not thread_ts
@@ -152,4 +153,5 @@ async def thread_reply(event: dict[str, Any], body: dict[str, Any], services: Se
         ts=event["ts"],
         text=event["text"] if isinstance(event.get("text"), str) else "",
         event_id=body.get("event_id") or f"{event['channel']}:{event['ts']}",
+        files=from_slack_files(event.get("files")),
     )

@@ -9,6 +9,7 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.domain import commands as grammar
 from bot.domain.due_dates import required_date
+from bot.domain.urge_modes import logged_mode
 from bot.domain.urging import Answer
 from bot.services import Services, urge_forms
 from handlers.feedback import by_item, on_click, on_form_button, on_submit, view_number
@@ -194,9 +195,9 @@ async def log_call(services: Services, user_id: str, reader: Reader, view: dict[
         values,
         tz=reader.tz,
         request_key=f"view:{view['id']}",
+        mode=logged_mode(values.get("mode")),
     )
-    item = result.item
-    return msg.reply(reader.locale, "call_logged", number=str(item.number), round=item.urge_round)
+    return msg.urging_logged(reader.locale, result.item, logged_mode(values.get("mode")))
 
 
 def _values(view: dict[str, Any]) -> dict[str, Any]:

@@ -15,11 +15,14 @@ from bot.services.assign import AssignRequest
 from handlers.feedback import submit_form
 from messages.modals import (
     ASSIGN_CALLBACK,
+    BASIS,
     CADENCE,
     CO,
+    DOC_NUMBER,
     DUE,
     FLAGS,
     LEAD,
+    RECEIVED,
     REQUIREMENTS,
     SOURCE,
     TITLE,
@@ -27,7 +30,8 @@ from messages.modals import (
 )
 from messages.view_models import Reader
 
-_FIELDS = {TITLE, REQUIREMENTS, LEAD, CO, DUE, CADENCE, SOURCE, FLAGS}
+# Errors about something other than a field are shown on the title field, the top of the form.
+_FIELDS = {TITLE, REQUIREMENTS, LEAD, CO, DUE, CADENCE, SOURCE, FLAGS, RECEIVED, DOC_NUMBER, BASIS}
 
 
 def register(app: AsyncApp) -> None:
@@ -64,6 +68,9 @@ async def submit_assignment_form(
             fyi="fyi" in values[FLAGS],
             urgent="urgent" in values[FLAGS],
             cadence=values[CADENCE],
+            received=picked_date(values[RECEIVED], RECEIVED),
+            doc_number=values[DOC_NUMBER],
+            basis=values[BASIS],
             confirm_to_assigner=True,
         )
         # The view id is stable across a double submit of the same modal: one item, not two.

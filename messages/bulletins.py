@@ -7,6 +7,7 @@ items are counted everywhere but named only to readers allowed to see them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from slack_sdk.models.blocks import Block
@@ -20,6 +21,7 @@ from bot.domain.statistics import (
     Light,
     OfficeLimits,
 )
+from bot.domain.urge_modes import UrgeMode
 from messages.blocks import MESSAGE_BLOCKS, context, divider, header, message, section
 from messages.bulletin_labels import (
     LIGHT_EMOJI,
@@ -225,6 +227,15 @@ def _zone(name: str) -> Any:
     return ZoneInfo(name)
 
 
+def _urgings(urgings: Mapping[UrgeMode, int], locale: str) -> str:
+    parts = [
+        t(locale, "bulletin.urging_part", mode=tp(locale, f"urge_mode.{mode.value}"), count=count)
+        for mode, count in urgings.items()
+    ]
+    total = sum(urgings.values())
+    return t(locale, "bulletin.urging_line", total=total, parts=Mrkdwn(" · ".join(parts)))
+
+
 def _office(office: OfficeLimits, locale: str) -> str:
     return (
         t(locale, "bulletin.office_title")
@@ -233,6 +244,7 @@ def _office(office: OfficeLimits, locale: str) -> str:
             locale,
             "bulletin.office_line",
             registered=office.registered,
+            registered_ok=office.registered - office.registered_late,
             proposed=office.proposed_checked,
             proposed_ok=office.proposed_checked - office.proposed_late,
             issued=office.issued_checked,
@@ -298,6 +310,8 @@ def bulletin_message(
     blocks.append(section(_praise(view, locale, can_see_confidential)))
     blocks.append(section(_criticism(view, locale, can_see_confidential), block_id="criticism"))
     blocks.append(section(_escalated(view, locale, can_see_confidential)))
+    if view.urgings:
+        blocks.append(section(_urgings(view.urgings, locale)))
     if view.office is not None:
         blocks.append(section(_office(view.office, locale)))
     blocks.append(divider())

@@ -8,6 +8,7 @@ from datetime import date, tzinfo
 from typing import Any
 
 from bot.domain.fairness import counted, finished_on, on_time
+from bot.domain.register import RegisterFields
 from bot.domain.statistics import NO_DEPARTMENT, ItemSnapshot, local_day
 from messages.i18n import t, tp
 
@@ -26,8 +27,11 @@ COLUMNS = (
     "urges",
     "returns",
     "on_time",
+    "received_on",  # register fields (登记要素): 收文日期, 文号, 立项依据
+    "doc_number",
+    "basis",
 )
-WIDTHS = {"title": 48, "owners": 28, "department": 20}
+WIDTHS = {"title": 48, "owners": 28, "department": 20, "doc_number": 20, "basis": 40}
 # A text starting with one of these would be taken for a formula by spreadsheet programs.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -50,8 +54,10 @@ def ledger_xlsx(
     *,
     zone: tzinfo,
     today: date,
+    registers: Mapping[int, RegisterFields] | None = None,
 ) -> bytes:
-    """rows: (snapshot, may the requester see the title, owner names lead first, source kind).
+    """rows: (snapshot, may the requester see the title, owner names lead first, source kind);
+    registers: each item's register fields by item id (shown only to those who may see the title).
 
     Every text cell is stored as text (never a formula), so a title such as ``=HYPERLINK(…)``
     stays the words that were typed; those starting like a formula also get Excel's quote prefix.
@@ -88,6 +94,7 @@ def ledger_xlsx(
                 snap.urge_round,
                 snap.return_count,
                 on_time_flag(snap, today, zone, locale),
+                *_register_cells((registers or {}).get(snap.item_id or -1), visible, locale),
             ]
         )
     for row in sheet.iter_rows(min_row=2):
@@ -105,6 +112,15 @@ def ledger_xlsx(
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _register_cells(fields: RegisterFields | None, visible: bool, locale: str) -> list[Any]:
+    if fields is None:
+        return [None, "", ""]
+    if not visible:  # a confidential item's document and basis say what its title would
+        hidden = tp(locale, "ledger.redacted")
+        return [fields.received_on, hidden if fields.doc_number else "", hidden if fields.basis else ""]
+    return [fields.received_on, fields.doc_number, fields.basis]
 
 
 def upload_payload(scope: str | None, locale: str, user_id: str, content_base64: str) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.domain.items import REQUIREMENTS_MAX, TITLE_MAX, SourceKind
+from bot.domain.register import BASIS_MAX, DOC_NUMBER_MAX
 from messages.i18n import tp
 
 ASSIGN_CALLBACK = "assign_modal"
@@ -32,6 +33,7 @@ TITLE, REQUIREMENTS, LEAD, CO, DUE, SOURCE, FLAGS = (
     "flags",
 )
 CADENCE = "cadence"
+RECEIVED, DOC_NUMBER, BASIS = "received", "doc_number", "basis"  # register fields (登记要素)
 FLAG_VALUES = ("confidential", "fyi", "urgent")
 
 
@@ -87,6 +89,27 @@ def assign_modal(loc: str, *, private_metadata: str = "") -> dict[str, Any]:
             element=StaticSelectElement(action_id=SOURCE, options=sources, initial_option=sources[0]),
         ),
         InputBlock(
+            block_id=RECEIVED,
+            label=_label(loc, "register.received_label"),
+            hint=_label(loc, "register.received_hint"),
+            optional=True,
+            element=DatePickerElement(action_id=RECEIVED),
+        ),
+        InputBlock(
+            block_id=DOC_NUMBER,
+            label=_label(loc, "register.doc_number_label"),
+            hint=_label(loc, "register.doc_number_hint"),
+            optional=True,
+            element=PlainTextInputElement(action_id=DOC_NUMBER, max_length=DOC_NUMBER_MAX),
+        ),
+        InputBlock(
+            block_id=BASIS,
+            label=_label(loc, "register.basis_label"),
+            hint=_label(loc, "register.basis_hint"),
+            optional=True,
+            element=PlainTextInputElement(action_id=BASIS, multiline=True, max_length=BASIS_MAX),
+        ),
+        InputBlock(
             block_id=FLAGS,
             label=_label(loc, "modal.flags_label"),
             optional=True,
@@ -122,4 +145,7 @@ def read_assign_state(values: dict[str, dict[str, dict[str, Any]]]) -> dict[str,
         CADENCE: (element(CADENCE).get("value") or "").strip() or None,
         SOURCE: source,
         FLAGS: flags,
+        RECEIVED: element(RECEIVED).get("selected_date"),
+        DOC_NUMBER: element(DOC_NUMBER).get("value") or "",
+        BASIS: element(BASIS).get("value") or "",
     }

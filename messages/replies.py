@@ -138,6 +138,19 @@ def _with_open_button(text: str, item: Item, loc: str) -> Any:
     )
 
 
+def _register_line(loc: str, item: Item) -> str:
+    parts = [
+        t(loc, f"register.{key}_label") + " " + escape(value)
+        for key, value in (
+            ("received", format_date(item.received_on, loc) if item.received_on else ""),
+            ("doc_number", item.doc_number),
+            ("basis", item.basis),
+        )
+        if value
+    ]
+    return " · ".join(parts)
+
+
 def item_card(reader: Reader, detail: ItemDetail, org_tz: str) -> dict[str, Any]:
     item, loc = detail.item, reader.locale
     number = str(item.number)
@@ -153,6 +166,8 @@ def item_card(reader: Reader, detail: ItemDetail, org_tz: str) -> dict[str, Any]
         blocks.append(context(timeline_messages.parent_line(loc, *detail.parent)))
     if item.requirements:
         blocks.append(section(t(loc, "notice.requirements") + "\n" + escape(item.requirements)))
+    if register := _register_line(loc, item):  # 收文日期 · 文号 · 立项依据
+        blocks.append(context(register))
     state_text = t(loc, f"state.{item.state}")
     if detail.overdue_days:
         # The light is labelled: ":red_circle: 逾期 3 天", never a bare number.
@@ -210,6 +225,9 @@ def timeline_with_texts(reader: Reader, detail: ItemDetail) -> tuple[str, list[I
 def _detail(loc: str, payload: dict[str, Any]) -> str:
     """An urging's rung in the reader's language (the payload stores the rung's code)."""
     rung = payload.get("rung")
+    mode = payload.get("mode") or ("phone" if rung == "call" else None)  # an urging logged by hand
+    if mode and has(loc, f"urge_mode.{mode}"):
+        return Mrkdwn(t(loc, f"urge_mode.{mode}"))
     if rung and has(loc, f"rung.{rung}"):
         return Mrkdwn(t(loc, f"rung.{rung}"))
     return str(payload.get("detail", ""))

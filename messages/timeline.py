@@ -32,6 +32,7 @@ _PAYLOAD_TEXT = {
     EventKind.INSTRUCTED: "text",
     EventKind.URGED: "note",
     EventKind.PROPOSAL_REJECTED: "reason",
+    EventKind.MEETING_HELD: "minutes",
 }
 
 
@@ -49,6 +50,8 @@ def event_text(loc: str, event: ItemEvent, reports: Mapping[int, Mapping[str, An
             for name in ("done", "problems", "next_steps")
         ]
         return "\n".join(f"{label}{text}" for label, text in parts if text)
+    if event.kind is EventKind.EVIDENCE_ATTACHED:  # 佐证材料: each file's name and link
+        return "\n".join(f"{f.get('name', '')} {f.get('permalink', '')}" for f in payload.get("files", []))
     key = _PAYLOAD_TEXT.get(event.kind)
     text = str(payload.get(key) or "") if key else ""
     if event.kind is EventKind.URGE_ANSWERED and "\n---\n" in text:  # the written notice's answer

@@ -8,13 +8,16 @@ from typing import Any
 from slack_sdk.models.blocks import (
     DatePickerElement,
     InputBlock,
+    Option,
     PlainTextInputElement,
     PlainTextObject,
+    StaticSelectElement,
     UserSelectElement,
 )
 from slack_sdk.models.views import View
 
 from bot.domain.items import Item
+from bot.domain.urge_modes import LOGGED_MODES
 from messages.i18n import tp
 
 NOTICE_CALLBACK = "urge_notice_modal"
@@ -23,7 +26,7 @@ EXTEND_CALLBACK = "extend_modal"
 OFFICE_EXTEND_CALLBACK = "office_extend_modal"
 
 NOTICE_FIELDS = ("reason", "progress", "new_date")
-CALL_FIELDS = ("callee", "call_date", "call_time", "answered_by", "summary", "promised")
+CALL_FIELDS = ("mode", "callee", "call_date", "call_time", "answered_by", "summary", "promised")
 EXTEND_FIELDS = ("new_date", "reason")
 
 
@@ -75,12 +78,19 @@ def notice_answer_modal(loc: str, record_id: int) -> dict[str, Any]:
 
 
 def call_modal(loc: str, item: Item) -> dict[str, Any]:
+    """One form for every urging the office logs by hand: 电话催办, 当面催办, 现场督办, 暗访."""
+    modes = [Option(value=m.value, label=tp(loc, f"urge_mode.{m.value}")[:75]) for m in LOGGED_MODES]
     return _modal(
         loc,
         CALL_CALLBACK,
         "urge_modal.call_title",
         str(item.id),
         [
+            InputBlock(
+                block_id="mode",
+                label=PlainTextObject(text=tp(loc, "urge_mode.label")),
+                element=StaticSelectElement(action_id="mode", options=modes, initial_option=modes[0]),
+            ),
             InputBlock(
                 block_id="callee",
                 label=PlainTextObject(text=tp(loc, "urge_modal.callee_label")),

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.domain.items import Item
+from bot.domain.urge_modes import UrgeMode
 from bot.domain.urge_records import UrgeRecord
 from bot.domain.urging import is_notice_repeat
 from messages.blocks import actions, button, context, header, message, section
@@ -338,3 +339,9 @@ def answer_reply(reader: Reader, item: Item, record: UrgeRecord, *, already: boo
         at = format_datetime(record.answered_at, loc, reader.tz)
         return reply(loc, "already_answered", at=at, answer=answer_text)
     return reply(loc, "answered", number=str(item.number), answer=answer_text)
+
+
+def urging_logged(loc: str, item: Item, mode: UrgeMode) -> dict[str, Any]:
+    """Answer to the urging form: which urging was put in the dossier, and which round it is."""
+    mode_name = tp(loc, f"urge_mode.{mode.value}")
+    return reply(loc, "call_logged", number=str(item.number), round=item.urge_round, mode=mode_name)

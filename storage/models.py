@@ -180,6 +180,10 @@ class ItemRow(Base):
     reported_at: Mapped[datetime | None] = mapped_column(Timestamp)
     review_due: Mapped[date | None] = mapped_column(Date)  # the office's own one-working-day limit
     archived_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    # Register fields (登记要素): 收文日期, 文号, 立项依据.
+    received_on: Mapped[date | None] = mapped_column(Date)
+    doc_number: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    basis: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
 

@@ -211,11 +211,23 @@ class ReportingRepository:
                 entry["reviews"].append([at, None])
             elif entry["reviews"] and entry["reviews"][-1][1] is None:
                 entry["reviews"][-1][1] = at
+        received: dict[int, Any] = {}
+        if timelines:
+            found = await self.session.execute(
+                select(ItemRow.id, ItemRow.received_on).where(
+                    ItemRow.id.in_(list(timelines)), ItemRow.received_on.is_not(None)
+                )
+            )
+            received = {item_id: day for item_id, day in found}
         return [
             OfficeTimeline(
-                e["registered"], e["issued"], tuple((a, b) for a, b in e["reviews"]), e["proposed"]
+                e["registered"],
+                e["issued"],
+                tuple((a, b) for a, b in e["reviews"]),
+                e["proposed"],
+                received.get(item_id),
             )
-            for e in timelines.values()
+            for item_id, e in timelines.items()
             if e["registered"] is not None
         ]
 
@@ -264,6 +276,19 @@ class ReportingRepository:
             .where(BulletinRow.kind == kind, BulletinRow.period_key == period_key)
             .values(status="queued", posted_at=to_db_utc(now), content=content)
         )
+
+    async def urgings_sent(self, start: datetime, end: datetime) -> list[tuple[str, str]]:
+        """(rung, channel) of every urging sent in [start, end) on items that count (催办方式)."""
+        rows = await self.session.execute(
+            select(UrgeRecordRow.rung, UrgeRecordRow.channel).where(
+                UrgeRecordRow.sent_at >= to_db_utc(start),
+                UrgeRecordRow.sent_at < to_db_utc(end),
+                UrgeRecordRow.item_id.not_in(
+                    select(ItemRow.id).where(ItemRow.state.in_(sorted(EXCLUDED_STATES)))
+                ),
+            )
+        )
+        return [(rung, channel) for rung, channel in rows]
 
     # -- App Home ---------------------------------------------------------------------------------
 

@@ -39,6 +39,9 @@ _MUTABLE = (
     "reported_at",
     "review_due",
     "archived_at",
+    "received_on",
+    "doc_number",
+    "basis",
 )
 
 
@@ -87,6 +90,9 @@ def _to_item(row: ItemRow, owners: Iterable[ItemOwnerRow]) -> Item:
         reported_at=row.reported_at,
         review_due=row.review_due,
         archived_at=row.archived_at,
+        received_on=row.received_on,
+        doc_number=row.doc_number or "",
+        basis=row.basis or "",
     )
 
 

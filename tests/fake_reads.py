@@ -14,7 +14,7 @@ from bot.domain.list_filter import ItemQuery
 from bot.domain.organisation import Organisation
 from bot.domain.people import AuditEntry, Department, RoleGrant
 from bot.domain.repositories import BulletinRecord, OrgChanges, Unacknowledged, UnansweredUrge
-from bot.domain.statistics import NO_DEPARTMENT, ItemSnapshot, OfficeTimeline
+from bot.domain.statistics import EXCLUDED_STATES, NO_DEPARTMENT, ItemSnapshot, OfficeTimeline
 from tests.fake_tables import Repo
 
 
@@ -37,6 +37,14 @@ class FakeItemLists(Repo):
 
 
 class FakeReporting(Repo):
+    async def urgings_sent(self, start: datetime, end: datetime) -> list[tuple[str, str]]:
+        counted = {i.id for i in self.t.items.values() if i.state not in EXCLUDED_STATES}
+        return [
+            (r.rung, r.channel)
+            for r in self.t.urges.values()
+            if r.sent_at is not None and start <= r.sent_at < end and r.item_id in counted
+        ]
+
     async def departments(self) -> dict[str, tuple[str, str]]:
         return {d.code: (d.name_zh, d.name_en) for d in self.t.departments.values()}
 

@@ -34,6 +34,7 @@ from bot.domain.commands import (
     Instruct,
     Language,
     ListItems,
+    Meeting,
     New,
     Period,
     Report,
@@ -101,6 +102,9 @@ def _assign(p: _Parser, word: str) -> Assign:
     cadence: str | None = None
     parent: ItemRef | None = None
     requirements: str | None = None
+    received: str | None = None
+    doc_number: str | None = None
+    basis: str | None = None
     seen: set[str] = set()
     while (token := p.peek()) is not None:
         option = _option(token)
@@ -120,7 +124,7 @@ def _assign(p: _Parser, word: str) -> Assign:
             if len(requirements) > REQUIREMENTS_MAX:
                 raise ParseError("requirements_too_long", length=len(requirements), max=REQUIREMENTS_MAX)
             break
-        if option.kind == "cadence":
+        if option.kind in ("cadence", "basis"):
             parts = [inline] if inline else []
             if not option.implicit:
                 while (following := p.peek()) is not None and not _is_keyword(following):
@@ -128,7 +132,10 @@ def _assign(p: _Parser, word: str) -> Assign:
                     p.take()
             if not parts:
                 raise ParseError("missing_value", option=option.keyword, command="assign")
-            cadence = _unescape(" ".join(parts))
+            if option.kind == "basis":
+                basis = _unescape(" ".join(parts))
+            else:
+                cadence = _unescape(" ".join(parts))
             continue
         if inline is None:
             following = p.peek()
@@ -138,6 +145,10 @@ def _assign(p: _Parser, word: str) -> Assign:
             p.take()
         if option.kind == "due":
             due = _unescape(_date_value(p, inline))
+        elif option.kind == "received":
+            received = _unescape(_date_value(p, inline))
+        elif option.kind == "doc_number":
+            doc_number = _unescape(inline)
         elif option.kind == "source":
             source = parse_source(normalise(inline))
         else:  # parent
@@ -155,6 +166,9 @@ def _assign(p: _Parser, word: str) -> Assign:
         cadence=cadence,
         parent=parent,
         requirements=requirements,
+        received=received,
+        doc_number=doc_number,
+        basis=basis,
     )
 
 
@@ -282,6 +296,7 @@ _HANDLERS = {
     "report": _single_ref(Report, "report"),
     "review": _single_ref(Review, "review"),
     "call": _single_ref(Call, "call"),
+    "meeting": _single_ref(Meeting, "meeting"),
     "archive": _single_ref(Archive, "archive"),
     "urge": _urge,
     "extend": _extend,

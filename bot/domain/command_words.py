@@ -31,6 +31,10 @@ SUBCOMMANDS: dict[str, str] = {
     "审核": "review",
     "call": "call",
     "电话": "call",
+    "记录催办": "call",
+    "meeting": "meeting",
+    "协调会": "meeting",
+    "召开协调会": "meeting",
     "archive": "archive",
     "归档": "archive",
     "urge": "urge",
@@ -80,6 +84,16 @@ OPTION_KEYWORDS: dict[str, str] = {
     "urgent": "urgent",
     "紧急": "urgent",
     "加急": "urgent",
+    # Register fields (登记要素, bot.domain.register).
+    "received": "received",
+    "收文": "received",
+    "收文日期": "received",
+    "收文时间": "received",
+    "docno": "doc_number",
+    "文号": "doc_number",
+    "basis": "basis",
+    "依据": "basis",
+    "立项依据": "basis",
 }
 FLAGS = frozenset({"confidential", "fyi", "urgent"})
 

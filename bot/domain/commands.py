@@ -47,6 +47,9 @@ class Assign:
     cadence: str | None = None
     parent: ItemRef | None = None
     requirements: str | None = None
+    received: str | None = None  # 收文日期 as typed (bot.domain.register.read_received)
+    doc_number: str | None = None  # 文号
+    basis: str | None = None  # 立项依据
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +84,13 @@ class Review:
 
 @dataclass(frozen=True, slots=True)
 class Call:
+    ref: ItemRef
+
+
+@dataclass(frozen=True, slots=True)
+class Meeting:
+    """召开协调会: open the form that records a coordination meeting on the item."""
+
     ref: ItemRef
 
 
@@ -169,6 +179,7 @@ Command: TypeAlias = (
     | Report
     | Review
     | Call
+    | Meeting
     | Archive
     | Urge
     | Extend

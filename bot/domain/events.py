@@ -37,6 +37,8 @@ class EventKind(StrEnum):
     HISTORY_NOTE = "history_note"  # a note carried over from the imported ledger
     PROPOSAL_REVIEWED = "proposal_reviewed"  # 拟办呈批: the unit's 分管领导 agreed, on to the principal
     PROPOSAL_REJECTED = "proposal_rejected"  # 拟办呈批 not approved: {"reason", "stage"}
+    MEETING_HELD = "meeting_held"  # 协调会: time, attendees, minutes (会议纪要), outcome
+    EVIDENCE_ATTACHED = "evidence_attached"  # 佐证材料: files (name + Slack permalink)
 
 
 @dataclass(slots=True)

@@ -169,6 +169,9 @@ class Item:
     reported_at: datetime | None = None
     review_due: date | None = None
     archived_at: datetime | None = None
+    received_on: date | None = None  # 收文日期 (bot.domain.register)
+    doc_number: str = ""  # 文号
+    basis: str = ""  # 立项依据
 
     @property
     def lead(self) -> Owner:

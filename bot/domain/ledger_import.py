@@ -16,6 +16,7 @@ from bot.domain.due_dates import parse_full_date
 from bot.domain.errors import DomainError
 from bot.domain.items import REQUIREMENTS_MAX, TITLE_MAX, ItemNumber, SourceKind, parse_item_ref, parse_source
 from bot.domain.lifecycle import State
+from bot.domain.register import RegisterFields, check_register
 
 # Column -> the words that may head it (compared after stripping spaces and lower-casing).
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -30,6 +31,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "state": ("状态", "办理状态", "state", "status"),
     "confidential": ("保密", "confidential"),
     "history": ("办理情况", "历史", "备注", "history", "notes"),
+    # Register fields (bot.domain.register): 收文日期, 文号, 立项依据.
+    "received_on": ("收文日期", "收文时间", "来文日期", "receivedon", "received_on", "datereceived"),
+    "doc_number": ("文号", "来文文号", "docno", "doc_number", "documentnumber", "documentno."),
+    "basis": ("立项依据", "依据", "basis"),
 }
 _HEADER_INDEX = {word: column for column, words in COLUMNS.items() for word in words}
 REQUIRED = ("number", "title", "lead", "due")
@@ -82,6 +87,7 @@ class LedgerRow:
     state: State
     confidential: bool
     history: tuple[HistoryNote, ...]
+    register: RegisterFields = field(default_factory=RegisterFields)
 
 
 def header_map(headers: list[Any]) -> tuple[dict[int, str], list[str]]:
@@ -163,7 +169,7 @@ def _history(value: Any) -> tuple[HistoryNote, ...]:
     return tuple(notes)
 
 
-def read_row(row: int, cells: dict[str, Any], default_year: int) -> LedgerRow:
+def read_row(row: int, cells: dict[str, Any], default_year: int, today: date | None = None) -> LedgerRow:
     """One ledger row, or a DomainError whose code says why it is refused (``ledger_*``)."""
     number = _number(cells.get("number"), default_year)
     title = " ".join(_text(cells.get("title")).split())
@@ -191,6 +197,7 @@ def read_row(row: int, cells: dict[str, Any], default_year: int) -> LedgerRow:
     except DomainError:
         raise DomainError("ledger_bad_source", value=source_text[:40]) from None
     co = tuple(part.strip() for part in _SPLIT.split(_text(cells.get("co"))) if part.strip())
+    register = _register(cells, today)
     return LedgerRow(
         row=row,
         number=number,
@@ -204,7 +211,22 @@ def read_row(row: int, cells: dict[str, Any], default_year: int) -> LedgerRow:
         state=_state(cells.get("state")),
         confidential=_flag(cells.get("confidential")),
         history=_history(cells.get("history")),
+        register=register,
     )
+
+
+def _register(cells: dict[str, Any], today: date | None) -> RegisterFields:
+    received_on = _day(cells.get("received_on"), "received_on")
+    if received_on is not None and today is not None and received_on > today:
+        raise DomainError("ledger_received_in_future", date=received_on.isoformat(), today=today.isoformat())
+    try:
+        return check_register(
+            RegisterFields(received_on, _text(cells.get("doc_number")), _text(cells.get("basis")))
+        )
+    except DomainError as error:
+        column = error.field or "basis"
+        length, most = error.params["length"], error.params["max"]
+        raise DomainError("ledger_too_long", column=column, length=length, max=most) from None
 
 
 def duplicates(rows: list[LedgerRow]) -> list[Refusal]:

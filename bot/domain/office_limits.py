@@ -11,6 +11,7 @@ from bot.domain.calendar import WorkCalendar
 from bot.domain.errors import DomainError
 from bot.domain.fairness import local_day
 from bot.domain.periods import Period
+from bot.domain.register import registered_same_day
 
 # -- the office's own time limits (督查机构时限) -----------------------------------------------------
 
@@ -23,6 +24,7 @@ class OfficeTimeline:
     issued_at: datetime | None = None
     reviews: tuple[tuple[datetime, datetime | None], ...] = ()  # (final report, review decision or None)
     proposed_at: datetime | None = None  # handling proposed to the leader (拟办呈批), or issued directly
+    received_on: date | None = None  # 收文日期: "registered the same day" counts from it
 
 
 @dataclass(slots=True)
@@ -30,6 +32,7 @@ class OfficeLimits:
     """Register the same day; issue within ``issue_days`` working days; review within ``review_days``."""
 
     registered: int = 0
+    registered_late: int = 0  # registered after the day the matter was received
     proposed_checked: int = 0
     proposed_late: int = 0
     issued_checked: int = 0
@@ -60,9 +63,9 @@ def office_limits(
 ) -> OfficeLimits:
     """How often the office kept its own time limits for work that fell in ``period``.
 
-    Registration happens when the item is created, so "register the same day" always holds here;
-    the count is reported for completeness. An issue is checked when the item was registered in the
-    period; a review when the final report came in during the period.
+    "Register the same day" is measured against the received date (收文日期) when the item has one;
+    without it the item was registered the day it was received. An issue is checked when the item
+    was registered in the period; a review when the final report came in during the period.
     """
     as_of = min(period.end, today)
     result = OfficeLimits()
@@ -76,6 +79,7 @@ def office_limits(
         registered = local_day(timeline.registered_at, tz)
         if period.start <= registered <= as_of:
             result.registered += 1
+            result.registered_late += not registered_same_day(timeline.received_on, registered)
             # Proposing handling (or issuing straight away, which decides it) within one working day.
             result.proposed_checked += 1
             proposed = timeline.proposed_at or timeline.issued_at

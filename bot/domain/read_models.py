@@ -12,6 +12,7 @@ from bot.domain.events import ItemEvent
 from bot.domain.items import Item
 from bot.domain.reports import ChildSummary
 from bot.domain.statistics import BulletinStats, OfficeLimits
+from bot.domain.urge_modes import UrgeMode
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +53,7 @@ class BulletinView:
     departments: Mapping[str, DepartmentName]
     office: OfficeLimits | None = None
     tz: str = "Asia/Shanghai"
+    urgings: Mapping[UrgeMode, int] | None = None  # urgings sent in the period by mode (催办方式)
 
 
 # A note on a typed date (a message key and its parameters), rendered by messages.calendar.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import secrets
 import time
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -412,20 +413,47 @@ class SlackEmulator:
         return found
 
     async def post_message(
-        self, user_id: str, channel: str, text: str, *, thread_ts: str | None = None
+        self,
+        user_id: str,
+        channel: str,
+        text: str,
+        *,
+        thread_ts: str | None = None,
+        file_names: tuple[str, ...] = (),
     ) -> Reply:
-        """A person writes in a channel or IM (a user id: their DM with the bot); the bot gets the event."""
+        """A person writes in a channel or IM (a user id: their DM with the bot); the bot gets the event.
+        ``file_names``: files shared with the message (a ``file_share`` event with their permalinks)."""
         self._person(user_id)
         where = self._channel(channel)
         if user_id not in where.members:
             raise PermissionError(f"{user_id} is not in {where.id}")
         msg = self.state.add_message(where, user_id, text, thread_ts=thread_ts)
-        reply = await self.send_event(payloads.user_message_event(self.state, msg))
+        event = payloads.user_message_event(self.state, msg)
+        if file_names:
+            event["subtype"] = "file_share"
+            event["files"] = [self._shared_file(user_id, name) for name in file_names]
+        reply = await self.send_event(event)
         reply.message = msg
         return reply
 
-    async def reply_in_thread(self, user_id: str, channel: str, thread_ts: str, text: str) -> Reply:
-        return await self.post_message(user_id, channel, text, thread_ts=thread_ts)
+    async def reply_in_thread(
+        self, user_id: str, channel: str, thread_ts: str, text: str, *, file_names: tuple[str, ...] = ()
+    ) -> Reply:
+        return await self.post_message(user_id, channel, text, thread_ts=thread_ts, file_names=file_names)
+
+    def _shared_file(self, user_id: str, name: str) -> dict[str, Any]:
+        """A file object as a message event carries it (files:read gives its permalink)."""
+        file_id = "F" + secrets.token_hex(5).upper()
+        base = f"https://{self.state.team_domain}.slack.com"
+        return {
+            "id": file_id,
+            "name": name,
+            "title": name,
+            "user": user_id,
+            "filetype": name.rsplit(".", 1)[-1].lower() if "." in name else "binary",
+            "permalink": f"{base}/files/{user_id}/{file_id}/{name}",
+            "url_private": f"https://files.slack.com/files-pri/{self.state.team_id}-{file_id}/{name}",
+        }
 
     async def send_dm(self, user_id: str, text: str) -> Reply:
         return await self.post_message(user_id, self.state.im_channel(user_id).id, text)

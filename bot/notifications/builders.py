@@ -41,7 +41,12 @@ def dossier_upload(item: Item | None, reader: Reader, data: dict[str, Any]) -> d
 def ledger_upload(item: Item | None, reader: Reader, data: dict[str, Any]) -> dict[str, Any]:
     """The ledger (台账) as .xlsx; ``data["rows"]`` already say which titles the requester may read."""
     workbook = ledger.ledger_xlsx(
-        data["rows"], data["names"], reader.locale, zone=data["zone"], today=data["today"]
+        data["rows"],
+        data["names"],
+        reader.locale,
+        zone=data["zone"],
+        today=data["today"],
+        registers=data.get("registers"),
     )
     content = base64.b64encode(workbook).decode()
     return ledger.upload_payload(data["label"], reader.locale, reader.user_id, content)

@@ -30,10 +30,18 @@ def dossier(
     *,
     generated_at: datetime,
     by: str,
+    org_tz: str,
 ) -> tuple[dict[str, Any], str]:
-    """The dossier of an archived item: its data (kept as JSON) and its HTML (kept and sent)."""
-    data = dossier_messages.dossier_data(item, events, parts, names)
+    """The dossier of an archived item: its data (kept as JSON) and its HTML (kept and sent). The notices'
+    own texts are kept as they were issued, in the organisation's time zone."""
+    notices = dossier_messages.notice_texts(item, org_tz)
+    data = dossier_messages.dossier_data(item, events, parts, names, notices)
     return data, dossier_messages.dossier_html(data, locale, tz, generated_at=generated_at, by=by)
+
+
+def dossier_again(data: dict[str, Any], locale: str, tz: str, *, generated_at: datetime, by: str) -> str:
+    """An archived dossier asked for again: its kept data, in this reader's language and time zone."""
+    return dossier_messages.dossier_html(data, locale, tz, generated_at=generated_at, by=by)
 
 
 def bulletin_summary(view: BulletinView) -> dict[str, Any]:

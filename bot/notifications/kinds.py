@@ -115,3 +115,4 @@ class NoticeKind(StrEnum):
     PROPOSAL_FORWARDED = "proposal_forwarded"  # the proposer told: reviewed, now with the principal
     PROPOSAL_REJECTED = "proposal_rejected"  # the proposer told why it was not approved
     PROPOSAL_REJECTED_STAMP = "proposal_rejected_stamp"  # each decider's copy restamped with the reason
+    MEETING = "meeting_recorded"  # 协调会: each attendee is told it is in the dossier

@@ -18,6 +18,7 @@ from bot.notifications.kinds import Audience, Builder, NoticeKind, NoticeRule, R
 from messages import approval as approval_messages
 from messages import corrections as correction_messages
 from messages import follow_through as follow_messages
+from messages import meetings as meeting_messages
 from messages import notices
 from messages import reports as report_messages
 from messages import signoff as signoff_messages
@@ -320,6 +321,12 @@ NOTICES: dict[NoticeKind, NoticeRule] = {
         C,
         "extension-waiting:{request}:{day}:{user}",
         lambda i, r, d: follow_messages.extension_waiting(r, i, d["request"], d["due"], d["days"]),
+    ),
+    NoticeKind.MEETING: NoticeRule(
+        Audience.CHOSEN,
+        C,
+        "meeting:{item}:{seq}:{user}",
+        lambda i, r, d: meeting_messages.meeting_notice(r, i, d),
     ),
 }
 

@@ -17,6 +17,7 @@ from bot.services.extensions import ExtensionService
 from bot.services.follow_through import FollowThroughService
 from bot.services.items import ItemService
 from bot.services.maintenance import MaintenanceService
+from bot.services.meetings import MeetingService
 from bot.services.organisation import OrganisationService
 from bot.services.people import PeopleService
 from bot.services.publications import PublicationService
@@ -42,6 +43,7 @@ class Services:
     org: OrganisationService
     corrections: CorrectionService
     follow_through: FollowThroughService
+    meetings: MeetingService
 
     @classmethod
     def build(cls, ctx: ServiceContext) -> Services:
@@ -63,6 +65,7 @@ class Services:
             org=OrganisationService(ctx),
             corrections=CorrectionService(ctx, people),
             follow_through=FollowThroughService(ctx, people),
+            meetings=MeetingService(ctx, people),
         )
 
     async def sweep(self) -> int:

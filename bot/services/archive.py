@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from typing import Any
 
 from bot.domain import permissions
 from bot.domain.errors import NotFound
+from bot.domain.events import ItemEvent
 from bot.domain.items import Item, ItemRef
 from bot.domain.lifecycle import State
 from bot.domain.people import Person
 from bot.domain.periods import Period, period_containing
 from bot.domain.ports import UnitOfWork
+from bot.domain.register import RegisterFields
 from bot.domain.statistics import ItemSnapshot, local_day
 from bot.notifications import NoticeKind, Notifier, documents
 from bot.services.context import ServiceContext
@@ -52,7 +56,8 @@ class ArchiveService:
             if item.state is State.ARCHIVED:
                 stored = await uow.reporting.dossier(item.id)
                 if stored is not None:
-                    html_text, _, _ = stored
+                    _, data, _ = stored  # the archive again, in this reader's language
+                    html_text = documents.dossier_again(data, locale, tz, generated_at=now, by=actor.name)
                     await self._send(uow, item, actor, html_text, now, again=True)
                 return ArchiveResult(str(number), item.archived_at or now, already=True)
             archived = item.archive(actor_id, now)  # only completed or closed items
@@ -61,7 +66,7 @@ class ArchiveService:
                 await uow.events.append(item.id, event)
             events = await uow.events.for_item(item.id)
             parts = await uow.reporting.dossier_parts(item.id)
-            people = {e.actor_id for e in events if e.actor_id} | {o.user_id for o in item.owners}
+            people = _people_in(events, parts) | {o.user_id for o in item.owners}
             people.add(item.assigner_id)
             names = {}
             for user_id in sorted(people):
@@ -70,7 +75,15 @@ class ArchiveService:
                     names[user_id] = found[0].name
             by = names.get(actor_id, actor_id)
             data, html_text = documents.dossier(
-                item, events, parts, names, locale, tz, generated_at=now, by=by
+                item,
+                events,
+                parts,
+                names,
+                locale,
+                tz,
+                generated_at=now,
+                by=by,
+                org_tz=self.ctx.settings.timezone,
             )
             await uow.reporting.save_dossier(item.id, html=html_text, data=data, by=actor_id, now=now)
             await self._send(uow, item, actor, html_text, now, again=False)
@@ -95,6 +108,7 @@ class ArchiveService:
             names = await uow.reporting.departments()
             items = {i.id: i for i in await uow.items.query(limit=1_000_000)}
             rows: list[tuple[ItemSnapshot, bool, list[str], str]] = []
+            registers: dict[int, RegisterFields] = {}
             for snap in snapshots:
                 item = items.get(snap.item_id or -1)
                 if item is None:
@@ -105,6 +119,7 @@ class ArchiveService:
                 if scope is not None and not _touches(snap, scope, zone):
                     continue
                 rows.append((snap, visible_title, owners.get(item.id or -1, []), item.source.value))
+                registers[item.id or -1] = RegisterFields(item.received_on, item.doc_number, item.basis)
             label = scope.key if scope else None
             await Notifier(self.ctx.settings).send(
                 uow,
@@ -113,9 +128,36 @@ class ArchiveService:
                 actor,
                 now=now,
                 key={"at": f"{now.timestamp():.3f}"},
-                data={"rows": rows, "names": names, "zone": zone, "today": today, "label": label},
+                data={
+                    "rows": rows,
+                    "names": names,
+                    "zone": zone,
+                    "today": today,
+                    "label": label,
+                    "registers": registers,
+                },
             )
         return ExportResult(len(rows), label)
+
+
+_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+
+
+def _people_in(events: list[ItemEvent], parts: dict[str, list[dict[str, Any]]]) -> set[str]:
+    """Everyone the dossier names (actors, recipients, attendees, authors), so it can say their names."""
+    found: set[str] = {e.actor_id for e in events if e.actor_id}
+    for event in events:
+        for key in ("owners", "recipients", "attendees", "user", "from", "to"):
+            value = event.payload.get(key)
+            for candidate in value if isinstance(value, list) else [value]:
+                if isinstance(candidate, str) and _USER_ID.match(candidate):
+                    found.add(candidate)
+    for rows in parts.values():
+        for row in rows:
+            for key in ("recipient_id", "actor_id", "answered_by", "author_id", "reviewer_id"):
+                if isinstance(row.get(key), str) and _USER_ID.match(row[key]):
+                    found.add(row[key])
+    return found
 
 
 def _touches(snap: ItemSnapshot, period: Period, zone: tzinfo) -> bool:

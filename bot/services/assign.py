@@ -25,6 +25,7 @@ from bot.domain.items import (
 )
 from bot.domain.lifecycle import Action, State
 from bot.domain.people import Person
+from bot.domain.register import RegisterFields, check_register, read_received, register_payload
 from bot.notifications import NoticeKind, Notifier
 from bot.services.calendar_admin import date_notes, tell_office_of_computed_years
 from bot.services.context import ServiceContext
@@ -48,6 +49,9 @@ class AssignRequest:
     urgent: bool = False
     parent: ItemRef | None = None
     cadence: str | None = None  # routine check-in rhythm, e.g. "every mon 09:00" / "每周一"
+    received: str | date | None = None  # 收文日期, as typed or picked
+    doc_number: str = ""  # 文号
+    basis: str = ""  # 立项依据
     # A modal has no channel to answer in: the assigner gets the confirmation as a DM.
     confirm_to_assigner: bool = False
 
@@ -106,9 +110,15 @@ class AssignService:
                     )
                 else:
                     parent_id = parent.id
+        register = self._checked(
+            errors,
+            lambda: check_register(
+                RegisterFields(read_received(request.received, today), request.doc_number, request.basis)
+            ),
+        )
         reading = self._checked(errors, self._due, request, today, calendar)
         raise_all(errors)
-        assert reading is not None
+        assert reading is not None and register is not None
         due = reading.day
         warnings = date_notes(calendar, reading, deadline=True)
         try:
@@ -139,6 +149,9 @@ class AssignService:
                     kind="rectification" if request.source is SourceKind.INSPECTION else "regular",
                     cadence=cadence,
                     next_urge_at=now,  # the next urging sweep plans this item's ladder
+                    received_on=register.received_on,
+                    doc_number=register.doc_number,
+                    basis=register.basis,
                 )
                 proposing = needs_approval(self.ctx, actor, item)  # 拟办呈批 before 交办
                 lifecycle.apply(item, Action.SUBMIT_FOR_APPROVAL if proposing else Action.ISSUE)
@@ -158,6 +171,7 @@ class AssignService:
                             "confidential": item.confidential,
                             "fyi": item.fyi,
                             "urgent": item.urgent,
+                            **register_payload(item),
                         },
                     ),
                 )

@@ -16,7 +16,7 @@ import logging
 import os
 import socket
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from bot.domain import permissions
 from bot.domain.calendar import WorkCalendar
@@ -33,6 +33,7 @@ from bot.domain.statistics import (
     office_limits,
     trend,
 )
+from bot.domain.urge_modes import count_modes
 from bot.notifications import NoticeKind, Notifier, documents
 from bot.services.bulletin_signoff import BulletinSignoffService
 from bot.services.context import ServiceContext
@@ -237,6 +238,13 @@ class BulletinService:
             snapshots = await uow.reporting.snapshots()
             names = await uow.reporting.departments()
             timelines = None
+            end = min(period.end, today) + timedelta(days=1)
+            urgings = count_modes(
+                await uow.reporting.urgings_sent(
+                    datetime.combine(period.start, time.min, tzinfo=zone),
+                    datetime.combine(end, time.min, tzinfo=zone),
+                )
+            )
             if period.kind in OFFICE_LIMIT_KINDS:
                 since = datetime.combine(period.start, time.min, tzinfo=zone)
                 timelines = await uow.reporting.office_timelines(since)
@@ -251,5 +259,6 @@ class BulletinService:
             {code: DepartmentName(zh, en) for code, (zh, en) in names.items()},
             office,
             self.ctx.settings.timezone,
+            urgings,
         )
         return Built(view, snapshots, names, calendar)

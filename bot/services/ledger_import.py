@@ -21,6 +21,7 @@ from bot.domain.items import Item, Owner, OwnerRole
 from bot.domain.ledger_import import LedgerRow, Refusal
 from bot.domain.lifecycle import OWNER_WORKING_STATES, State
 from bot.domain.ports import UnitOfWork
+from bot.domain.register import register_payload
 from bot.services.context import ServiceContext
 
 _SLACK_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
@@ -50,7 +51,7 @@ class LedgerImportService:
         parsed: list[LedgerRow] = []
         for row, cells in table:
             try:
-                parsed.append(ledger.read_row(row, cells, today.year))
+                parsed.append(ledger.read_row(row, cells, today.year, today))
             except DomainError as error:
                 report.refused.append(Refusal(row, error.code, dict(error.params)))
         report.refused.extend(ledger.duplicates(parsed))
@@ -160,6 +161,9 @@ class LedgerImportService:
             confidential=row.confidential,
             next_urge_at=now if row.state in OWNER_WORKING_STATES else None,
             reported_at=now if row.state is State.REPORTED else None,
+            received_on=row.register.received_on,
+            doc_number=row.register.doc_number,
+            basis=row.register.basis,
         )
         await uow.items.add(item, request_key=None, now=now)
         assert item.id is not None
@@ -174,6 +178,7 @@ class LedgerImportService:
                     "title": item.title,
                     "due": row.due.isoformat(),
                     "imported": True,
+                    **register_payload(item),
                 },
             ),
         )

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from bot.domain.errors import DomainError
 from bot.domain.events import EventKind, ItemEvent
+from bot.domain.evidence import Attachment, attachments_payload, from_links
 from bot.domain.items import Item, ItemRef, OwnerRole
 from bot.domain.lifecycle import OWNER_WORKING_STATES, Action, State
 from bot.domain.people import Person
@@ -150,6 +151,11 @@ class ReportService:
                 ),
             )
             await append_to_dossier(uow.events, item, moved)
+            if attachments := from_links(valid.links):  # 佐证材料 linked in the form
+                payload = attachments_payload(attachments, "report", report_id=report_id)
+                await uow.events.append(
+                    item.id, ItemEvent(EventKind.EVIDENCE_ATTACHED, now, actor_id, payload)
+                )
             # A report answers whatever urging was waiting for this owner (no more repeats of it).
             await uow.urging.answer_open(item.id, actor_id, answer="reported", now=now)
             await self._after_report(
@@ -178,9 +184,18 @@ class ReportService:
             await notifier.send_all(uow, NoticeKind.CO_PART_DONE, item, now=now, key=key, data=data)
 
     async def thread_note(
-        self, user_id: str, *, channel: str, thread_ts: str, ts: str, text: str, event_id: str
+        self,
+        user_id: str,
+        *,
+        channel: str,
+        thread_ts: str,
+        ts: str,
+        text: str,
+        event_id: str,
+        files: tuple[Attachment, ...] = (),
     ) -> bool:
-        """An owner's reply in the thread of their notice becomes a note in the dossier (once per event)."""
+        """An owner's reply in the thread of their notice becomes a note in the dossier (once per event);
+        files shared with it are kept as evidence (佐证材料)."""
         async with self.ctx.uow() as uow:
             parent = await uow.messages.item_for(channel, thread_ts)
             if parent is None or parent[1] != "notice":
@@ -213,6 +228,11 @@ class ReportService:
                     {"report_id": report_id, "text": clip(note, 500), "channel": channel, "ts": ts},
                 ),
             )
+            if files:
+                payload = attachments_payload(files, "thread", report_id=report_id, ts=ts)
+                await uow.events.append(
+                    item.id, ItemEvent(EventKind.EVIDENCE_ATTACHED, now, user_id, payload)
+                )
             reaction = {"channel": channel, "timestamp": ts, "name": NOTE_REACTION}
             await Notifier(self.ctx.settings).send(
                 uow,

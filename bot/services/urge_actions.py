@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.domain import permissions
@@ -14,6 +15,7 @@ from bot.domain.items import Item, ItemRef, overdue_days
 from bot.domain.lifecycle import OWNER_WORKING_STATES
 from bot.domain.people import Person
 from bot.domain.ports import UnitOfWork
+from bot.domain.urge_modes import UrgeMode
 from bot.domain.urge_records import UrgeRecord
 from bot.domain.urging import Rung
 from bot.notifications import NoticeKind, Notifier, stored_person
@@ -138,8 +140,10 @@ class UrgeActionService(UrgeAnswers):
         summary: str,
         promised: date | None,
         request_key: str | None = None,
+        mode: UrgeMode = UrgeMode.PHONE,
     ) -> UrgeResult:
-        """电话记录: a phone urging, recorded like the regulations ask; it counts as an urging round.
+        """电话记录 and the other urgings done in person (当面催办, 现场督办, 暗访), recorded like the
+        regulations ask with their mode; each counts as an urging round.
         ``request_key`` (the form's view id) makes a double submit one record."""
         await self._overseer(actor_id)
         now = self.ctx.now()
@@ -157,7 +161,7 @@ class UrgeActionService(UrgeAnswers):
                     recipient_id=callee_id,
                     sent_at=called_at,
                     created_at=now,
-                    channel="phone",
+                    channel=mode.value,
                     actor_id=actor_id,
                     note=summary,
                     answer_note=answered_by,
@@ -166,13 +170,28 @@ class UrgeActionService(UrgeAnswers):
                     details={
                         "answered_by": answered_by,
                         "promised": promised.isoformat() if promised else None,
+                        "mode": mode.value,
                     },
                 )
             )
             if record is None:
                 return UrgeResult(item, [callee_id])  # the same form submitted twice: logged once
+            extra = {
+                "mode": mode.value,
+                "at": called_at.isoformat(),
+                "answered_by": answered_by,
+                "promised": promised.isoformat() if promised else None,
+            }
             await self._count(
-                uow, item, Rung.CALL, [callee_id], now, actor_id, summary, event=EventKind.CALL_LOGGED
+                uow,
+                item,
+                Rung.CALL,
+                [callee_id],
+                now,
+                actor_id,
+                summary,
+                event=EventKind.CALL_LOGGED,
+                extra=extra,
             )
         return UrgeResult(item, [callee_id])
 
@@ -271,6 +290,7 @@ class UrgeActionService(UrgeAnswers):
         note: str,
         *,
         event: EventKind = EventKind.URGED,
+        extra: dict[str, Any] | None = None,
     ) -> None:
         assert item.id is not None
         item.urged(rung.value, now, by_hand=True)
@@ -281,7 +301,13 @@ class UrgeActionService(UrgeAnswers):
                 event,
                 now,
                 actor_id,
-                {"rung": rung.value, "recipients": recipients, "detail": rung.value, "note": note},
+                {
+                    "rung": rung.value,
+                    "recipients": recipients,
+                    "detail": rung.value,
+                    "note": note,
+                    **(extra or {}),
+                },
             ),
         )
 

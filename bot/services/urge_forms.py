@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.domain import form_checks
+from bot.domain.urge_modes import UrgeMode
 from bot.services.urge_actions import UrgeActionService, UrgeResult
 from bot.services.urge_answers import AnswerResult
 
@@ -35,6 +36,7 @@ async def log_call(
     *,
     tz: str,
     request_key: str,
+    mode: UrgeMode = UrgeMode.PHONE,
 ) -> UrgeResult:
     """The call-log form, its date and time read in the logger's timezone ``tz``."""
     form = form_checks.call_log(
@@ -55,4 +57,5 @@ async def log_call(
         summary=form.summary,
         promised=form.promised,
         request_key=request_key,
+        mode=mode,
     )

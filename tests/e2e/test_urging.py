@@ -40,8 +40,8 @@ async def test_the_ladder_checkin_answer_due_notice_escalation(world: World) -> 
     assert len(world.slack.dm("U0STAFFA")) == 1  # just the notice: nothing due yet
 
     # A routine check-in comes on a working day in working hours, with one-click answers.
-    await world.run_until(lambda: with_text(world, "U0STAFFA", "电话催办"))
-    [checkin] = with_text(world, "U0STAFFA", "电话催办")
+    await world.run_until(lambda: with_text(world, "U0STAFFA", "消息催办"))
+    [checkin] = with_text(world, "U0STAFFA", "消息催办")
     local = world.local_now()
     assert local.weekday() < 5 and 9 <= local.hour < 18
     assert [b.action_id for b in checkin.buttons()][:3] == list(msg.ANSWER_IDS.values())
@@ -84,7 +84,7 @@ async def test_the_ladder_checkin_answer_due_notice_escalation(world: World) -> 
 
 async def test_unanswered_checkin_is_repeated_in_working_hours_only(world: World) -> None:
     await assign_overdue_candidate(world)
-    await world.run_until(lambda: with_text(world, "U0STAFFA", "电话催办"))
+    await world.run_until(lambda: with_text(world, "U0STAFFA", "消息催办"))
     await world.run_until(lambda: with_text(world, "U0STAFFA", "请尽快答复"))
     for record in await records(world):
         local = record.sent_at.astimezone(SHANGHAI)
@@ -264,14 +264,14 @@ async def test_urge_the_silent_ones_again(world: World) -> None:
 
 async def test_snooze_postpones_checkins_boundedly(world: World) -> None:
     await assign_overdue_candidate(world)
-    await world.run_until(lambda: with_text(world, "U0STAFFA", "电话催办"))
-    [checkin] = with_text(world, "U0STAFFA", "电话催办")
+    await world.run_until(lambda: with_text(world, "U0STAFFA", "消息催办"))
+    [checkin] = with_text(world, "U0STAFFA", "消息催办")
     snoozed_at = world.clock.now()
     await world.click("U0STAFFA", checkin, msg.SNOOZE)
     assert "之后再提醒您" in world.slack.ephemerals("U0STAFFA")[-1].all_text()
     await world.run_until(
         lambda: (
-            len(with_text(world, "U0STAFFA", "电话催办")) + len(with_text(world, "U0STAFFA", "请尽快答复"))
+            len(with_text(world, "U0STAFFA", "消息催办")) + len(with_text(world, "U0STAFFA", "请尽快答复"))
             > 1
         )
     )
@@ -309,8 +309,8 @@ async def test_a_progress_report_answers_the_waiting_checkin(world: World) -> No
     from messages.notices import REPORT
 
     await assign_overdue_candidate(world)
-    await world.run_until(lambda: with_text(world, "U0STAFFA", "电话催办"))
-    [checkin] = with_text(world, "U0STAFFA", "电话催办")
+    await world.run_until(lambda: with_text(world, "U0STAFFA", "消息催办"))
+    [checkin] = with_text(world, "U0STAFFA", "消息催办")
     await world.click("U0STAFFA", checkin, REPORT)
     view = world.slack.open_view("U0STAFFA")
     assert view is not None
@@ -385,7 +385,7 @@ async def test_a_year_without_holiday_data_is_urged_on_weekdays_and_the_office_i
 
 async def test_an_extension_request_answers_the_waiting_checkin(world: World) -> None:
     await assign_overdue_candidate(world)
-    await world.run_until(lambda: with_text(world, "U0STAFFA", "电话催办"))
+    await world.run_until(lambda: with_text(world, "U0STAFFA", "消息催办"))
     await world.command("U0STAFFA", "延期 1 2026-12-31 等待省厅批复")
     [record] = [r for r in await records(world) if r.rung == "checkin"]
     assert (record.answer, record.answered_by) == ("extension", "U0STAFFA")
@@ -442,8 +442,8 @@ async def test_the_department_head_may_answer_the_notice_with_a_new_date(world: 
 
 async def test_blocked_alert_escapes_the_title_once(world: World) -> None:
     await world.command("U0SUPER", "assign <@U0HEADA> R&D <plan> review due 2026-12-15")
-    await world.run_until(lambda: bool(with_text(world, "U0HEADA", "电话催办")))
-    [checkin] = with_text(world, "U0HEADA", "电话催办")
+    await world.run_until(lambda: bool(with_text(world, "U0HEADA", "消息催办")))
+    [checkin] = with_text(world, "U0HEADA", "消息催办")
     blocked = next(b for b in checkin.buttons() if b.value and b.value.endswith(":blocked"))
     await world.slack.click("U0HEADA", checkin, msg.ANSWER_IDS["blocked"], button_value=blocked.value)
     await world.deliver()

@@ -193,6 +193,7 @@ SAMPLES: dict[NoticeKind, dict[str, Any]] = {
     NoticeKind.PROPOSAL_WAITING: {"days": 2},
     NoticeKind.EXTENSION_WAITING: {"request": 5, "due": date(2026, 12, 20), "days": 2},
     NoticeKind.DOSSIER: {"html": "<html></html>"},
+    NoticeKind.MEETING: {"held_at": NOW.isoformat(), "minutes": TITLE, "outcome": "", "by": "U0SUPER"},
 }
 # Rendered from one item for one reader: the clearance rule decides what each of them reads.
 ITEM_KINDS = [

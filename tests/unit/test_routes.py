@@ -31,6 +31,7 @@ SAMPLES = {
     "report": "report 12",
     "review": "review 12",
     "call": "call 12",
+    "meeting": "meeting 12",
     "archive": "archive 12",
     "urge": "urge 12",
     "extend": "extend 12 12-31 waiting for the audit",
