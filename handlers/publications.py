@@ -12,6 +12,7 @@ from bot.services import Services
 from handlers.routing import Reply
 from messages import admin as admin_messages
 from messages import bulletins, dossier, home, ledger
+from messages import quiet as quiet_messages
 from messages.view_models import Reader
 
 
@@ -40,7 +41,8 @@ async def publish_home(services: Services, client: AsyncWebClient, user_id: str,
     reader = await services.reader(user_id)
     data = await services.publications.dashboard.home(user_id)
     overview = await services.admin.home_section(user_id)
-    extra = admin_messages.home_rows(reader, overview) if overview is not None else None
+    extra = admin_messages.home_rows(reader, overview) if overview is not None else []
+    extra += quiet_messages.home_rows(reader, await services.people.quiet_hours(user_id))
     view = home.home_view(data, reader.locale, reader.tz, services.ctx.now(), page, extra)
     await client.views_publish(user_id=user_id, view=view)
 

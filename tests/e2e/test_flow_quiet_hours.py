@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from bot.domain.clock import ManualClock
+from bot.emulator.blocks import text_of_blocks
 from storage.models import OutboxRow, UrgeRecordRow, UserRow
 from tests.e2e.conftest import World
 
@@ -73,3 +74,19 @@ async def test_quiet_hours_in_the_coming_year(world: World) -> None:
     assert local.date().isoformat() == "2027-01-04" and (local.hour, local.minute) >= (10, 30)
     [record] = await world.rows(select(UrgeRecordRow).where(UrgeRecordRow.rung == "checkin"))
     assert record.sent_at.astimezone(SH) == datetime(2027, 1, 4, 10, 30, tzinfo=SH)
+
+
+async def test_app_home_shows_ones_own_quiet_hours_in_ones_language(world: World) -> None:
+    assert "未设置免打扰时段" in await _home("U0HEADA", world)
+    await world.command("U0HEADA", "设置 免打扰 22:00-08:00")
+    assert "免打扰时段 22:00-08:00" in await _home("U0HEADA", world)
+    await world.command("U0DEPUTY", "settings quiet 21:30-07:30")  # an English speaker
+    assert "Quiet hours 21:30-07:30" in await _home("U0DEPUTY", world)
+
+
+async def _home(user_id: str, world: World) -> str:
+    await world.slack.open_home(user_id)
+    await world.slack.settle()
+    view = world.slack.home(user_id)
+    assert view is not None
+    return text_of_blocks(view.blocks)
