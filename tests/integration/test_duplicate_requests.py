@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.errors import DuplicateRequest
 from bot.domain.items import Item, ItemNumber, Owner, OwnerRole, SourceKind
+from bot.domain.lifecycle import State
 from storage.models import ItemRow, ReportRow
 from storage.uow import SqlUnitsOfWork
 from tests.integration.factories import T0, make_item
@@ -23,7 +24,7 @@ def _item(seq: int) -> Item:
         title=f"事项 {seq}",
         requirements="",
         source=SourceKind.MEETING_DECISION,
-        state="issued",
+        state=State.ISSUED,
         assigner_id="U_ASSIGNER",
         owners=[Owner("U_ASSIGNER", OwnerRole.LEAD)],
         original_due=date(2025, 3, 31),
