@@ -6,6 +6,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
+from bot.domain.settings_command import QuietSetting
 from bot.services import Services
 from handlers.routing import Reply
 from messages import quiet as messages
@@ -17,7 +18,7 @@ def register(app: AsyncApp) -> None:
 
 
 async def quiet_command(
-    services: Services, reader: Reader, parsed: Any, command: dict[str, Any], client: Any
+    services: Services, reader: Reader, parsed: QuietSetting, command: dict[str, Any], client: Any
 ) -> Reply:
     user_id = command["user_id"]
     if parsed.show:

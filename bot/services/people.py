@@ -199,9 +199,8 @@ class PeopleService:
         return window
 
     async def quiet_hours(self, user_id: str) -> QuietHours | None:
-        async with self.ctx.read() as uow:
-            stored_row = await uow.people.get(user_id)
-        return quiet_stored(stored_row[0].quiet_hours) if stored_row else None
+        # The request's actor already holds them (App Home read it for the reader): no second read.
+        return quiet_stored((await self.actor(user_id)).quiet_hours)
 
     async def apply_configured_roles(self) -> None:
         """Grant the roles named in DUBAN_LEADERS / DUBAN_SUPERVISORS / DUBAN_ADMINS (every start of serve,

@@ -13,7 +13,8 @@ from bot.domain.command_words import SUBCOMMANDS
 from bot.domain.settings_command import QuietSetting
 from handlers.commands import ROUTES
 
-ADMIN_COMMANDS = (
+# Parsed by their own modules (administration, personal settings), outside the Command union.
+OTHER_COMMANDS = (
     admin_commands.RoleCommand,
     admin_commands.ListRoles,
     admin_commands.ListDepartments,
@@ -51,7 +52,7 @@ SAMPLES = {
 
 
 def test_every_command_type_has_a_route() -> None:
-    command_types = {*get_args(commands.Command), *ADMIN_COMMANDS}
+    command_types = {*get_args(commands.Command), *OTHER_COMMANDS}
     assert set(ROUTES) == command_types, {
         "without a route": sorted(t.__name__ for t in command_types - set(ROUTES)),
         "routes for no command type": sorted(t.__name__ for t in set(ROUTES) - command_types),
