@@ -1,123 +1,48 @@
-"""Items (督办事项) and the vocabulary that describes them."""
+"""Items (督办事项): the item, its owners and its behaviour (each change through the transition table)."""
 
 from __future__ import annotations
 
-import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from enum import StrEnum
 
 from bot.domain import lifecycle
-from bot.domain.errors import DomainError, ParseError
+from bot.domain.errors import DomainError
 from bot.domain.events import EventKind, ItemEvent
+from bot.domain.item_names import (
+    NUMBER_PREFIX,
+    REQUIREMENTS_MAX,
+    SOURCE_ALIASES,
+    TITLE_MAX,
+    ItemNumber,
+    ItemRef,
+    OwnerRole,
+    Role,
+    SourceKind,
+    parse_item_ref,
+    parse_source,
+)
 from bot.domain.lifecycle import OPEN_STATES, Action, State
+from bot.domain.register import RegisterFields, register_payload
 from bot.domain.urge_plan import UrgePlan
 
-TITLE_MAX = 200
-REQUIREMENTS_MAX = 3000
-NUMBER_PREFIX = "DB"
-
-
-class SourceKind(StrEnum):
-    """Where an item comes from (立项来源)."""
-
-    LEADER_INSTRUCTION = "leader_instruction"  # 领导批示
-    MEETING_DECISION = "meeting_decision"  # 会议决定
-    UPPER_DOCUMENT = "upper_document"  # 上级文件 / 督办件
-    DEPUTY_PROPOSAL = "deputy_proposal"  # 人大建议 / 政协提案
-    WORK_PLAN = "work_plan"  # 工作计划
-    COMPLAINT = "complaint"  # 投诉
-    PUBLIC_CONCERN = "public_concern"  # 媒体 / 群众热点
-    INSPECTION = "inspection"  # 督查整改
-    OTHER = "other"
-
-
-SOURCE_ALIASES: dict[str, SourceKind] = {
-    **{kind.value: kind for kind in SourceKind},
-    "instruction": SourceKind.LEADER_INSTRUCTION,
-    "leader": SourceKind.LEADER_INSTRUCTION,
-    "批示": SourceKind.LEADER_INSTRUCTION,
-    "领导批示": SourceKind.LEADER_INSTRUCTION,
-    "meeting": SourceKind.MEETING_DECISION,
-    "会议": SourceKind.MEETING_DECISION,
-    "会议决定": SourceKind.MEETING_DECISION,
-    "document": SourceKind.UPPER_DOCUMENT,
-    "upper": SourceKind.UPPER_DOCUMENT,
-    "上级文件": SourceKind.UPPER_DOCUMENT,
-    "文件": SourceKind.UPPER_DOCUMENT,
-    "proposal": SourceKind.DEPUTY_PROPOSAL,
-    "deputy": SourceKind.DEPUTY_PROPOSAL,
-    "建议": SourceKind.DEPUTY_PROPOSAL,
-    "提案": SourceKind.DEPUTY_PROPOSAL,
-    "人大建议": SourceKind.DEPUTY_PROPOSAL,
-    "政协提案": SourceKind.DEPUTY_PROPOSAL,
-    "plan": SourceKind.WORK_PLAN,
-    "工作计划": SourceKind.WORK_PLAN,
-    "计划": SourceKind.WORK_PLAN,
-    "投诉": SourceKind.COMPLAINT,
-    "public": SourceKind.PUBLIC_CONCERN,
-    "media": SourceKind.PUBLIC_CONCERN,
-    "热点": SourceKind.PUBLIC_CONCERN,
-    "舆情": SourceKind.PUBLIC_CONCERN,
-    "整改": SourceKind.INSPECTION,
-    "督查": SourceKind.INSPECTION,
-    "其他": SourceKind.OTHER,
-}
-
-
-def parse_source(text: str) -> SourceKind:
-    try:
-        return SOURCE_ALIASES[text.strip().lower()]
-    except KeyError:
-        raise ParseError(
-            "unknown_source", source=text, choices=", ".join(k.value for k in SourceKind)
-        ) from None
-
-
-class Role(StrEnum):
-    LEADER = "leader"
-    SUPERVISOR = "supervisor"
-    DEPT_HEAD = "dept_head"
-    MEMBER = "member"
-    ADMIN = "admin"
-
-
-class OwnerRole(StrEnum):
-    LEAD = "lead"  # 主办
-    CO = "co"  # 协办
-
-
-_NUMBER_RE = re.compile(r"^\s*(?:DB-?(\d{4})-?)?0*(\d{1,6})\s*$", re.IGNORECASE)
-
-
-@dataclass(frozen=True, slots=True)
-class ItemNumber:
-    """The unified number 统一编号 ``DB-<year>-<4 digits>``."""
-
-    year: int
-    seq: int
-
-    def __str__(self) -> str:
-        return f"{NUMBER_PREFIX}-{self.year}-{self.seq:04d}"
-
-
-@dataclass(frozen=True, slots=True)
-class ItemRef:
-    """What a user typed to name an item: a full number or just its sequence (current year)."""
-
-    seq: int
-    year: int | None = None
-
-    def resolve(self, current_year: int) -> ItemNumber:
-        return ItemNumber(self.year or current_year, self.seq)
-
-
-def parse_item_ref(text: str) -> ItemRef:
-    match = _NUMBER_RE.match(text)
-    if not match or int(match.group(2)) == 0:
-        raise ParseError("bad_item_ref", text=text)
-    year = int(match.group(1)) if match.group(1) else None
-    return ItemRef(seq=int(match.group(2)), year=year)
+__all__ = [
+    "NUMBER_PREFIX",
+    "REQUIREMENTS_MAX",
+    "SOURCE_ALIASES",
+    "TITLE_MAX",
+    "Item",
+    "ItemNumber",
+    "ItemRef",
+    "Owner",
+    "OwnerRole",
+    "Role",
+    "SourceKind",
+    "is_overdue",
+    "overdue_days",
+    "parse_item_ref",
+    "parse_source",
+]
 
 
 @dataclass(slots=True)
@@ -188,6 +113,74 @@ class Item:
         return user_id == self.assigner_id or self.owner(user_id) is not None or user_id in self.participants
 
     # -- behaviour --------------------------------------------------------------------------------
+
+    @classmethod
+    def register(
+        cls,
+        actor_id: str,
+        now: datetime,
+        *,
+        number: ItemNumber,
+        title: str,
+        requirements: str,
+        source: SourceKind,
+        owner_ids: Sequence[str],
+        due: date,
+        fields: RegisterFields | None = None,
+        confidential: bool = False,
+        fyi: bool = False,
+        urgent: bool = False,
+        parent_id: int | None = None,
+        cadence: str | None = None,
+    ) -> tuple[Item, list[ItemEvent]]:
+        """立项登记: a new item (the first owner leads) and its ``registered`` event. It is not issued yet:
+        ``issue`` or ``submit_for_approval`` decides where it goes next."""
+        fields = fields or RegisterFields()
+        item = cls(
+            id=None,
+            number=number,
+            title=title,
+            requirements=requirements,
+            source=source,
+            state=State.REGISTERED,
+            assigner_id=actor_id,
+            owners=[Owner(u, OwnerRole.LEAD if i == 0 else OwnerRole.CO) for i, u in enumerate(owner_ids)],
+            original_due=due,
+            current_due=due,
+            created_at=now,
+            confidential=confidential,
+            fyi=fyi,
+            urgent=urgent,
+            parent_id=parent_id,
+            kind="rectification" if source is SourceKind.INSPECTION else "regular",
+            cadence=cadence,
+            next_urge_at=now,  # the next urging sweep plans this item's ladder
+            received_on=fields.received_on,
+            doc_number=fields.doc_number,
+            basis=fields.basis,
+        )
+        payload = {
+            "number": str(number),
+            "title": title,
+            "due": due.isoformat(),
+            "source": source.value,
+            "confidential": confidential,
+            "fyi": fyi,
+            "urgent": urgent,
+            **register_payload(item),
+        }
+        return item, [ItemEvent(EventKind.REGISTERED, now, actor_id, payload)]
+
+    def issue(self, actor_id: str, now: datetime) -> list[ItemEvent]:
+        """交办: a registered item goes to its owners (the ``issued`` event names them)."""
+        lifecycle.apply(self, Action.ISSUE)
+        return [ItemEvent(EventKind.ISSUED, now, actor_id, {"owners": [o.user_id for o in self.owners]})]
+
+    def submit_for_approval(self, actor_id: str, now: datetime) -> list[ItemEvent]:
+        """拟办呈批: a registered item waits for a leader's approval before it is issued."""
+        previous = lifecycle.apply(self, Action.SUBMIT_FOR_APPROVAL)
+        return self._moved(previous, actor_id, now)
+
 
     def _moved(self, previous: State, actor_id: str | None, now: datetime) -> list[ItemEvent]:
         """The ``state_changed`` event, when the state did change."""
@@ -308,6 +301,19 @@ class Item:
             events.append(ItemEvent(EventKind.ISSUED, now, actor_id, {"owners": owners}))
         return events
 
+    def review_proposal(self, actor_id: str, now: datetime, *, due: date | None = None) -> list[ItemEvent]:
+        """The 分管领导 agrees to a proposal (审核, two approval levels): it stays pending, now for the
+        principal leader, with the deadline the reviewer set (if any)."""
+        lifecycle.next_state(self, Action.APPROVE_PROPOSAL)  # only a pending proposal can be reviewed
+        if due is not None:
+            self.current_due = due
+        return [ItemEvent(EventKind.PROPOSAL_REVIEWED, now, actor_id, {})]
+
+    def deadline_from_issue(self, due: date) -> None:
+        """The deadline runs from issue: the days a proposal waited are given back (both deadlines move,
+        before the item is issued)."""
+        self.original_due = self.current_due = due
+
     def extend(
         self,
         actor_id: str,
@@ -357,6 +363,24 @@ class Item:
     def replan_urging(self, now: datetime) -> None:
         """The next urging sweep plans the ladder again (a new deadline, a promise, an answer)."""
         self.next_urge_at = now
+
+    def record_health(self, health: str) -> None:
+        """An owner's answer says how the work stands (on_track | at_risk | blocked)."""
+        self.health = health
+
+    def silent_reurged(self, now: datetime) -> None:
+        """The office urged again those who stayed silent."""
+        self.urge_plan = self.urge_plan.silent_reurged(now)
+
+    def coordinate(self, actor_id: str, now: datetime) -> list[ItemEvent]:
+        """领导协调: one coordination per escalation; a second one (a double click, a second leader)
+        changes nothing and returns no event."""
+        occasion = (self.escalated_at or self.created_at).isoformat()
+        if self.urge_plan.coordination_for == occasion:
+            return []
+        self.urge_plan = self.urge_plan.coordinated(occasion)
+        payload = {"detail": "coordination", "owners": [o.user_id for o in self.owners]}
+        return [ItemEvent(EventKind.ESCALATED, now, actor_id, payload)]
 
     def snooze(self, until: datetime, now: datetime) -> None:
         self.urge_plan = self.urge_plan.snoozed(until)

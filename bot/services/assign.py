@@ -13,22 +13,19 @@ from bot.domain.calendar import WorkCalendar
 from bot.domain.commands import UserRef
 from bot.domain.due_dates import DueReading, default_due, read_due
 from bot.domain.errors import DomainError, DuplicateRequest, raise_all
-from bot.domain.events import EventKind, ItemEvent
 from bot.domain.items import (
     REQUIREMENTS_MAX,
     TITLE_MAX,
     Item,
     ItemRef,
-    Owner,
-    OwnerRole,
     SourceKind,
 )
-from bot.domain.lifecycle import Action, State
 from bot.domain.people import Person
-from bot.domain.register import RegisterFields, check_register, read_received, register_payload
+from bot.domain.register import RegisterFields, check_register, read_received
 from bot.notifications import NoticeKind, Notifier
 from bot.services.calendar_admin import date_notes, tell_office_of_computed_years
 from bot.services.context import ServiceContext
+from bot.services.dossier import append_to_dossier
 from bot.services.people import PeopleService
 from bot.services.proposals import needs_approval, send_proposal
 
@@ -127,72 +124,32 @@ class AssignService:
                     return AssignResult(existing, owners, created=False)
                 if calendar.provisional_years:
                     await tell_office_of_computed_years(self.people, uow, calendar.provisional_years, now)
-                item = Item(
-                    id=None,
+                item, events = Item.register(
+                    actor.user_id,
+                    now,
                     number=await uow.items.next_number(today.year),
                     title=title,
                     requirements=request.requirements.strip(),
                     source=request.source or SourceKind.LEADER_INSTRUCTION,
-                    state=State.REGISTERED,
-                    assigner_id=actor.user_id,
-                    owners=[
-                        Owner(p.user_id, OwnerRole.LEAD if i == 0 else OwnerRole.CO)
-                        for i, p in enumerate(owners)
-                    ],
-                    original_due=due,
-                    current_due=due,
-                    created_at=now,
+                    owner_ids=[p.user_id for p in owners],
+                    due=due,
+                    fields=register,
                     confidential=request.confidential,
                     fyi=request.fyi,
                     urgent=request.urgent,
                     parent_id=parent_id,
-                    kind="rectification" if request.source is SourceKind.INSPECTION else "regular",
                     cadence=cadence,
-                    next_urge_at=now,  # the next urging sweep plans this item's ladder
-                    received_on=register.received_on,
-                    doc_number=register.doc_number,
-                    basis=register.basis,
                 )
                 proposing = needs_approval(self.ctx, actor, item)  # 拟办呈批 before 交办
-                lifecycle.apply(item, Action.SUBMIT_FOR_APPROVAL if proposing else Action.ISSUE)
-                await uow.items.add(item, request_key=request_key, now=now)
-                assert item.id is not None
-                await uow.events.append(
-                    item.id,
-                    ItemEvent(
-                        EventKind.REGISTERED,
-                        now,
-                        actor.user_id,
-                        {
-                            "number": str(item.number),
-                            "title": item.title,
-                            "due": due.isoformat(),
-                            "source": item.source.value,
-                            "confidential": item.confidential,
-                            "fyi": item.fyi,
-                            "urgent": item.urgent,
-                            **register_payload(item),
-                        },
-                    ),
-                )
                 if proposing:
-                    await uow.events.append(
-                        item.id,
-                        ItemEvent(
-                            EventKind.STATE_CHANGED,
-                            now,
-                            actor.user_id,
-                            {"old": State.REGISTERED.value, "new": item.state},
-                        ),
-                    )
+                    events += item.submit_for_approval(actor.user_id, now)
+                else:
+                    events += item.issue(actor.user_id, now)
+                await uow.items.add(item, request_key=request_key, now=now)
+                await append_to_dossier(uow.events, item, events)
+                if proposing:
                     await send_proposal(self.ctx, uow, item, now)
                 else:
-                    await uow.events.append(
-                        item.id,
-                        ItemEvent(
-                            EventKind.ISSUED, now, actor.user_id, {"owners": [p.user_id for p in owners]}
-                        ),
-                    )
                     data = {"tz": self.ctx.settings.timezone}
                     for person in owners:
                         await self.notifier.send(uow, NoticeKind.NOTICE, item, person, now=now, data=data)

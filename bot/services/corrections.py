@@ -124,7 +124,7 @@ class CorrectionService:
                 raise DomainError("edit_conflict", number=str(item.number), field="title")
             rules.apply_changes(item, values, found)
             if any(c.field == "due" for c in found) and item.state in lifecycle.OWNER_WORKING_STATES:
-                item.next_urge_at = now  # the urging sweep re-plans the ladder for the new deadline
+                item.replan_urging(now)  # the urging sweep re-plans the ladder for the new deadline
             await uow.items.save(item, now=now)
             assert item.id is not None
             for change in found:

@@ -141,9 +141,7 @@ class ProposalService:
                 assert reloaded is not None
                 item = reloaded
                 if step.stage is Stage.REVIEW:
-                    if due is not None:
-                        item.current_due = due
-                    return await self._forward(uow, item, actor, now)
+                    return await self._forward(uow, item, actor, now, due)
                 if due is None:
                     # The deadline runs from issue: the days spent waiting for approval are given back.
                     await self._due_from_issue(uow, item)
@@ -159,12 +157,15 @@ class ProposalService:
             await self._tell(uow, item, actor, approve, reason)
         return ProposalResult(item, approve)
 
-    async def _forward(self, uow: UnitOfWork, item: Item, reviewer: Person, now: datetime) -> ProposalResult:
+    async def _forward(
+        self, uow: UnitOfWork, item: Item, reviewer: Person, now: datetime, due: date | None
+    ) -> ProposalResult:
         """The 分管领导 agreed: recorded, their copy restamped, the principal leader asked, the
         proposer told. The item stays pending."""
         assert item.id is not None
+        events = item.review_proposal(reviewer.user_id, now, due=due)
         await uow.items.save(item, now=now)
-        await uow.events.append(item.id, ItemEvent(EventKind.PROPOSAL_REVIEWED, now, reviewer.user_id, {}))
+        await append_to_dossier(uow.events, item, events)
         notifier = Notifier(self.ctx.settings)
         tz = self.ctx.settings.timezone
         ref = await uow.messages.find(item.id, NoticeKind.PROPOSAL_REVIEW.value, reviewer.user_id)
@@ -192,7 +193,7 @@ class ProposalService:
         moved = due_from_issue(item.current_due, registered, self.ctx.today(), calendar)
         if moved != item.current_due:
             await uow.reports.set_original_due(item.id, moved)
-            item.original_due = item.current_due = moved
+            item.deadline_from_issue(moved)
 
     async def _tell(
         self, uow: UnitOfWork, item: Item, actor: Person, approved: bool, reason: str | None

@@ -21,6 +21,7 @@ from bot.domain.urging import Rung
 from bot.notifications import NoticeKind, Notifier, stored_person
 from bot.services import tracking
 from bot.services.context import ServiceContext
+from bot.services.dossier import append_to_dossier
 from bot.services.extensions import ExtensionService
 from bot.services.follow_through import ask, days_waited, with_open_acks
 from bot.services.people import PeopleService
@@ -119,7 +120,7 @@ class UrgeActionService(UrgeAnswers):
                 await ask(self.notifier, uow, item, record, days, now)
             silent = [*silent, *unacknowledged]
             if silent:
-                item.urge_plan = item.urge_plan.silent_reurged(now)
+                item.silent_reurged(now)
                 await self._count(uow, item, Rung.REPEAT, silent, now, actor_id, "silent")
         return UrgeResult(item, silent)
 
@@ -201,20 +202,14 @@ class UrgeActionService(UrgeAnswers):
         now = self.ctx.now()
         async with self.ctx.uow() as uow:
             item = await self._item(uow, item_id)
-            assert item.id is not None
-            owners = [o.user_id for o in item.owners]
-            # One coordination per escalation: a second click (or a second leader) changes nothing.
-            occasion = (item.escalated_at or item.created_at).isoformat()
-            if item.urge_plan.coordination_for == occasion:
+            events = item.coordinate(actor_id, now)  # none: this escalation was coordinated already
+            if not events:
                 return UrgeResult(item, [])
-            item.urge_plan = item.urge_plan.coordinated(occasion)
             await uow.items.save(item, now=now)
+            occasion = item.urge_plan.coordination_for
             await self._tell(uow, item, NoticeKind.COORDINATION, now, actor_id, occasion=occasion)
-            await uow.events.append(
-                item.id,
-                ItemEvent(EventKind.ESCALATED, now, actor_id, {"detail": "coordination", "owners": owners}),
-            )
-        return UrgeResult(item, owners)
+            await append_to_dossier(uow.events, item, events)
+        return UrgeResult(item, [o.user_id for o in item.owners])
 
     # ------------------------------------------------------------------ helpers
     async def _item(self, uow: UnitOfWork, ref: ItemRef | int) -> Item:

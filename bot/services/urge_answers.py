@@ -65,7 +65,7 @@ class UrgeAnswers:
         if answer is not Answer.SNOOZED:
             await owner_answered(self.people, uow, item, actor_id, now)  # escalations are settled
         if answer.value in ("on_track", "at_risk", "blocked"):
-            item.health = answer.value
+            item.record_health(answer.value)
         if answer is Answer.SNOOZED:
             until = now + timedelta(hours=self.policy.max_snooze_hours)
             item.snooze(until, now)  # the next sweep re-plans
