@@ -9,7 +9,6 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.domain import commands as grammar
 from bot.domain.evidence import from_slack_files
-from bot.domain.reports import ReportInput, ReviewInput
 from bot.services import Services
 from handlers import approval
 from handlers.feedback import by_item, on_click, on_form_button, on_submit, view_number
@@ -82,28 +81,12 @@ async def approve_proposal(services: Services, user_id: str, reader: Reader, val
 
 
 async def submit_report(services: Services, user_id: str, reader: Reader, view: dict[str, Any]) -> None:
-    values = rf.read_report_state(view["state"]["values"])
-    raw = ReportInput(
-        kind=values[rf.KIND],
-        percent=values[rf.PERCENT],
-        status=values[rf.STATUS],
-        done=values[rf.DONE],
-        problems=values[rf.PROBLEMS],
-        next_steps=values[rf.NEXT_STEPS],
-        expected=values[rf.EXPECTED],
-        links=values[rf.LINKS],
-    )
+    raw = rf.read_report_state(view["state"]["values"])
     await services.reports.submit_report(user_id, view_number(view), raw, request_key=f"view:{view['id']}")
 
 
 async def submit_review(services: Services, user_id: str, reader: Reader, view: dict[str, Any]) -> None:
-    values = rf.read_review_state(view["state"]["values"])
-    raw = ReviewInput(
-        decision=values[rf.DECISION],
-        checked=values[rf.CHECKLIST],
-        reasons=values[rf.REASONS],
-        new_due=values[rf.NEW_DUE],
-    )
+    raw = rf.read_review_state(view["state"]["values"])
     await services.reports.review.submit(user_id, view_number(view), raw, request_key=f"view:{view['id']}")
 
 

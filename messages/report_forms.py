@@ -21,7 +21,16 @@ from slack_sdk.models.views import View
 
 from bot.domain.due_dates import picked_date
 from bot.domain.items import Item
-from bot.domain.reports import TEXT_MAX, Decision, Health, ReportKind, ReportRecord, checklist_for
+from bot.domain.reports import (
+    TEXT_MAX,
+    Decision,
+    Health,
+    ReportInput,
+    ReportKind,
+    ReportRecord,
+    ReviewInput,
+    checklist_for,
+)
 from messages.blocks import MODAL_BLOCKS, context, divider, section, to_dicts
 from messages.i18n import format_datetime, t, tp
 from messages.reports import intro, report_summary
@@ -148,17 +157,18 @@ def report_modal(loc: str, item: Item, *, co_owner: bool) -> dict[str, Any]:
     return _modal(loc, REPORT_CALLBACK, "reports.modal.title", "reports.modal.submit", item.id, blocks)
 
 
-def read_report_state(values: dict[str, dict[str, dict[str, Any]]]) -> dict[str, Any]:
-    return {
-        KIND: _picked(values, KIND),
-        PERCENT: _element(values, PERCENT).get("value"),
-        STATUS: _picked(values, STATUS),
-        DONE: _element(values, DONE).get("value") or "",
-        PROBLEMS: _element(values, PROBLEMS).get("value") or "",
-        NEXT_STEPS: _element(values, NEXT_STEPS).get("value") or "",
-        EXPECTED: _date(values, EXPECTED),
-        LINKS: _element(values, LINKS).get("value") or "",
-    }
+def read_report_state(values: dict[str, dict[str, dict[str, Any]]]) -> ReportInput:
+    """The report form's values, typed (raw: ``validate_report`` checks them)."""
+    return ReportInput(
+        kind=_picked(values, KIND),
+        percent=_element(values, PERCENT).get("value"),
+        status=_picked(values, STATUS),
+        done=_element(values, DONE).get("value") or "",
+        problems=_element(values, PROBLEMS).get("value") or "",
+        next_steps=_element(values, NEXT_STEPS).get("value") or "",
+        expected=_date(values, EXPECTED),
+        links=_element(values, LINKS).get("value") or "",
+    )
 
 
 # -- review -------------------------------------------------------------------------------------
@@ -221,14 +231,15 @@ def review_modal(reader: Reader, item: Item, report: ReportRecord | None) -> dic
     )
 
 
-def read_review_state(values: dict[str, dict[str, dict[str, Any]]]) -> dict[str, Any]:
+def read_review_state(values: dict[str, dict[str, dict[str, Any]]]) -> ReviewInput:
+    """The review form's values, typed (raw: ``validate_review`` checks them)."""
     checked = {o["value"] for o in _element(values, CHECKLIST).get("selected_options") or []}
-    return {
-        CHECKLIST: frozenset(checked),
-        DECISION: _picked(values, DECISION),
-        REASONS: _element(values, REASONS).get("value") or "",
-        NEW_DUE: _date(values, NEW_DUE),
-    }
+    return ReviewInput(
+        decision=_picked(values, DECISION),
+        checked=frozenset(checked),
+        reasons=_element(values, REASONS).get("value") or "",
+        new_due=_date(values, NEW_DUE),
+    )
 
 
 # -- instructions -------------------------------------------------------------------------------
