@@ -5,6 +5,7 @@ from __future__ import annotations
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.domain.errors import DirectoryUnavailable
 from bot.domain.ports import SlackProfile
 
 
@@ -34,11 +35,12 @@ class SlackUserDirectory:
         )
 
     async def usergroup_members(self, usergroup: str) -> list[str] | None:
-        """usergroups.users.list (scope usergroups:read); None when Slack knows no such group."""
+        """usergroups.users.list (scope usergroups:read); None when Slack knows no such group,
+        ``DirectoryUnavailable`` when Slack refuses otherwise (a missing scope, a bad token)."""
         try:
             response = await self.client.usergroups_users_list(usergroup=usergroup)
         except SlackApiError as error:
             if error.response.get("error") in ("no_such_subteam", "subteam_not_found"):
                 return None
-            raise
+            raise DirectoryUnavailable(str(error.response.get("error") or error)) from error
         return [str(user_id) for user_id in response.get("users") or []]

@@ -44,7 +44,7 @@ class PeopleRepository:
         person: Person,
         *,
         real_name: str = "",
-        slack_locale: str | None,
+        profile_locale: str | None,
         now: datetime,
         email: str | None = None,
     ) -> None:
@@ -56,7 +56,7 @@ class PeopleRepository:
         row.real_name = real_name
         if email:
             row.email = email
-        row.locale = slack_locale
+        row.locale = profile_locale
         row.tz = person.tz
         row.deleted = person.deleted
         row.is_bot = person.is_bot

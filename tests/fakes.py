@@ -18,7 +18,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
-from bot.domain.errors import DuplicateRequest
+from bot.domain.errors import DirectoryUnavailable, DuplicateRequest
 from bot.domain.events import ItemEvent
 from bot.domain.items import Item, ItemNumber, Role
 from bot.domain.lifecycle import OPEN_STATES
@@ -133,13 +133,13 @@ class FakePeople(Repo):
         person: Person,
         *,
         real_name: str = "",
-        slack_locale: str | None,
+        profile_locale: str | None,
         now: datetime,
         email: str | None = None,
     ) -> None:
         row = self.t.users.get(person.user_id) or UserRow(person)
         row.person = replace(person, roles=set(), department_ids=[])
-        row.real_name, row.slack_locale, row.refreshed_at = real_name, slack_locale, now
+        row.real_name, row.slack_locale, row.refreshed_at = real_name, profile_locale, now
         row.email = email or row.email
         self.t.users[person.user_id] = row
 
@@ -305,6 +305,7 @@ class FakeDirectory:
     def __init__(self) -> None:
         self.profiles: dict[str, SlackProfile] = {}
         self.groups: dict[str, list[str]] = {}
+        self.refusing = False  # the platform refuses every lookup (a missing scope, a revoked token)
 
     def add(self, user_id: str, name: str, *, locale: str = "zh-CN", tz: str = "Asia/Shanghai") -> None:
         self.profiles[user_id] = SlackProfile(user_id, name, name, locale, tz, False, False)
@@ -313,4 +314,6 @@ class FakeDirectory:
         return self.profiles.get(user_id)
 
     async def usergroup_members(self, usergroup: str) -> list[str] | None:
+        if self.refusing:
+            raise DirectoryUnavailable("missing_scope")
         return self.groups.get(usergroup)

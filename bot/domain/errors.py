@@ -64,5 +64,10 @@ class DuplicateRequest(Exception):
         self.key = key
 
 
+class DirectoryUnavailable(Exception):
+    """The chat platform's directory (profiles, user groups) refused or failed a lookup; the caller
+    keeps what it has and tries again later. Not a refusal the user sees."""
+
+
 class UnknownUnit(LookupError):
     """A list filter names a department that does not exist (``args[0]``: the name as typed)."""

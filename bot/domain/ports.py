@@ -44,7 +44,8 @@ class UserDirectory(Protocol):
         ...
 
     async def usergroup_members(self, usergroup: str) -> list[str] | None:
-        """The user ids of a Slack user group, or None when the group does not exist."""
+        """The user ids of a user group, or None when the group does not exist
+        (``DirectoryUnavailable`` when the platform refuses or fails the lookup)."""
         ...
 
 

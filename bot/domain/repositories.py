@@ -115,7 +115,7 @@ class PeopleRepository(Protocol):
         person: Person,
         *,
         real_name: str = "",
-        slack_locale: str | None,
+        profile_locale: str | None,
         now: datetime,
         email: str | None = None,
     ) -> None: ...

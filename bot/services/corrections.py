@@ -21,6 +21,7 @@ from bot.domain.lifecycle import State
 from bot.domain.people import Person
 from bot.domain.ports import UnitOfWork
 from bot.notifications import NoticeKind, Notifier, stored_person
+from bot.notifications.updates import update_copy
 from bot.services import correction_rights as rights
 from bot.services.context import ServiceContext
 from bot.services.dossier import append_to_dossier
@@ -86,14 +87,10 @@ class CorrectionService:
         self, uow: UnitOfWork, item: Item, owner: Person, reason: str, now: datetime
     ) -> None:
         """The owner's notice loses its buttons (acknowledge, report, extend) and says it was withdrawn."""
-        assert item.id is not None
-        ref = await uow.messages.find(item.id, "notice", owner.user_id)
-        if ref is None:
-            return
-        channel, ts = ref
         data = {"tz": self.ctx.settings.timezone, "reason": reason}
-        await self.notifier.send(
-            uow, NoticeKind.NOTICE_WITHDRAWN, item, owner, now=now, data=data, channel=channel, ts=ts
+        purpose, kind = NoticeKind.NOTICE.value, NoticeKind.NOTICE_WITHDRAWN
+        await update_copy(
+            self.notifier, uow, kind, item, owner, sent_for=purpose, copy_of=owner.user_id, now=now, data=data
         )
 
     # -- 修改 ---------------------------------------------------------------------------------------

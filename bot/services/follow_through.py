@@ -26,6 +26,7 @@ from bot.domain.ports import UnitOfWork
 from bot.domain.urge_records import UrgeRecord
 from bot.domain.urging import Rung
 from bot.notifications import NoticeKind, Notifier, stored_person
+from bot.notifications.updates import update_copy
 from bot.services.approval_steps import approval_step
 from bot.services.context import ServiceContext
 from bot.services.people import PeopleService
@@ -220,21 +221,20 @@ async def owner_answered(people: PeopleService, uow: UnitOfWork, item: Item, by:
     """The owner answered (the notice, a report, an extension request): the escalations of the item
     are settled, so the leaders' DMs and the office's App Home stop listing them."""
     assert item.id is not None
+    notifier = Notifier(people.ctx.settings)
     for record in await uow.urging.close_escalations(item.id, by, now=now):
-        ref = await uow.messages.find(item.id, f"urge:{record.id}")
-        if ref is None or record.recipient_id is None:
+        if record.recipient_id is None:
             continue
-        channel, ts = ref
-        await Notifier(people.ctx.settings).send(
+        await update_copy(
+            notifier,
             uow,
             NoticeKind.ESCALATION_SETTLED,
             item,
             await stored_person(uow, record.recipient_id),
+            sent_for=f"urge:{record.id}",
             now=now,
             key={"record": record.id},
             data={"by": by, "at": now},
-            channel=channel,
-            ts=ts,
         )
 
 

@@ -17,6 +17,7 @@ from bot.domain.ports import UnitOfWork
 from bot.domain.read_models import ItemDetail, Reader
 from bot.domain.reports import review_overdue_since
 from bot.notifications import NoticeKind, Notifier
+from bot.notifications.updates import update_copy
 from bot.services.context import ServiceContext
 from bot.services.people import PeopleService
 
@@ -82,20 +83,16 @@ class ItemService:
 
     async def _restamp_notice(self, uow: UnitOfWork, item: Item, owner: Person, now: datetime) -> None:
         """Replace the Acknowledge button on the owner's notice with who acknowledged when."""
-        assert item.id is not None
-        ref = await uow.messages.find(item.id, "notice", owner.user_id)
-        if ref is None:
-            return
-        channel, ts = ref
-        await Notifier(self.ctx.settings).send(
+        await update_copy(
+            Notifier(self.ctx.settings),
             uow,
             NoticeKind.NOTICE_ACK,
             item,
             owner,
+            sent_for=NoticeKind.NOTICE.value,
+            copy_of=owner.user_id,
             now=now,
             data={"tz": self.ctx.settings.timezone, "at": now},
-            channel=channel,
-            ts=ts,
         )
 
     async def detail(self, actor_id: str, ref: ItemRef | ItemNumber | int) -> ItemDetail:

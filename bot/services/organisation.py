@@ -7,8 +7,7 @@ import logging
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from slack_sdk.errors import SlackApiError
-
+from bot.domain.errors import DirectoryUnavailable
 from bot.domain.organisation import Organisation, OrgFileError, parse_org_file
 from bot.services.context import ServiceContext
 
@@ -72,7 +71,7 @@ class OrganisationService:
             assert department_id is not None and usergroup is not None
             try:
                 members = await self.ctx.directory.usergroup_members(usergroup)
-            except (SlackApiError, OSError, TimeoutError) as exc:
+            except (DirectoryUnavailable, OSError, TimeoutError) as exc:
                 log.warning("could not read user group %s of department %s: %s", usergroup, code, exc)
                 return changed  # try again at the next sweep
             if members is None:

@@ -70,7 +70,7 @@ class PeopleService:
             await uow.people.upsert(
                 fresh,
                 real_name=profile.real_name,
-                slack_locale=profile.locale,
+                profile_locale=profile.locale,
                 now=self.ctx.now(),
                 email=profile.email,
             )

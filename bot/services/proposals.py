@@ -19,6 +19,7 @@ from bot.domain.lifecycle import Action, State
 from bot.domain.people import Person
 from bot.domain.ports import UnitOfWork
 from bot.notifications import NoticeKind, Notifier, stored_person
+from bot.notifications.updates import update_copy, update_every_copy
 from bot.services.approval_steps import approval_step
 from bot.services.context import ServiceContext
 from bot.services.dossier import append_to_dossier
@@ -168,13 +169,19 @@ class ProposalService:
         await append_to_dossier(uow.events, item, events)
         notifier = Notifier(self.ctx.settings)
         tz = self.ctx.settings.timezone
-        ref = await uow.messages.find(item.id, NoticeKind.PROPOSAL_REVIEW.value, reviewer.user_id)
-        if ref is not None:
-            channel, ts = ref
-            data = {"by": reviewer.user_id, "at": now, "tz": tz}
-            await notifier.send(
-                uow, NoticeKind.PROPOSAL_REVIEWED, item, reviewer, now=now, data=data, channel=channel, ts=ts
-            )
+        data = {"by": reviewer.user_id, "at": now, "tz": tz}
+        purpose = NoticeKind.PROPOSAL_REVIEW.value
+        await update_copy(
+            notifier,
+            uow,
+            NoticeKind.PROPOSAL_REVIEWED,
+            item,
+            reviewer,
+            sent_for=purpose,
+            copy_of=reviewer.user_id,
+            now=now,
+            data=data,
+        )
         await send_proposal(self.ctx, uow, item, now)
         principal = self.ctx.settings.principal
         await notifier.send_all(
@@ -204,13 +211,13 @@ class ProposalService:
         notifier = Notifier(self.ctx.settings)
         tz = self.ctx.settings.timezone
         data = {"approved": approved, "by": actor.user_id, "at": now, "tz": tz, "reason": reason or ""}
-        for purpose in (NoticeKind.PROPOSAL.value, NoticeKind.PROPOSAL_REVIEW.value):
-            for user_id, channel, ts in await uow.messages.all_for(item.id, purpose):
-                if purpose == NoticeKind.PROPOSAL_REVIEW.value and approved:
-                    continue  # the reviewer's copy already says they agreed
-                person = await stored_person(uow, user_id)
-                kind = NoticeKind.PROPOSAL_DECIDED if approved else NoticeKind.PROPOSAL_REJECTED_STAMP
-                await notifier.send(uow, kind, item, person, now=now, data=data, channel=channel, ts=ts)
+        stamp = NoticeKind.PROPOSAL_DECIDED if approved else NoticeKind.PROPOSAL_REJECTED_STAMP
+        await update_every_copy(
+            notifier, uow, stamp, item, sent_for=NoticeKind.PROPOSAL.value, now=now, data=data
+        )
+        if not approved:  # an agreeing reviewer's copy already says they agreed
+            purpose = NoticeKind.PROPOSAL_REVIEW.value
+            await update_every_copy(notifier, uow, stamp, item, sent_for=purpose, now=now, data=data)
         if approved:
             await notifier.send_all(uow, NoticeKind.PROPOSAL_OUTCOME, item, now=now, data=data)
         else:

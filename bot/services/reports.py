@@ -16,6 +16,7 @@ from bot.domain.people import Person
 from bot.domain.ports import UnitOfWork
 from bot.domain.reports import TEXT_MAX, ReportInput, ReportKind, ReportRecord, clip, validate_report
 from bot.notifications import NoticeKind, Notifier
+from bot.notifications.updates import item_of_notice_thread
 from bot.services.context import ServiceContext
 from bot.services.dossier import append_to_dossier
 from bot.services.follow_through import owner_answered
@@ -197,10 +198,10 @@ class ReportService:
         """An owner's reply in the thread of their notice becomes a note in the dossier (once per event);
         files shared with it are kept as evidence (佐证材料)."""
         async with self.ctx.uow() as uow:
-            parent = await uow.messages.item_for(channel, thread_ts)
-            if parent is None or parent[1] != "notice":
+            item_id = await item_of_notice_thread(uow, channel, thread_ts)
+            if item_id is None:
                 return False
-            item = await uow.items.get(parent[0], for_update=True)
+            item = await uow.items.get(item_id, for_update=True)
             if item is None or item.id is None or item.owner(user_id) is None:
                 return False
             if item.state is State.ARCHIVED:

@@ -12,6 +12,7 @@ from bot.domain.items import Item
 from bot.domain.ports import UnitOfWork
 from bot.domain.urge_records import UrgeRecord
 from bot.notifications import NoticeKind, Notifier, stored_person
+from bot.notifications.updates import update_copy
 from bot.services.people import PeopleService
 
 
@@ -55,19 +56,15 @@ async def refresh(
     if not records:
         return
     first = min(records, key=lambda r: r.id or 0)
-    ref = await uow.messages.find(item.id, f"tracker:{first.id}")
-    if ref is None:
-        return
-    channel, ts = ref
     sender_id = first.actor_id or item.assigner_id
-    await Notifier(people.ctx.settings).send(
+    await update_copy(
+        Notifier(people.ctx.settings),
         uow,
         NoticeKind.TRACKER_UPDATE,
         item,
         await stored_person(uow, sender_id),
+        sent_for=f"tracker:{first.id}",
         now=now,
         key={"record": first.id, "answered": answered.id, "at": now.isoformat()},
         data={"records": records},
-        channel=channel,
-        ts=ts,
     )

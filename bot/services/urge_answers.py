@@ -14,6 +14,7 @@ from bot.domain.ports import UnitOfWork
 from bot.domain.urge_records import UrgeRecord
 from bot.domain.urging import Answer, UrgePolicy
 from bot.notifications import NoticeKind, Notifier, stored_person
+from bot.notifications.updates import update_copy
 from bot.services import tracking
 from bot.services.context import ServiceContext
 from bot.services.extensions import ExtensionService
@@ -88,19 +89,17 @@ class UrgeAnswers:
     async def _restamp(self, uow: UnitOfWork, item: Item, record: UrgeRecord, now: datetime) -> None:
         """Replace the buttons of the answered urging message with who answered what (chat.update)."""
         assert item.id is not None and record.id is not None
-        ref = await uow.messages.find(item.id, f"urge:{record.id}")
-        if ref is None:
-            return
-        channel, ts = ref
         # The message sits in its recipient's DM: redacted for them, in the answerer's language.
         answerer = await stored_person(uow, record.answered_by or "")
         recipient = await stored_person(uow, record.recipient_id or answerer.user_id)
         reader_as = replace(answerer, roles=recipient.roles, user_id=recipient.user_id)
-        await self.notifier.send(
+        await update_copy(
+            self.notifier,
             uow,
             NoticeKind.URGE_ANSWERED,
             item,
             reader_as,
+            sent_for=f"urge:{record.id}",
             now=now,
             key={"record": record.id},
             data={
@@ -108,8 +107,6 @@ class UrgeAnswers:
                 "overdue_days": overdue_days(item, self.ctx.today()),
                 "by": await self._name(uow, record.actor_id),
             },
-            channel=channel,
-            ts=ts,
         )
 
     async def _alert_blocked(self, uow: UnitOfWork, item: Item, owner_id: str, now: datetime) -> None:

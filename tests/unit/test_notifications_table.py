@@ -59,6 +59,14 @@ def test_services_queue_no_outbox_row_themselves() -> None:
     assert not {name: calls for name, calls in found.items() if calls}
 
 
+def test_services_never_address_a_sent_message_themselves() -> None:
+    """Where a message was posted (channel, ts) is looked up behind the seam (notifications.updates)."""
+    register = re.compile(r"\buow\.messages\.")
+    assert register.search((BOT / "notifications" / "updates.py").read_text()), "the pattern is broken"
+    found = {p.name: register.findall(p.read_text()) for p in SERVICES.glob("*.py")}
+    assert not {name: calls for name, calls in found.items() if calls}
+
+
 def test_services_tag_rows_only_with_the_urge_and_tracker_records() -> None:
     """A caller may name the purpose only to address one urge record's message (``urge:<id>``)."""
     purposes = {literal or name for literal, name in PURPOSE.findall(_services())}
