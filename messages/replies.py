@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from bot.domain.errors import DomainError
-from bot.domain.events import ItemEvent
+from bot.domain.events import EventKind, ItemEvent
 from bot.domain.items import Item
 from messages import calendar as calendar_messages
 from messages import corrections as correction_messages
@@ -194,8 +194,18 @@ def item_card(reader: Reader, detail: ItemDetail, org_tz: str) -> dict[str, Any]
     return message(f"{number} {item.title}", blocks)
 
 
+# Kept in the dossier, left out of the working timeline: a notice per owner at the moment of issue
+# repeats the "issued to …" line beside it and would push the entries people act on out of view.
+_DOSSIER_ONLY = frozenset({EventKind.NOTICE_SENT})
+
+
+def _worth_showing(events: list[ItemEvent]) -> list[ItemEvent]:
+    return [e for e in events if e.kind not in _DOSSIER_ONLY]
+
+
 def timeline(reader: Reader, events: list[ItemEvent]) -> str:
     loc = reader.locale
+    events = _worth_showing(events)
     if not events:
         return t(loc, "show.no_events")
     shown = events[-TIMELINE_LIMIT:]
@@ -207,10 +217,11 @@ def timeline(reader: Reader, events: list[ItemEvent]) -> str:
 def timeline_with_texts(reader: Reader, detail: ItemDetail) -> tuple[str, list[ItemEvent]]:
     """The timeline with each entry's text quoted (clipped), and the entries whose text was cut."""
     loc = reader.locale
-    if not detail.events:
+    events = _worth_showing(detail.events)
+    if not events:
         return t(loc, "show.no_events"), []
     lines, clipped = [], []
-    for event in detail.events[-TIMELINE_LIMIT:]:
+    for event in events[-TIMELINE_LIMIT:]:
         text = timeline_messages.event_text(loc, event, detail.reports)
         line, cut = timeline_messages.with_excerpt(event_line(reader, event), text)
         lines.append(line)

@@ -71,16 +71,13 @@ def recent_periods(period: Period, count: int) -> list[Period]:
     return result[::-1]
 
 
-# -- when bulletins are due (周一 09:00; 月、季、年：首个工作日 09:00) --------------------------------
+# -- when bulletins are due (每期首个工作日 09:00，仅在工作时间) ----------------------------------------
 
 
 def posting_day(period: Period, calendar: WorkCalendar) -> date:
-    """The day the bulletin of the period *before* ``period`` is posted, within ``period``.
-
-    Weekly bulletins go out on Monday; the others on the first working day of the new period.
-    """
-    if period.kind is PeriodKind.WEEK:
-        return period.start
+    """The day the bulletin of the period *before* ``period`` is posted, within ``period``: its first
+    working day (Monday for a week, unless Monday is a holiday; 调休 make-up Sundays do not count
+    before the Monday they precede, since the period starts on Monday)."""
     try:
         return calendar.next_workday(period.start, include_today=True)
     except DomainError:
@@ -96,3 +93,29 @@ def due_period(kind: PeriodKind | str, local_now: datetime, calendar: WorkCalend
     posting = datetime.combine(posting_day(current, calendar), at, tzinfo=local_now.tzinfo)
     previous = current.previous()
     return previous if local_now >= posting else previous.previous()
+
+
+def due_periods(
+    kind: PeriodKind | str, local_now: datetime, calendar: WorkCalendar, at: time
+) -> list[Period]:
+    """``due_period`` and, oldest first, any period before it whose posting day was pushed onto the same
+    day by holidays (a week of Spring Festival: the week before it and the holiday week both go out on
+    the first working day after it). Downtime is still not caught up."""
+    latest = due_period(kind, local_now, calendar, at)
+    day = posting_day(latest.next(), calendar)
+    result = [latest]
+    earlier = latest.previous()
+    while posting_day(earlier.next(), calendar) == day:
+        result.insert(0, earlier)
+        earlier = earlier.previous()
+    return result
+
+
+def may_post(local_now: datetime, calendar: WorkCalendar, start: time, end: time) -> bool:
+    """Scheduled bulletins go out only in the organisation's working hours on working days: one that
+    falls due on a holiday, a weekend or at night (a restart at 23:00) waits until the next working
+    morning. The bulletin row (kind, period) still decides that it goes out once."""
+    try:
+        return calendar.is_working_time(local_now.replace(tzinfo=None), start, end)
+    except DomainError:
+        return calendar.with_guessing().is_working_time(local_now.replace(tzinfo=None), start, end)

@@ -2,7 +2,9 @@
 moment they would be sent wait until the window ends, on a working day (pure; the sweeps apply it).
 
 ``/duban settings quiet 22:00-08:00`` (``/duban 设置 免打扰 22:00-08:00``) sets it in the person's own
-timezone; ``off`` / ``关闭`` clears it. The deferred instant is stored as the outbox row's due time, so
+timezone; ``off`` / ``关闭`` clears it. Someone who set none has the default night, 21:00-08:00 in their own
+Slack timezone (``DEFAULT_QUIET``): the office urges in its working hours, and a New York colleague is not
+woken by Shanghai's morning. The deferred instant is stored as the outbox row's due time, so
 the database stays the source of truth: a restart sends it then, once.
 """
 
@@ -34,6 +36,14 @@ class QuietHours:
         return moment >= self.start or moment < self.end  # across midnight
 
 
+DEFAULT_QUIET = QuietHours(time(21, 0), time(8, 0))  # the night, for whoever set no window of their own
+
+
+def effective(quiet: QuietHours | None) -> QuietHours:
+    """The window that applies: the person's own, else the default night."""
+    return quiet if quiet is not None else DEFAULT_QUIET
+
+
 def parse_quiet(text: str) -> QuietHours | None:
     """``22:00-08:00`` → the window; ``off`` → None; anything else is a ParseError naming the text."""
     raw = " ".join(text.split())
@@ -60,9 +70,9 @@ def stored(value: str | None) -> QuietHours | None:
 
 def defer(instant: datetime, quiet: QuietHours | None, tz: str, calendar: WorkCalendar) -> datetime:
     """When something due at ``instant`` may reach this person: ``instant`` itself outside their quiet
-    window; else the window's end, moved to the next working day (their local date) if that is not one."""
-    if quiet is None:
-        return instant
+    window (their own, or ``DEFAULT_QUIET`` when they set none); else the window's end, moved to the next
+    working day (their local date) if that is not one."""
+    quiet = effective(quiet)
     zone = ZoneInfo(tz)
     local = instant.astimezone(zone)
     if not quiet.covers(local.time().replace(tzinfo=None)):

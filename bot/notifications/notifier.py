@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
+from bot.domain.events import EventKind, ItemEvent
 from bot.domain.items import Item, Role
 from bot.domain.people import Person, normalise_locale
 from bot.domain.permissions import cleared
@@ -16,6 +17,10 @@ from messages.i18n import t
 
 if TYPE_CHECKING:
     from bot.domain.ports import UnitOfWork
+
+
+# Notices the dossier (一事一卷) records as sent: the 督查通知单 / 转办单 and a new owner's notice (改派).
+RECORDED = frozenset({NoticeKind.NOTICE, NoticeKind.HANDED_OVER})
 
 
 class OrgSettings(Protocol):
@@ -162,7 +167,7 @@ class Notifier:
                 idem, rule.method, {"channel": channel, "ts": ts, **body}, now=now, item_id=item_id
             )
         payload = {"channel": channel or to, **body} if rule.method == "chat.postMessage" else body
-        return await uow.send(
+        queued = await uow.send(
             idem,
             rule.method,
             payload,
@@ -172,6 +177,11 @@ class Notifier:
             recipient_id=None if isinstance(person, str) else person.user_id,
             not_before=not_before,
         )
+        if queued and kind in RECORDED and item_id is not None:
+            # The dossier records that the notice went out, to whom and when (once per key).
+            event = ItemEvent(EventKind.NOTICE_SENT, now, None, {"user": to, "notice": kind.value})
+            await uow.events.append(item_id, event)
+        return queued
 
     async def send_all(
         self,
@@ -189,9 +199,7 @@ class Notifier:
         """``send`` to the kind's whole audience; returns who got a new row."""
         sent = []
         for person in await self.audience(uow, kind, item, also=also, but=but):
-            sent_now = await self.send(
-                uow, kind, item, person, now=now, key=key, data=data, item_id=item_id
-            )
+            sent_now = await self.send(uow, kind, item, person, now=now, key=key, data=data, item_id=item_id)
             if sent_now:
                 sent.append(person)
         return sent

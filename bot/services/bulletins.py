@@ -20,7 +20,7 @@ from datetime import date, datetime, time, timedelta
 
 from bot.domain import permissions
 from bot.domain.calendar import WorkCalendar
-from bot.domain.periods import Period, PeriodKind, due_period, period_containing
+from bot.domain.periods import Period, PeriodKind, due_periods, may_post, period_containing
 from bot.domain.ports import UnitOfWork
 from bot.domain.read_models import BulletinView, DepartmentName
 from bot.domain.repositories import BulletinRecord
@@ -115,14 +115,17 @@ class BulletinService:
         async with self.ctx.uow() as uow:
             calendar = (await self.ctx.calendar(uow)).with_guessing()
             due: list[Period] = []
+            settings = self.ctx.settings
+            if not may_post(local_now, calendar, settings.work_start, settings.work_end):
+                return 0  # a night, weekend or holiday: the next working morning posts it
             for kind in KINDS:
-                period = due_period(kind, local_now, calendar, POST_AT)
-                if await uow.reporting.bulletin(kind.value, period.key) is not None:
-                    continue
-                # Nothing existed yet in that period (a new installation): nothing to report.
-                end = datetime.combine(period.end, time.max, tzinfo=self.ctx.settings.zone)
-                if await uow.reporting.has_items_created_before(end):
-                    due.append(period)
+                for period in due_periods(kind, local_now, calendar, POST_AT):
+                    if await uow.reporting.bulletin(kind.value, period.key) is not None:
+                        continue
+                    # Nothing existed yet in that period (a new installation): nothing to report.
+                    end = datetime.combine(period.end, time.max, tzinfo=self.ctx.settings.zone)
+                    if await uow.reporting.has_items_created_before(end):
+                        due.append(period)
         for period in due:
             outcome = await self.publish(period, channel=channel)
             posted += outcome.posted

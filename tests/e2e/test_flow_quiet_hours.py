@@ -17,7 +17,8 @@ SH = ZoneInfo("Asia/Shanghai")
 
 
 def checkins(world: World, user: str) -> list:  # type: ignore[type-arg]
-    return [m for m in world.slack.dm(user) if "督查通知单" not in m.all_text()]
+    notices = ("督查通知单", "Supervision notice")
+    return [m for m in world.slack.dm(user) if not any(n in m.all_text() for n in notices)]
 
 
 async def test_a_checkin_inside_someones_quiet_hours_waits_until_they_end(world: World) -> None:
@@ -90,3 +91,47 @@ async def _home(user_id: str, world: World) -> str:
     view = world.slack.home(user_id)
     assert view is not None
     return text_of_blocks(view.blocks)
+
+
+NY = ZoneInfo("America/New_York")
+
+
+async def test_by_default_nobody_is_urged_in_their_own_night(world: World) -> None:
+    """Mark (U0STAFFB2, New York) set no quiet hours: a check-in due when it is 21:30 for him waits until
+    his 08:00; the Shanghai head gets his at once; an urgent item does not wait."""
+    await world.command("U0LEADER", "交办 <@U0STAFFB2> 修订防汛应急预案 截止 2026-12-15 每天")
+    await world.command("U0LEADER", "交办 <@U0HEADA> 编制年度计划 截止 2026-12-15 每天")
+    await world.command("U0LEADER", "交办 <@U0STAFFB2> 抢修供水管网 截止 2026-12-15 每天 紧急")
+    world.advance(hours=24, minutes=30)  # Friday 27 November 10:30 Shanghai = Thursday 21:30 New York
+    await world.tick()
+    await world.deliver()
+    assert len(checkins(world, "U0HEADA")) == 1  # 10:30 in Shanghai: the working morning
+    mark = checkins(world, "U0STAFFB2")
+    assert len(mark) == 1 and "DB-2026-0003" in mark[0].all_text()  # the urgent one
+    waiting = await world.rows(
+        select(UrgeRecordRow).where(
+            UrgeRecordRow.recipient_id == "U0STAFFB2", UrgeRecordRow.rung == "checkin"
+        )
+    )
+    moved = [r for r in waiting if r.sent_at.astimezone(UTC) > world.clock.now()]
+    assert [r.sent_at.astimezone(NY) for r in moved] == [datetime(2026, 11, 27, 8, 0, tzinfo=NY)]
+    world.advance(hours=10, minutes=28)  # ~20:58 Shanghai = 07:58 New York (deliver() lets seconds pass)
+    await world.tick()
+    await world.deliver()
+    assert world.clock.now().astimezone(NY).hour == 7
+    assert first_item(world) == []
+    world.advance(minutes=2)  # 08:00 in New York
+    await world.tick()
+    await world.deliver()
+    assert len(first_item(world)) == 1
+    world.advance(minutes=30)
+    await world.tick()
+    await world.deliver()
+    assert len(first_item(world)) == 1  # once
+
+
+def first_item(world: World) -> list:  # type: ignore[type-arg]
+    """Mark's check-ins about DB-2026-0001."""
+    return [
+        m for m in checkins(world, "U0STAFFB2") if "Reminder (message urging) · DB-2026-0001" in m.all_text()
+    ]

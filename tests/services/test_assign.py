@@ -32,7 +32,12 @@ async def test_an_issued_item_tells_every_owner_and_opens_its_dossier(office: Of
     assert item.state == "issued"
     assert str(item.number) == "DB-2026-0001"
     assert [o.user_id for o in item.owners] == [ZHANG, LI]
-    assert office.events(item.id) == [EventKind.REGISTERED, EventKind.ISSUED]
+    assert office.events(item.id) == [
+        EventKind.REGISTERED,
+        EventKind.ISSUED,
+        EventKind.NOTICE_SENT,  # the dossier records each notice sent, to whom
+        EventKind.NOTICE_SENT,
+    ]
     assert office.recipients("notice") == {ZHANG, LI}
     assert item.next_urge_at == office.clock.now()  # the next urging sweep plans the ladder
 

@@ -123,7 +123,7 @@ async def test_an_approved_proposal_is_issued_to_the_lead_the_leader_chose() -> 
     stored = office.item(item.id)
     assert (stored.state, stored.approver_id, stored.lead.user_id) == ("issued", LEADER, LI)
     assert office.recipients("notice") == {LI}
-    assert office.events(item.id)[-2:] == [EventKind.STATE_CHANGED, EventKind.ISSUED]
+    assert office.events(item.id)[-3:] == [EventKind.STATE_CHANGED, EventKind.ISSUED, EventKind.NOTICE_SENT]
     assert OFFICE in office.recipients("proposal_outcome")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.domain.events import EventKind
 from bot.domain.items import ItemRef, SourceKind
@@ -12,6 +13,7 @@ from tests.services.conftest import CHANNEL, LEADER, LI, OFFICE, ZHANG, Office, 
 MONDAY_10 = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
 THURSDAY_20 = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 FRIDAY_10 = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
+SH = ZoneInfo("Asia/Shanghai")
 
 
 def rungs(office: Office, item_id: int | None, user_id: str) -> list[str]:
@@ -100,3 +102,31 @@ async def test_the_weekly_bulletin_is_posted_once_and_keeps_confidential_titles_
     [(kind, _period)] = office.tables.bulletins  # Monday: last week's bulletin only
     assert kind == "week"
     assert next(iter(office.tables.bulletins.values()))["status"] == "queued"
+
+
+async def test_a_bulletin_due_while_down_waits_for_the_working_morning_and_goes_out_once(
+    office: Office,
+) -> None:
+    """The service comes back on Monday 30 November at 20:00 (the weekly bulletin fell due at 09:00):
+    nothing is posted at night nor before 09:00 on Tuesday; then the sweep posts it, once."""
+    await office.assign(lead=ZHANG, title="Open roads")
+    for moment in ("2026-11-30T20:00", "2026-11-30T23:59", "2026-12-01T03:00", "2026-12-01T08:59"):
+        office.clock.set(datetime.fromisoformat(moment).replace(tzinfo=SH))
+        await office.services.sweep()
+        assert office.sent("bulletin") == [], moment
+    office.clock.set(datetime(2026, 12, 1, 9, 0, tzinfo=SH))
+    await office.services.sweep()
+    await office.services.sweep()
+    # Last week's and (Tuesday 1 December is November's first working day after it) November's, once each.
+    assert sorted(office.tables.bulletins) == [("month", "2026-11"), ("week", "2026-W48")]
+    assert len(office.sent("bulletin")) == 2
+
+
+async def test_no_scheduled_bulletin_on_a_weekend(office: Office) -> None:
+    await office.assign(lead=ZHANG, title="Open roads")
+    office.clock.set(datetime(2026, 12, 5, 10, 0, tzinfo=SH))  # Saturday: last week's is long due
+    await office.services.sweep()
+    assert office.sent("bulletin") == []
+    office.clock.set(datetime(2026, 12, 7, 9, 30, tzinfo=SH))  # Monday morning: this week's turn
+    await office.services.sweep()
+    assert sorted(office.tables.bulletins) == [("month", "2026-11"), ("week", "2026-W49")]

@@ -7,10 +7,12 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.calendar_sources import standard_calendar
 from bot.domain.errors import ParseError
-from bot.domain.quiet_hours import QuietHours, defer, parse_quiet, stored
+from bot.domain.quiet_hours import DEFAULT_QUIET, QuietHours, defer, parse_quiet, stored
 
 SH = ZoneInfo("Asia/Shanghai")
 NY = "America/New_York"
@@ -39,7 +41,7 @@ def test_bad_windows_are_refused(text: str) -> None:
 def test_outside_the_window_nothing_moves() -> None:
     moment = at(2026, 12, 7, 10, 0)
     assert defer(moment, NIGHT, "Asia/Shanghai", CAL) == moment
-    assert defer(moment, None, "Asia/Shanghai", CAL) == moment
+    assert defer(moment, None, "Asia/Shanghai", CAL) == moment  # 10:00 is outside the default night too
 
 
 def test_an_evening_waits_until_the_next_working_morning() -> None:
@@ -73,3 +75,38 @@ def test_the_coming_year_2027_on_the_computed_calendar() -> None:
     assert deferred.astimezone(SH).time().hour == 8
     assert CAL.is_workday(deferred.astimezone(SH).date()) and deferred > at(2027, 2, 6, 0, 0)
     assert deferred.astimezone(UTC) > at(2027, 2, 5, 23, 0).astimezone(UTC)
+
+
+def test_someone_who_set_none_has_the_default_night_in_their_own_timezone() -> None:
+    assert str(DEFAULT_QUIET) == "21:00-08:00"
+    # Tuesday 8 December 2026, 09:05 in Shanghai = Monday 20:05 in New York: still Mark's evening, sent.
+    early = at(2026, 12, 8, 9, 5)
+    assert defer(early, None, NY, CAL) == early
+    # 10:30 in Shanghai = 21:30 in New York: waits until Tuesday 08:00 there (21:00 Shanghai).
+    late = at(2026, 12, 8, 10, 30)
+    assert defer(late, None, NY, CAL) == datetime(2026, 12, 8, 8, 0, tzinfo=ZoneInfo(NY))
+    # The same moment for a Shanghai colleague is the working morning: unchanged.
+    assert defer(late, None, "Asia/Shanghai", CAL) == late
+    # Friday night in New York waits over the weekend until Monday 08:00.
+    friday = datetime(2026, 12, 11, 23, 0, tzinfo=ZoneInfo(NY))
+    assert defer(friday, None, NY, CAL) == datetime(2026, 12, 14, 8, 0, tzinfo=ZoneInfo(NY))
+
+
+ZONES = st.sampled_from(["Asia/Shanghai", NY, "Europe/London", "Australia/Sydney", "UTC"])
+INSTANTS = st.datetimes(
+    min_value=datetime(2026, 1, 1), max_value=datetime(2027, 12, 20), timezones=st.just(UTC)
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(instant=INSTANTS, tz=ZONES)
+def test_the_default_night_never_reaches_anyone_and_never_sends_early(instant: datetime, tz: str) -> None:
+    sent = defer(instant, None, tz, CAL)
+    local = sent.astimezone(ZoneInfo(tz))
+    assert sent >= instant
+    assert not DEFAULT_QUIET.covers(local.time().replace(tzinfo=None))
+    was = instant.astimezone(ZoneInfo(tz)).time().replace(tzinfo=None)
+    if DEFAULT_QUIET.covers(was):
+        assert (local.hour, local.minute) == (8, 0) and CAL.is_workday(local.date())
+    else:
+        assert sent == instant  # outside the night nothing moves
