@@ -20,16 +20,15 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import asyncpg
 import pytest
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from storage.db import create_engine, make_session_factory
-from storage.migrate import upgrade
-from storage.models import Base
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+# The database layer (SQLAlchemy, asyncpg, Alembic and the models) is imported by the fixtures that use it,
+# not here: the unit and service tiers never touch a database and should not pay for importing one.
 
 # A developer's own .env (in the repository or wherever pytest runs) never reaches a test: settings and
 # subprocesses started by tests inherit this. Tests of the .env behaviour turn it back on explicitly.
@@ -52,18 +51,24 @@ def _run(coro: Coroutine[Any, Any, T]) -> T:
 
 
 def _asyncpg_dsn(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
     # asyncpg wants plain postgresql:// without a SQLAlchemy driver suffix.
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
 def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from storage.migrate import upgrade
+
     path = tmp_path_factory.mktemp("sqlite-template") / "template.db"
     _run(upgrade(f"sqlite+aiosqlite:///{path}"))
     return path
 
 
 async def _admin(sql: str) -> None:
+    import asyncpg
+
     conn = await asyncpg.connect(_asyncpg_dsn(PG_ADMIN_URL))
     try:
         await conn.execute(sql)
@@ -73,6 +78,8 @@ async def _admin(sql: str) -> None:
 
 async def _create_pg_database() -> str:
     """A new, empty database next to the admin one; returns its SQLAlchemy URL."""
+    from sqlalchemy.engine import make_url
+
     name = f"duban_test_{uuid.uuid4().hex[:12]}"
     await _admin(f'CREATE DATABASE "{name}"')
     url = make_url(PG_ADMIN_URL).set(drivername="postgresql+asyncpg", database=name)
@@ -80,11 +87,15 @@ async def _create_pg_database() -> str:
 
 
 async def _drop_pg_database(url: str) -> None:
+    from sqlalchemy.engine import make_url
+
     await _admin(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session")
 def _pg_database() -> Iterator[str]:
+    from storage.migrate import upgrade
+
     url = _run(_create_pg_database())
     try:
         _run(upgrade(url))
@@ -93,9 +104,11 @@ def _pg_database() -> Iterator[str]:
         _run(_drop_pg_database(url))
 
 
-_TRUNCATE = "TRUNCATE TABLE {} RESTART IDENTITY CASCADE".format(
-    ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-)
+def _truncate_sql() -> str:
+    from storage.models import Base
+
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    return f"TRUNCATE TABLE {tables} RESTART IDENTITY CASCADE"
 
 
 DB_PARAMS = [
@@ -115,10 +128,12 @@ async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         path = tmp_path / "duban.db"
         shutil.copyfile(request.getfixturevalue("_sqlite_template"), path)
         return f"sqlite+aiosqlite:///{path}"
+    import asyncpg
+
     url: str = request.getfixturevalue("_pg_database")
     conn = await asyncpg.connect(_asyncpg_dsn(url))
     try:
-        await conn.execute(_TRUNCATE)
+        await conn.execute(_truncate_sql())
     finally:
         await conn.close()
     return url
@@ -140,6 +155,8 @@ async def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
 @pytest.fixture
 async def engine_factory(db_url: str) -> AsyncIterator[Callable[[], AsyncEngine]]:
     """Make extra engines on ``db_url`` (separate pools, like separate processes); all disposed."""
+    from storage.db import create_engine
+
     engines: list[AsyncEngine] = []
 
     def make() -> AsyncEngine:
@@ -158,4 +175,6 @@ async def engine(engine_factory: Callable[[], AsyncEngine]) -> AsyncEngine:
 
 @pytest.fixture
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    from storage.db import make_session_factory
+
     return make_session_factory(engine)

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from bot.calendar_sources import ComputedHolidays, OfficialSchedule, standard_calendar
 from bot.domain.calendar import DaySource, WorkCalendar
 from bot.domain.errors import DomainError
+from tests.properties import examples
 
 CST = timezone(timedelta(hours=8))
 CAL = standard_calendar()
@@ -281,7 +282,7 @@ def test_working_hours_must_be_ordered() -> None:
 covered_days = st.dates(min_value=date(FIRST_YEAR, 1, 1), max_value=date(LAST_YEAR, 9, 30))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(day=covered_days, n=st.integers(min_value=1, max_value=60))
 def test_add_workdays_round_trips(day: date, n: int) -> None:
     target = CAL.add_workdays(day, n)
@@ -291,7 +292,7 @@ def test_add_workdays_round_trips(day: date, n: int) -> None:
     assert CAL.workdays_between(target, day) == -n
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(day=covered_days.filter(lambda x: x.year > FIRST_YEAR), n=st.integers(min_value=1, max_value=60))
 def test_add_workdays_backwards(day: date, n: int) -> None:
     target = CAL.add_workdays(day, -n)
@@ -302,7 +303,7 @@ def test_add_workdays_backwards(day: date, n: int) -> None:
     assert sum(CAL.is_workday(target + timedelta(days=k)) for k in range((day - target).days)) == n
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     moment=st.datetimes(min_value=datetime(FIRST_YEAR, 1, 1), max_value=datetime(LAST_YEAR, 9, 30)),
     tz=st.sampled_from([CST, UTC]),

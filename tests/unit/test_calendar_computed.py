@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from bot.calendar_sources import COMPUTED, standard_calendar
 from bot.domain.calendar import DaySource, WorkCalendar
+from tests.properties import examples
 
 CAL = standard_calendar()
 ANY_DAY = st.dates(min_value=date(2020, 1, 1), max_value=date(2035, 12, 31))
@@ -16,7 +17,7 @@ ANY_DAY = st.dates(min_value=date(2020, 1, 1), max_value=date(2035, 12, 31))
 COMPUTED_DAY = st.dates(min_value=date(2027, 1, 1), max_value=date(2035, 12, 31))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(day=ANY_DAY, n=st.integers(min_value=-60, max_value=60))
 def test_never_raises_and_lands_on_a_working_day(day: date, n: int) -> None:
     cal = standard_calendar()
@@ -29,7 +30,7 @@ def test_never_raises_and_lands_on_a_working_day(day: date, n: int) -> None:
     assert isinstance(cal.source(target), DaySource)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(day=ANY_DAY, a=st.integers(min_value=0, max_value=80), b=st.integers(min_value=0, max_value=80))
 @example(day=date(2020, 1, 1), a=0, b=1)  # New Year's Day: 0 and 1 both land on 2 January
 def test_adding_working_days_is_monotonic(day: date, a: int, b: int) -> None:
@@ -43,7 +44,7 @@ def test_adding_working_days_is_monotonic(day: date, a: int, b: int) -> None:
         assert CAL.add_workdays(day, 0) == CAL.add_workdays(day, 1)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(day=COMPUTED_DAY, n=st.integers(min_value=1, max_value=40))
 def test_in_a_computed_year_never_a_weekend_or_a_statutory_holiday(day: date, n: int) -> None:
     cal = standard_calendar()
@@ -55,7 +56,7 @@ def test_in_a_computed_year_never_a_weekend_or_a_statutory_holiday(day: date, n:
         assert target.year in cal.provisional_years
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(day=ANY_DAY, n=st.integers(min_value=0, max_value=40))
 def test_round_trip_over_every_year(day: date, n: int) -> None:
     target = CAL.add_workdays(day, n)
@@ -66,7 +67,7 @@ def test_round_trip_over_every_year(day: date, n: int) -> None:
         assert target == CAL.next_workday(day, include_today=True)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(
     day=COMPUTED_DAY,
     entered=st.dictionaries(COMPUTED_DAY, st.booleans(), max_size=20),

@@ -38,6 +38,7 @@ from bot.domain.commands import (
 from bot.domain.due_dates import normalise, parse_due, required_date
 from bot.domain.errors import DomainError, ParseError
 from bot.domain.items import REQUIREMENTS_MAX, TITLE_MAX, ItemRef, SourceKind
+from tests.properties import examples
 
 ROOT = Path(__file__).resolve().parents[2]
 U1, U2, U3 = UserRef(user_id="U1"), UserRef(user_id="U2"), UserRef(user_id="U3")
@@ -640,7 +641,7 @@ VOCAB = [
 ]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     text=st.one_of(
         st.text(max_size=60),
@@ -678,7 +679,7 @@ title_words = st.lists(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     words=title_words,
     spaces=st.lists(st.sampled_from([" ", "\u3000", "  ", " \u3000"]), min_size=8, max_size=8),
@@ -691,7 +692,7 @@ def test_title_round_trips(words: list[str], spaces: list[str]) -> None:
     assert parse_command(f"assign\u3000<@U1>\u3000{mixed}截止\u300012-05") == command
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(words=title_words)
 def test_quoted_titles_round_trip(words: list[str]) -> None:
     title = " ".join(words)

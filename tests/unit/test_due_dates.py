@@ -19,6 +19,7 @@ from bot.domain.due_dates import (
     required_date,
 )
 from bot.domain.errors import DomainError, ParseError
+from tests.properties import examples
 
 CAL = standard_calendar()
 TODAY = date(2026, 11, 26)  # a Thursday
@@ -289,7 +290,7 @@ near_miss = st.from_regex(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(text=st.one_of(st.text(max_size=30), near_miss))
 def test_any_text_gives_a_date_from_today_or_a_domain_error(text: str) -> None:
     try:
@@ -299,7 +300,7 @@ def test_any_text_gives_a_date_from_today_or_a_domain_error(text: str) -> None:
     assert TODAY <= result <= TODAY + timedelta(days=MAX_DAYS_AHEAD)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     today=st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 12, 31)),
     offset=st.integers(min_value=0, max_value=MAX_DAYS_AHEAD),
@@ -312,7 +313,7 @@ def test_valid_dates_round_trip(today: date, offset: int, style: str) -> None:
     assert parse_due(style.format(day), today, CAL) == day
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     today=st.dates(min_value=date(2005, 1, 1), max_value=date(2026, 11, 30)),
     n=st.integers(min_value=0, max_value=15),

@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.domain.organisation import OrgFileError, parse_org_file
+from tests.properties import examples
 
 GOOD = """
 [[department]]
@@ -121,7 +122,7 @@ def _toml_value(value: object) -> str:
     return "{" + ", ".join(f"{_toml_value(str(k))} = {_toml_value(v)}" for k, v in value.items()) + "}"
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.text(max_size=300))
 def test_any_text_parses_or_raises_org_file_error(text: str) -> None:
     try:
@@ -130,7 +131,7 @@ def test_any_text_parses_or_raises_org_file_error(text: str) -> None:
         assert "\n" not in str(error)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(st.dictionaries(_fields, _values, max_size=7), max_size=4))
 def test_structured_files_parse_or_raise_org_file_error(departments: list[dict[str, object]]) -> None:
     text = "\n".join(

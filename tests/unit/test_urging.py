@@ -24,6 +24,7 @@ from bot.domain.urging import (
     decide,
     is_notice_repeat,
 )
+from tests.properties import examples
 
 TZ = "Asia/Shanghai"
 CST = ZoneInfo(TZ)
@@ -472,7 +473,7 @@ _CADENCES = st.one_of(
 )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     issued=st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2026, 12, 31, 23, 59)),
     days=st.integers(1, 60),
@@ -595,7 +596,7 @@ _CADENCE_ALPHABET = st.sampled_from(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.one_of(st.text(max_size=30), st.lists(_CADENCE_ALPHABET, max_size=8).map("".join)))
 def test_parse_cadence_only_raises_domain_errors(text: str) -> None:
     try:
