@@ -9,8 +9,7 @@ from bot.domain.commands import UserRef
 from bot.domain.errors import DomainError, PermissionDenied
 from bot.domain.items import Role
 from bot.domain.people import AuditEntry, Department, Person, RoleGrant
-from bot.services.context import ServiceContext
-from bot.services.people import PeopleService
+from bot.services.base import Service
 
 ENV_VARIABLE = {
     Role.LEADER: "DUBAN_LEADERS",
@@ -52,11 +51,7 @@ class AdminOverview:
     audit: list[AuditEntry]
 
 
-class AdminService:
-    def __init__(self, ctx: ServiceContext, people: PeopleService) -> None:
-        self.ctx = ctx
-        self.people = people
-
+class AdminService(Service):
     async def _admin(self, actor_id: str, action: str) -> Person:
         actor = await self.people.actor(actor_id)
         authorise_admin(actor, action)

@@ -18,9 +18,8 @@ from bot.domain.ports import UnitOfWork
 from bot.domain.register import RegisterFields
 from bot.domain.statistics import ItemSnapshot, local_day
 from bot.notifications import NoticeKind, Notifier, documents
-from bot.services.context import ServiceContext
+from bot.services.base import Service
 from bot.services.items import may_see
-from bot.services.people import PeopleService
 
 
 @dataclass(slots=True)
@@ -36,14 +35,9 @@ class ExportResult:
     scope: str | None
 
 
-class ArchiveService:
-    def __init__(self, ctx: ServiceContext, people: PeopleService) -> None:
-        self.ctx = ctx
-        self.people = people
-
+class ArchiveService(Service):
     async def archive(self, actor_id: str, ref: ItemRef) -> ArchiveResult:
-        actor = await self.people.actor(actor_id)
-        permissions.require(actor, permissions.Action.ARCHIVE)
+        actor = await self.authorised(actor_id, permissions.Action.ARCHIVE)
         locale = self.people.locale_of(actor)
         tz = actor.tz or self.ctx.settings.timezone
         now = self.ctx.now()

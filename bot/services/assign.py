@@ -22,11 +22,10 @@ from bot.domain.items import (
 )
 from bot.domain.people import Person
 from bot.domain.register import RegisterFields, check_register, read_received
-from bot.notifications import NoticeKind, Notifier
+from bot.notifications import NoticeKind
+from bot.services.base import Service
 from bot.services.calendar_admin import date_notes, tell_office_of_computed_years
-from bot.services.context import ServiceContext
 from bot.services.dossier import append_to_dossier
-from bot.services.people import PeopleService
 from bot.services.proposals import needs_approval, send_proposal
 
 T = TypeVar("T")
@@ -61,15 +60,9 @@ class AssignResult:
     warnings: list[tuple[str, dict[str, object]]] = field(default_factory=list)
 
 
-class AssignService:
-    def __init__(self, ctx: ServiceContext, people: PeopleService) -> None:
-        self.ctx = ctx
-        self.people = people
-        self.notifier = Notifier(ctx.settings)
-
+class AssignService(Service):
     async def assign(self, actor_id: str, request: AssignRequest, *, request_key: str | None) -> AssignResult:
-        actor = await self.people.actor(actor_id)
-        permissions.require(actor, permissions.Action.ASSIGN)
+        actor = await self.authorised(actor_id, permissions.Action.ASSIGN)
         # Every field is checked before anything is refused: a form shows all its errors at once.
         errors: list[DomainError] = []
         title = " ".join(request.title.split())

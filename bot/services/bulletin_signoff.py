@@ -17,9 +17,8 @@ from bot.domain.errors import DomainError, PermissionDenied
 from bot.domain.people import Person
 from bot.domain.ports import UnitOfWork
 from bot.domain.repositories import DRAFT, Draft
-from bot.notifications import NoticeKind, Notifier, documents, stored_person
-from bot.services.context import ServiceContext
-from bot.services.people import PeopleService
+from bot.notifications import NoticeKind, documents, stored_person
+from bot.services.base import Service
 
 
 @dataclass(slots=True)
@@ -31,12 +30,7 @@ class SignResult:
     signed_at: datetime | None = None
 
 
-class BulletinSignoffService:
-    def __init__(self, ctx: ServiceContext, people: PeopleService) -> None:
-        self.ctx = ctx
-        self.people = people
-        self.notifier = Notifier(ctx.settings)
-
+class BulletinSignoffService(Service):
     async def signers(self, uow: UnitOfWork) -> list[Person]:
         """The principal leader; every leader when none is named."""
         principal = self.ctx.settings.principal

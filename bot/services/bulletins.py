@@ -35,6 +35,7 @@ from bot.domain.statistics import (
 )
 from bot.domain.urge_modes import count_modes
 from bot.notifications import NoticeKind, Notifier, documents
+from bot.services.base import Service
 from bot.services.bulletin_signoff import BulletinSignoffService
 from bot.services.context import ServiceContext
 from bot.services.people import PeopleService
@@ -90,10 +91,9 @@ class Built:
     calendar: WorkCalendar
 
 
-class BulletinService:
+class BulletinService(Service):
     def __init__(self, ctx: ServiceContext, people: PeopleService) -> None:
-        self.ctx = ctx
-        self.people = people
+        super().__init__(ctx, people)
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}"
         self.config = stats_config(ctx.settings)
         self._warned_no_channel = False
@@ -145,8 +145,7 @@ class BulletinService:
 
         It has its own row, so the scheduled bulletin of the period still goes out after it ends.
         """
-        actor = await self.people.actor(actor_id)
-        permissions.require(actor, permissions.Action.BULLETIN)
+        await self.authorised(actor_id, permissions.Action.BULLETIN)
         period = period_containing(kind, self.ctx.today())
         channel = self.ctx.settings.bulletin_channel
         if not channel:

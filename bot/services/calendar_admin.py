@@ -20,7 +20,7 @@ from bot.domain.errors import DomainError
 from bot.domain.ports import UnitOfWork
 from bot.domain.read_models import Note
 from bot.notifications import NoticeKind, Notifier
-from bot.services.context import ServiceContext
+from bot.services.base import Service
 from bot.services.people import PeopleService
 
 
@@ -57,11 +57,7 @@ def _days(first: date, last: date | None) -> list[date]:
     return [first + timedelta(days=i) for i in range(((last or first) - first).days + 1)]
 
 
-class CalendarAdminService:
-    def __init__(self, ctx: ServiceContext, people: PeopleService) -> None:
-        self.ctx = ctx
-        self.people = people
-
+class CalendarAdminService(Service):
     async def apply(self, actor_id: str, command: Holiday) -> HolidayResult:
         actor = await self.people.actor(actor_id)
         if command.action != "list":

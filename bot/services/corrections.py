@@ -20,13 +20,12 @@ from bot.domain.items import Item, ItemRef, OwnerRole
 from bot.domain.lifecycle import State
 from bot.domain.people import Person
 from bot.domain.ports import UnitOfWork
-from bot.notifications import NoticeKind, Notifier, stored_person
+from bot.notifications import NoticeKind, stored_person
 from bot.notifications.updates import update_copy
 from bot.services import correction_rights as rights
-from bot.services.context import ServiceContext
+from bot.services.base import Service
 from bot.services.dossier import append_to_dossier
 from bot.services.item_access import load_item
-from bot.services.people import PeopleService
 
 # Before the notice went out (registered, awaiting approval) a new owner has nothing to be told yet.
 _NOT_ISSUED = frozenset({State.REGISTERED, State.PENDING_APPROVAL})
@@ -52,12 +51,7 @@ class ReassignResult:
     role: OwnerRole
 
 
-class CorrectionService:
-    def __init__(self, ctx: ServiceContext, people: PeopleService) -> None:
-        self.ctx = ctx
-        self.people = people
-        self.notifier = Notifier(ctx.settings)
-
+class CorrectionService(Service):
     # -- 撤销 ---------------------------------------------------------------------------------------
 
     async def withdraw(self, actor_id: str, ref: ItemRef, reason: str) -> WithdrawResult:
@@ -177,16 +171,8 @@ class CorrectionService:
             assert item.id is not None
             await uow.corrections.replace_owner(item.id, old_id, item.owner(newcomer.user_id))  # type: ignore[arg-type]
             moved = await uow.corrections.move_open_urgings(item.id, old_id, newcomer.user_id)
-            await uow.items.save(item, now=now)
-            await uow.events.append(
-                item.id,
-                ItemEvent(
-                    EventKind.REASSIGNED,
-                    now,
-                    actor_id,
-                    {"role": role.value, "from": old_id, "to": newcomer.user_id, "urgings_moved": moved},
-                ),
-            )
+            payload = {"role": role.value, "from": old_id, "to": newcomer.user_id, "urgings_moved": moved}
+            await self.save(uow, item, [ItemEvent(EventKind.REASSIGNED, now, actor_id, payload)], now=now)
             if item.state not in _NOT_ISSUED:
                 await self._hand_over(uow, item, old_id, newcomer, actor_id, now)
         return ReassignResult(item, old_id, newcomer.user_id, role)

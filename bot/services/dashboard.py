@@ -11,6 +11,7 @@ from bot.domain.items import Role
 from bot.domain.lifecycle import OPEN_STATES, State
 from bot.domain.periods import period_containing
 from bot.domain.statistics import Figures, ItemSnapshot, Light, compute, traffic_light
+from bot.services.base import Service
 from bot.services.bulletins import stats_config
 from bot.services.context import ServiceContext
 from bot.services.people import PeopleService
@@ -58,10 +59,9 @@ class HomeData:
         return Role.LEADER in self.roles
 
 
-class DashboardService:
+class DashboardService(Service):
     def __init__(self, ctx: ServiceContext, people: PeopleService) -> None:
-        self.ctx = ctx
-        self.people = people
+        super().__init__(ctx, people)
         self.config = stats_config(ctx.settings)
 
     async def home(self, user_id: str) -> HomeData:

@@ -14,10 +14,9 @@ from bot.domain.items import Item, ItemRef
 from bot.domain.ports import UnitOfWork
 from bot.domain.urge_records import ExtensionRequest
 from bot.notifications import NoticeKind, Notifier
+from bot.services.base import Service
 from bot.services.calendar_admin import date_notes, tell_office_of_computed_years
-from bot.services.context import ServiceContext
 from bot.services.follow_through import owner_answered
-from bot.services.people import PeopleService
 
 
 @dataclass(slots=True)
@@ -29,11 +28,7 @@ class ExtensionResult:
     notes: list[tuple[str, dict[str, object]]] = field(default_factory=list)
 
 
-class ExtensionService:
-    def __init__(self, ctx: ServiceContext, people: PeopleService) -> None:
-        self.ctx = ctx
-        self.people = people
-
+class ExtensionService(Service):
     async def parse_date(self, text: str) -> DueReading:
         """A date typed by a user (``12-20``, ``Dec 31``, ``5wd``, ``下周五`` …), against today's calendar."""
         async with self.ctx.uow() as uow:
@@ -127,8 +122,7 @@ class ExtensionService:
     async def decide(
         self, actor_id: str, request_id: int, *, approve: bool, note: str = ""
     ) -> ExtensionResult:
-        actor = await self.people.actor(actor_id)
-        permissions.require(actor, permissions.Action.DECIDE_EXTENSION)
+        await self.authorised(actor_id, permissions.Action.DECIDE_EXTENSION)
         now = self.ctx.now()
         async with self.ctx.uow() as uow:
             request = await uow.urging.extension(request_id, for_update=True)
@@ -154,9 +148,7 @@ class ExtensionService:
                 approved=approve,
                 note=note,
             )
-            await uow.items.save(item, now=now)
-            for event in events:
-                await uow.events.append(item.id, event)
+            await self.save(uow, item, events, now=now)
             await self._tell(uow, item, request, old, now)
         return ExtensionResult(item, request)
 
@@ -164,8 +156,7 @@ class ExtensionService:
         self, actor_id: str, item_id: int, new_due: date, reason: str
     ) -> ExtensionResult:
         """From an escalation: the office or a leader moves the deadline directly (recorded as approved)."""
-        actor = await self.people.actor(actor_id)
-        permissions.require(actor, permissions.Action.DECIDE_EXTENSION)
+        await self.authorised(actor_id, permissions.Action.DECIDE_EXTENSION)
         now = self.ctx.now()
         async with self.ctx.uow() as uow:
             item = await _item(uow, item_id, self.ctx.today().year)
@@ -187,9 +178,7 @@ class ExtensionService:
             events = item.extend(
                 actor_id, now, request_id=request.id, requested_due=new_due, approved=True, note=reason
             )
-            await uow.items.save(item, now=now)
-            for event in events:
-                await uow.events.append(item.id, event)
+            await self.save(uow, item, events, now=now)
             await self._tell(uow, item, request, old, now)
         return ExtensionResult(item, request)
 

@@ -28,6 +28,7 @@ from bot.domain.urging import Rung
 from bot.notifications import NoticeKind, Notifier, stored_person
 from bot.notifications.updates import update_copy
 from bot.services.approval_steps import approval_step
+from bot.services.base import Service
 from bot.services.context import ServiceContext
 from bot.services.people import PeopleService
 from bot.services.quiet import deliver_at
@@ -36,12 +37,7 @@ _ISSUED_OPEN = sorted(s.value for s in OPEN_STATES if s not in (State.REGISTERED
 _WORKING = sorted(s.value for s in OWNER_WORKING_STATES)
 
 
-class FollowThroughService:
-    def __init__(self, ctx: ServiceContext, people: PeopleService) -> None:
-        self.ctx = ctx
-        self.people = people
-        self.notifier = Notifier(ctx.settings)
-
+class FollowThroughService(Service):
     @property
     def policy(self) -> FollowThroughPolicy:
         settings = self.ctx.settings

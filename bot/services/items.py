@@ -18,8 +18,7 @@ from bot.domain.read_models import ItemDetail, Reader
 from bot.domain.reports import review_overdue_since
 from bot.notifications import NoticeKind, Notifier
 from bot.notifications.updates import update_copy
-from bot.services.context import ServiceContext
-from bot.services.people import PeopleService
+from bot.services.base import Service
 
 
 @dataclass(slots=True)
@@ -45,11 +44,7 @@ def may_see(person: Person, item: Item) -> bool:
     return cleared(person, item)
 
 
-class ItemService:
-    def __init__(self, ctx: ServiceContext, people: PeopleService) -> None:
-        self.ctx = ctx
-        self.people = people
-
+class ItemService(Service):
     def reader(self, person: Person) -> Reader:
         return self.people.reader(person, cleared=cleared(person))
 

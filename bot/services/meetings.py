@@ -10,9 +10,8 @@ from bot.domain.errors import NotFound
 from bot.domain.events import EventKind, ItemEvent
 from bot.domain.items import Item
 from bot.domain.meetings import Meeting, check_meeting, meeting_payload
-from bot.notifications import NoticeKind, Notifier, stored_person
-from bot.services.context import ServiceContext
-from bot.services.people import PeopleService
+from bot.notifications import NoticeKind, stored_person
+from bot.services.base import Service
 
 
 @dataclass(slots=True)
@@ -22,18 +21,12 @@ class MeetingResult:
     created: bool = True  # False: the same form had already been recorded
 
 
-class MeetingService:
-    def __init__(self, ctx: ServiceContext, people: PeopleService) -> None:
-        self.ctx = ctx
-        self.people = people
-        self.notifier = Notifier(ctx.settings)
-
+class MeetingService(Service):
     async def record(
         self, actor_id: str, item_id: int, meeting: Meeting, *, request_key: str
     ) -> MeetingResult:
         """Leaders and the supervision office record meetings (the right to urge and coordinate)."""
-        actor = await self.people.actor(actor_id)
-        permissions.require(actor, permissions.Action.URGE)
+        await self.authorised(actor_id, permissions.Action.URGE)
         now = self.ctx.now()
         meeting = check_meeting(meeting, now)
         async with self.ctx.uow() as uow:

@@ -21,10 +21,9 @@ from bot.domain.ports import UnitOfWork
 from bot.notifications import NoticeKind, Notifier, stored_person
 from bot.notifications.updates import update_copy, update_every_copy
 from bot.services.approval_steps import approval_step
+from bot.services.base import Service
 from bot.services.context import ServiceContext
-from bot.services.dossier import append_to_dossier
 from bot.services.item_access import load_item
-from bot.services.people import PeopleService
 
 
 def needs_approval(ctx: ServiceContext, actor: Person, item: Item) -> bool:
@@ -57,11 +56,7 @@ class ProposalResult:
     principal: str | None = None
 
 
-class ProposalService:
-    def __init__(self, ctx: ServiceContext, people: PeopleService) -> None:
-        self.ctx = ctx
-        self.people = people
-
+class ProposalService(Service):
     @staticmethod
     def _check_pending(item: Item, approve: bool) -> None:
         if item.state is not State.PENDING_APPROVAL:
@@ -150,8 +145,7 @@ class ProposalService:
             if not approve:
                 payload = {"reason": reason, "stage": step.stage.value}
                 events.append(ItemEvent(EventKind.PROPOSAL_REJECTED, now, actor.user_id, payload))
-            await uow.items.save(item, now=now)
-            await append_to_dossier(uow.events, item, events)
+            await self.save(uow, item, events, now=now)
             if approve:
                 data = {"tz": self.ctx.settings.timezone}
                 await Notifier(self.ctx.settings).send_all(uow, NoticeKind.NOTICE, item, now=now, data=data)
@@ -165,8 +159,7 @@ class ProposalService:
         proposer told. The item stays pending."""
         assert item.id is not None
         events = item.review_proposal(reviewer.user_id, now, due=due)
-        await uow.items.save(item, now=now)
-        await append_to_dossier(uow.events, item, events)
+        await self.save(uow, item, events, now=now)
         notifier = Notifier(self.ctx.settings)
         tz = self.ctx.settings.timezone
         data = {"by": reviewer.user_id, "at": now, "tz": tz}

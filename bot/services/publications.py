@@ -7,16 +7,16 @@ The work is split by feature: ``bulletins`` (schedule, preview, post), ``dashboa
 from __future__ import annotations
 
 from bot.services.archive import ArchiveService
+from bot.services.base import Service
 from bot.services.bulletins import BulletinService
 from bot.services.context import ServiceContext
 from bot.services.dashboard import DashboardService
 from bot.services.people import PeopleService
 
 
-class PublicationService:
+class PublicationService(Service):
     def __init__(self, ctx: ServiceContext, people: PeopleService) -> None:
-        self.ctx = ctx
-        self.people = people
+        super().__init__(ctx, people)
         self.bulletins = BulletinService(ctx, people)
         self.dashboard = DashboardService(ctx, people)
         self.archive = ArchiveService(ctx, people)

@@ -17,6 +17,7 @@ from bot.domain.ports import UnitOfWork
 from bot.domain.reports import TEXT_MAX, ReportInput, ReportKind, ReportRecord, clip, validate_report
 from bot.notifications import NoticeKind, Notifier
 from bot.notifications.updates import item_of_notice_thread
+from bot.services.base import Service
 from bot.services.context import ServiceContext
 from bot.services.dossier import append_to_dossier
 from bot.services.follow_through import owner_answered
@@ -59,10 +60,9 @@ def check_can_report(item: Item, actor_id: str) -> bool:
     return owner.role is OwnerRole.CO
 
 
-class ReportService:
+class ReportService(Service):
     def __init__(self, ctx: ServiceContext, people: PeopleService) -> None:
-        self.ctx = ctx
-        self.people = people
+        super().__init__(ctx, people)
         self.review = ReviewService(ctx, people)
         self.proposals = ProposalService(ctx, people)
 

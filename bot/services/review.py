@@ -25,11 +25,10 @@ from bot.domain.reports import (
     timeliness,
     validate_review,
 )
-from bot.notifications import NoticeKind, Notifier, documents
-from bot.services.context import ServiceContext
+from bot.notifications import NoticeKind, documents
+from bot.services.base import Service
 from bot.services.dossier import append_to_dossier
 from bot.services.item_access import load_item
-from bot.services.people import PeopleService
 
 
 @dataclass(slots=True)
@@ -51,12 +50,7 @@ class InstructResult:
     again: bool = False
 
 
-class ReviewService:
-    def __init__(self, ctx: ServiceContext, people: PeopleService) -> None:
-        self.ctx = ctx
-        self.people = people
-        self.notifier = Notifier(self.ctx.settings)
-
+class ReviewService(Service):
     # -- review (审核) ----------------------------------------------------------------------------
 
     async def _check_reviewer(self, uow: UnitOfWork, actor: Person, item: Item) -> None:
@@ -71,8 +65,7 @@ class ReviewService:
     async def review_form(self, actor_id: str, ref: ItemRef | int) -> ReviewForm:
         """Open the review: the item moves to under review (the office has taken it up)."""
 
-        actor = await self.people.actor(actor_id)
-        permissions.require(actor, permissions.Action.REVIEW)
+        actor = await self.authorised(actor_id, permissions.Action.REVIEW)
         async with self.ctx.uow() as uow:
             item = await load_item(self.ctx, uow, actor, ref, for_update=True)
             assert item.id is not None
@@ -80,8 +73,7 @@ class ReviewService:
             if item.state is State.REPORTED:
                 now = self.ctx.now()
                 events = item.start_review(actor_id, now)
-                await uow.items.save(item, now=now)
-                await append_to_dossier(uow.events, item, events)
+                await self.save(uow, item, events, now=now)
             report = await self._final_report(uow, item)
         return ReviewForm(item, report)
 
@@ -96,8 +88,7 @@ class ReviewService:
         self, actor_id: str, item_id: int, raw: ReviewInput, *, request_key: str | None
     ) -> ReviewResult:
 
-        actor = await self.people.actor(actor_id)
-        permissions.require(actor, permissions.Action.REVIEW)
+        actor = await self.authorised(actor_id, permissions.Action.REVIEW)
         today = self.ctx.today()
         async with self.ctx.uow() as uow:
             item = await load_item(self.ctx, uow, actor, item_id, for_update=True)
@@ -139,16 +130,14 @@ class ReviewService:
             )
             if valid.decision is Decision.APPROVE:
                 events = item.approve(actor_id, now, review_id=review_id)
-                await uow.items.save(item, now=now)
-                await append_to_dossier(uow.events, item, events)
+                await self.save(uow, item, events, now=now)
                 await self._completed(uow, item, actor_id, report, review_id)
             else:
                 assert valid.new_due is not None
                 events = item.return_for_redo(
                     actor_id, now, new_due=valid.new_due, review_id=review_id, reasons=valid.reasons
                 )
-                await uow.items.save(item, now=now)
-                await append_to_dossier(uow.events, item, events)
+                await self.save(uow, item, events, now=now)
                 await self.notifier.send_all(
                     uow,
                     NoticeKind.RETURNED,
@@ -197,8 +186,7 @@ class ReviewService:
         return item
 
     async def _instructor(self, actor_id: str) -> Person:
-        actor = await self.people.actor(actor_id)
-        permissions.require(actor, permissions.Action.INSTRUCT)
+        actor = await self.authorised(actor_id, permissions.Action.INSTRUCT)
         return actor
 
     @staticmethod

@@ -18,7 +18,7 @@ from bot.domain.ports import UnitOfWork
 from bot.domain.urge_modes import UrgeMode
 from bot.domain.urge_records import UrgeRecord
 from bot.domain.urging import Rung
-from bot.notifications import NoticeKind, Notifier, stored_person
+from bot.notifications import NoticeKind, stored_person
 from bot.services import tracking
 from bot.services.context import ServiceContext
 from bot.services.dossier import append_to_dossier
@@ -38,26 +38,20 @@ class UrgeActionService(UrgeAnswers):
     """Urging by hand, re-urging the silent ones, calls and coordination (answers: ``UrgeAnswers``)."""
 
     def __init__(self, ctx: ServiceContext, people: PeopleService, extensions: ExtensionService) -> None:
-        self.ctx = ctx
-        self.people = people
+        super().__init__(ctx, people)
         self.extensions = extensions
         self.policy = ctx.urge_policy()
-        self.notifier = Notifier(ctx.settings)
 
     async def _overseer(self, actor_id: str) -> Person:
         """Urging by hand, calls and coordination are for leaders and the supervision office."""
-        actor = await self.people.actor(actor_id)
-        permissions.require(actor, permissions.Action.URGE)
-        return actor
+        return await self.authorised(actor_id, permissions.Action.URGE)
 
     async def manual(self, actor_id: str, ref: ItemRef | int, note: str | None) -> UrgeResult:
         """/duban urge: a check-in now, by hand, at most once per policy interval per item."""
         actor = await self._overseer(actor_id)
         now = self.ctx.now()
         async with self.ctx.uow() as uow:
-            item = await self._item(uow, ref)
-            self._require_urgeable(item)
-            assert item.id is not None
+            item = await self._urgeable(uow, ref)
             records = await uow.urging.for_item(item.id)
             manual = [r for r in records if r.rung == Rung.MANUAL.value]
             if manual:
@@ -83,9 +77,7 @@ class UrgeActionService(UrgeAnswers):
         actor = await self._overseer(actor_id)
         now = self.ctx.now()
         async with self.ctx.uow() as uow:
-            item = await self._item(uow, item_id)
-            self._require_urgeable(item)
-            assert item.id is not None
+            item = await self._urgeable(uow, item_id)
             wait_until = item.urge_plan.silent_reurge_at(timedelta(minutes=self.policy.silent_reurge_minutes))
             if wait_until is not None and now < wait_until:
                 raise DomainError(
@@ -224,10 +216,13 @@ class UrgeActionService(UrgeAnswers):
             raise NotFound("item_not_found", ref=label)
         return item
 
-    @staticmethod
-    def _require_urgeable(item: Item) -> None:
+    async def _urgeable(self, uow: UnitOfWork, ref: ItemRef | int) -> Item:
+        """The item, locked, refused unless its owners still have work to do (urging applies)."""
+        item = await self._item(uow, ref)
         if item.fyi or item.state not in OWNER_WORKING_STATES:
             raise DomainError("not_urgeable", number=str(item.number), state=item.state)
+        assert item.id is not None
+        return item
 
     async def _record(
         self,

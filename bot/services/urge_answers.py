@@ -13,13 +13,12 @@ from bot.domain.items import Item, overdue_days
 from bot.domain.ports import UnitOfWork
 from bot.domain.urge_records import UrgeRecord
 from bot.domain.urging import Answer, UrgePolicy
-from bot.notifications import NoticeKind, Notifier, stored_person
+from bot.notifications import NoticeKind, stored_person
 from bot.notifications.updates import update_copy
 from bot.services import tracking
-from bot.services.context import ServiceContext
+from bot.services.base import Service
 from bot.services.extensions import ExtensionService
 from bot.services.follow_through import owner_answered
-from bot.services.people import PeopleService
 
 
 @dataclass(slots=True)
@@ -29,14 +28,11 @@ class AnswerResult:
     already: bool = False
 
 
-class UrgeAnswers:
-    """The answering half of the urging service (mixed into ``UrgeActionService``, which sets these)."""
+class UrgeAnswers(Service):
+    """The answering half of the urging service (``UrgeActionService`` builds it and sets these)."""
 
-    ctx: ServiceContext
-    people: PeopleService
     extensions: ExtensionService
     policy: UrgePolicy
-    notifier: Notifier
 
     async def answer(self, actor_id: str, record_id: int, answer: Answer, note: str = "") -> AnswerResult:
         async with self.ctx.uow() as uow:
@@ -70,16 +66,8 @@ class UrgeAnswers:
         if answer is Answer.SNOOZED:
             until = now + timedelta(hours=self.policy.max_snooze_hours)
             item.snooze(until, now)  # the next sweep re-plans
-        await uow.items.save(item, now=now)
-        await uow.events.append(
-            item.id,
-            ItemEvent(
-                EventKind.URGE_ANSWERED,
-                now,
-                actor_id,
-                {"rung": record.rung, "round": record.round, "answer": answer.value, "note": note},
-            ),
-        )
+        payload = {"rung": record.rung, "round": record.round, "answer": answer.value, "note": note}
+        await self.save(uow, item, [ItemEvent(EventKind.URGE_ANSWERED, now, actor_id, payload)], now=now)
         await self._restamp(uow, item, record, now)
         await tracking.refresh(uow, self.people, item, record, now)
         if answer is Answer.BLOCKED:
