@@ -12,6 +12,7 @@ refused action leaves nothing behind, as a rolled-back transaction would.
 from __future__ import annotations
 
 import copy
+import pickle
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import replace
@@ -287,7 +288,8 @@ class FakeUnitsOfWork:
 
     @asynccontextmanager
     async def _transaction(self, *, keep: bool) -> AsyncIterator[FakeUnitOfWork]:
-        before = copy.deepcopy(self.db.tables)
+        # A snapshot to roll back to: pickling copies these plain tables several times faster than deepcopy.
+        before = pickle.loads(pickle.dumps(self.db.tables, pickle.HIGHEST_PROTOCOL))
         try:
             yield FakeUnitOfWork(self.db)
         except BaseException:
