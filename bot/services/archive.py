@@ -17,7 +17,7 @@ from bot.domain.periods import Period, period_containing
 from bot.domain.ports import UnitOfWork
 from bot.domain.register import RegisterFields
 from bot.domain.statistics import ItemSnapshot, local_day
-from bot.notifications import NoticeKind, Notifier, documents
+from bot.notifications import NoticeKind, documents
 from bot.services.base import Service
 from bot.services.items import may_see
 
@@ -87,7 +87,7 @@ class ArchiveService(Service):
         self, uow: UnitOfWork, item: Item, actor: Person, html_text: str, now: datetime, *, again: bool
     ) -> None:
         key = {"again": f":{now.timestamp():.0f}" if again else ""}
-        await Notifier(self.ctx.settings).send(
+        await self.notifier.send(
             uow, NoticeKind.DOSSIER, item, actor, now=now, key=key, data={"html": html_text}
         )
 
@@ -115,7 +115,7 @@ class ArchiveService(Service):
                 rows.append((snap, visible_title, owners.get(item.id or -1, []), item.source.value))
                 registers[item.id or -1] = RegisterFields(item.received_on, item.doc_number, item.basis)
             label = scope.key if scope else None
-            await Notifier(self.ctx.settings).send(
+            await self.notifier.send(
                 uow,
                 NoticeKind.LEDGER,
                 None,

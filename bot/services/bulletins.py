@@ -34,7 +34,7 @@ from bot.domain.statistics import (
     trend,
 )
 from bot.domain.urge_modes import count_modes
-from bot.notifications import NoticeKind, Notifier, documents
+from bot.notifications import NoticeKind, documents
 from bot.services.base import Service
 from bot.services.bulletin_signoff import BulletinSignoffService
 from bot.services.context import ServiceContext
@@ -207,7 +207,7 @@ class BulletinService(Service):
         now: datetime,
     ) -> None:
         """The bulletin, and its chart when there is one, to the channel (read by anyone in it)."""
-        notifier, keys = Notifier(self.ctx.settings), {"kind": period.kind.value, "period": key}
+        notifier, keys = self.notifier, {"kind": period.kind.value, "period": key}
         await notifier.send(uow, NoticeKind.BULLETIN, None, channel, now=now, key=keys, data={"view": view})
         if chart is None:
             return

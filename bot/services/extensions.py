@@ -13,7 +13,7 @@ from bot.domain.events import EventKind, ItemEvent
 from bot.domain.items import Item, ItemRef
 from bot.domain.ports import UnitOfWork
 from bot.domain.urge_records import ExtensionRequest
-from bot.notifications import NoticeKind, Notifier
+from bot.notifications import NoticeKind
 from bot.services.base import Service
 from bot.services.calendar_admin import date_notes, tell_office_of_computed_years
 from bot.services.follow_through import owner_answered
@@ -109,7 +109,7 @@ class ExtensionService(Service):
                 },
             ),
         )
-        await Notifier(self.ctx.settings).send_all(
+        await self.notifier.send_all(
             uow,
             NoticeKind.EXTENSION,
             item,
@@ -187,7 +187,7 @@ class ExtensionService(Service):
     ) -> None:
         """The owners learn the decision (the requester included)."""
         assert item.id is not None and request.id is not None
-        await Notifier(self.ctx.settings).send_all(
+        await self.notifier.send_all(
             uow,
             NoticeKind.EXTENSION_DECIDED,
             item,

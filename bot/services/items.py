@@ -16,7 +16,7 @@ from bot.domain.permissions import allowed, cleared
 from bot.domain.ports import UnitOfWork
 from bot.domain.read_models import ItemDetail, Reader
 from bot.domain.reports import review_overdue_since
-from bot.notifications import NoticeKind, Notifier
+from bot.notifications import NoticeKind
 from bot.notifications.updates import update_copy
 from bot.services.base import Service
 
@@ -74,12 +74,12 @@ class ItemService(Service):
     async def _tell_fyi_closed(self, uow: UnitOfWork, item: Item, now: datetime) -> None:
         """The last owner acknowledged an FYI transfer (转办单): the assigner hears it is closed."""
         assert item.id is not None
-        await Notifier(self.ctx.settings).send_all(uow, NoticeKind.FYI_CLOSED, item, now=now)
+        await self.notifier.send_all(uow, NoticeKind.FYI_CLOSED, item, now=now)
 
     async def _restamp_notice(self, uow: UnitOfWork, item: Item, owner: Person, now: datetime) -> None:
         """Replace the Acknowledge button on the owner's notice with who acknowledged when."""
         await update_copy(
-            Notifier(self.ctx.settings),
+            self.notifier,
             uow,
             NoticeKind.NOTICE_ACK,
             item,

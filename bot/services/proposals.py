@@ -148,7 +148,7 @@ class ProposalService(Service):
             await self.save(uow, item, events, now=now)
             if approve:
                 data = {"tz": self.ctx.settings.timezone}
-                await Notifier(self.ctx.settings).send_all(uow, NoticeKind.NOTICE, item, now=now, data=data)
+                await self.notifier.send_all(uow, NoticeKind.NOTICE, item, now=now, data=data)
             await self._tell(uow, item, actor, approve, reason)
         return ProposalResult(item, approve)
 
@@ -160,7 +160,7 @@ class ProposalService(Service):
         assert item.id is not None
         events = item.review_proposal(reviewer.user_id, now, due=due)
         await self.save(uow, item, events, now=now)
-        notifier = Notifier(self.ctx.settings)
+        notifier = self.notifier
         tz = self.ctx.settings.timezone
         data = {"by": reviewer.user_id, "at": now, "tz": tz}
         purpose = NoticeKind.PROPOSAL_REVIEW.value
@@ -201,7 +201,7 @@ class ProposalService(Service):
         """Restamp every copy of the proposal with the decision; tell the supervisor who proposed it."""
         assert item.id is not None
         now = self.ctx.now()
-        notifier = Notifier(self.ctx.settings)
+        notifier = self.notifier
         tz = self.ctx.settings.timezone
         data = {"approved": approved, "by": actor.user_id, "at": now, "tz": tz, "reason": reason or ""}
         stamp = NoticeKind.PROPOSAL_DECIDED if approved else NoticeKind.PROPOSAL_REJECTED_STAMP

@@ -15,7 +15,7 @@ from bot.domain.lifecycle import OWNER_WORKING_STATES, Action, State
 from bot.domain.people import Person
 from bot.domain.ports import UnitOfWork
 from bot.domain.reports import TEXT_MAX, ReportInput, ReportKind, ReportRecord, clip, validate_report
-from bot.notifications import NoticeKind, Notifier
+from bot.notifications import NoticeKind
 from bot.notifications.updates import item_of_notice_thread
 from bot.services.base import Service
 from bot.services.context import ServiceContext
@@ -176,7 +176,7 @@ class ReportService(Service):
         now: datetime,
     ) -> None:
         assert item.id is not None
-        notifier, key = Notifier(self.ctx.settings), {"report": report.id}
+        notifier, key = self.notifier, {"report": report.id}
         data = {"report": report, "co": co_owner, "by": actor.user_id}
         await notifier.send(uow, NoticeKind.REPORT_RECEIVED, item, actor, now=now, key=key, data=data)
         if lead_final:
@@ -235,7 +235,7 @@ class ReportService(Service):
                     item.id, ItemEvent(EventKind.EVIDENCE_ATTACHED, now, user_id, payload)
                 )
             reaction = {"channel": channel, "timestamp": ts, "name": NOTE_REACTION}
-            await Notifier(self.ctx.settings).send(
+            await self.notifier.send(
                 uow,
                 NoticeKind.NOTE_ACK,
                 None,
@@ -261,7 +261,7 @@ class ReportService(Service):
             waiting = await uow.reports.waiting_for_review(due_before=today)
             if not waiting:
                 return 0
-            notifier = Notifier(self.ctx.settings)
+            notifier = self.notifier
             for item_id in waiting:
                 # Once per item and day, however many replicas sweep however often.
                 if not await uow.reports.first_time(f"review-overdue:{item_id}:{today.isoformat()}", now):

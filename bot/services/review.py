@@ -27,7 +27,6 @@ from bot.domain.reports import (
 )
 from bot.notifications import NoticeKind, documents
 from bot.services.base import Service
-from bot.services.dossier import append_to_dossier
 from bot.services.item_access import load_item
 
 
@@ -232,8 +231,7 @@ class ReviewService(Service):
                     "requirements_too_long", length=len(requirements), max=REQUIREMENTS_MAX, field="text"
                 )
             events = item.instruct(actor.user_id, now, text=text, requirements=requirements, new_due=new_due)
-            await uow.items.save(item, now=now)
-            event, *_ = await append_to_dossier(uow.events, item, events)
+            event, *_ = await self.save(uow, item, events, now=now)
             await self.notifier.send_all(
                 uow,
                 NoticeKind.INSTRUCTED,
