@@ -59,7 +59,7 @@ def create_engine(url: str | URL, *, echo: bool = False, foreign_keys: bool = Tr
     """
     parsed = normalise_url(url)
     if parsed.get_backend_name() == "sqlite":
-        engine = create_async_engine(parsed, echo=echo, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
+        engine = create_async_engine(parsed, echo=echo, async_creator=_sqlite_connector(parsed))
         _configure_sqlite(engine.sync_engine, foreign_keys=foreign_keys)
         return engine
     return create_async_engine(
@@ -72,6 +72,18 @@ def create_engine(url: str | URL, *, echo: bool = False, foreign_keys: bool = Tr
         pool_recycle=1800,
         connect_args={"server_settings": {"application_name": "duban"}},
     )
+
+
+def _sqlite_connector(url: URL) -> Any:
+    """Connections through ``storage.sqlite_driver`` (one thread hop per statement), with the arguments
+    SQLAlchemy's own aiosqlite dialect would pass for ``url``."""
+    from sqlalchemy.dialects.sqlite.aiosqlite import SQLiteDialect_aiosqlite
+
+    from storage.sqlite_driver import connector
+
+    dialect = SQLiteDialect_aiosqlite(dbapi=SQLiteDialect_aiosqlite.import_dbapi())
+    args, kwargs = dialect.create_connect_args(url)
+    return connector(args, {**kwargs, "timeout": SQLITE_BUSY_TIMEOUT_S})
 
 
 def _configure_sqlite(sync_engine: Engine, *, foreign_keys: bool) -> None:
