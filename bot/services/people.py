@@ -111,7 +111,7 @@ class PeopleService:
         await asyncio.wait({task}, timeout=FIRST_SEEN_WAIT_S)
         if not task.done():
             return None  # Slack is slow: the organisation's language this once, the profile comes later
-        async with self.ctx.read() as uow:
+        async with self.ctx.units.read() as uow:  # its own snapshot: a request's shared one predates the row
             return await uow.people.get(user_id)
 
     def forget_actor(self, user_id: str) -> None:
