@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from storage.bulletin_drafts import BulletinDrafts
 from storage.calendar_repo import CalendarRepository
 from storage.corrections_repo import CorrectionRepository
-from storage.db import READ_ONLY
+from storage.db import READ_ONLY, people_changes
 from storage.follow_through_repo import FollowThroughRepository
 from storage.item_lists import ItemListRepository
 from storage.org_repo import OrgRepository
@@ -118,3 +118,6 @@ class SqlUnitsOfWork:
 
     def read(self) -> AbstractAsyncContextManager[UnitOfWork]:
         return read_only(self.sessions)
+
+    def people_version(self) -> int:
+        return people_changes()
