@@ -10,15 +10,17 @@ import asyncio
 import re
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import text
 from sqlalchemy.engine import URL, Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.db import create_engine, normalise_url
+
+if TYPE_CHECKING:  # Alembic is imported when a migration runs, not at start-up (0.1 s of import)
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # Any constant will do; it only has to be the same for every Duban process ("duban" in ASCII).
@@ -31,6 +33,8 @@ _REVISION_LINE = re.compile(r'^(revision|down_revision)\b[^=\n]*=\s*["\']([^"\']
 
 
 def alembic_config(url: str | URL | None = None) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     # ConfigParser interpolation: a literal % in a path or password must be doubled.
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR).replace("%", "%%"))
@@ -94,6 +98,8 @@ def _upgrade_on(connection: Connection, cfg: Config, revision: str) -> None:
         # an open transaction and runs inside it. (SQLite: BEGIN IMMEDIATE already serialises.)
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
     cfg.attributes["connection"] = connection
+    from alembic import command
+
     command.upgrade(cfg, revision)
     if connection.dialect.name == "sqlite":
         # Enforcement was off during the migration: prove the rebuilt tables are still consistent.
