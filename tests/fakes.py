@@ -279,11 +279,13 @@ class FakeUnitsOfWork:
     def __init__(self, db: FakeDatabase | None = None) -> None:
         self.db = db or FakeDatabase()
         self._people_version = 0
+        self.reads = 0  # read-only transactions opened
 
     def begin(self) -> AbstractAsyncContextManager[FakeUnitOfWork]:
         return self._transaction(keep=True)
 
     def read(self) -> AbstractAsyncContextManager[FakeUnitOfWork]:
+        self.reads += 1
         return self._transaction(keep=False)
 
     def people_version(self) -> int:
