@@ -22,6 +22,7 @@ from bench import (
     dispatch_burst,
     e2e_command_latency,
     http_load,
+    serve_memory,
     sweep_scaling,
 )
 from bench.common import DATABASES, Result, Stopwatch, Table
@@ -34,6 +35,7 @@ BENCHMARKS: dict[str, tuple[Runner, bool]] = {  # name -> (run, uses a database)
     bulletin_render.NAME: (bulletin_render.run, False),
     e2e_command_latency.NAME: (e2e_command_latency.run, True),
     http_load.NAME: (http_load.run, True),
+    serve_memory.NAME: (serve_memory.run, True),
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import nullcontext
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
@@ -30,12 +31,19 @@ def register(app: AsyncApp) -> None:
 
 async def duban(ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient, services: Services) -> None:
     """Parse the text, run the subcommand's route, answer with what it returns (ephemeral)."""
-    reader = await services.reader(command["user_id"])
     try:
-        parsed = parse_command(command.get("text") or "")
-        reply = await ROUTES.get(type(parsed), not_ready)(services, reader, parsed, command, client)
+        parsed: Any = parse_command(command.get("text") or "")
     except DomainError as error:
-        reply = replies.plain_reply(replies.error_text(reader.locale, error))
+        parsed = error
+    # A request that only reads (list, show) does all its reads, who is asking included, in one transaction.
+    async with services.ctx.one_read() if type(parsed) in READ_ONLY else nullcontext():
+        reader = await services.reader(command["user_id"])
+        try:
+            if isinstance(parsed, DomainError):
+                raise parsed
+            reply = await ROUTES.get(type(parsed), not_ready)(services, reader, parsed, command, client)
+        except DomainError as error:
+            reply = replies.plain_reply(replies.error_text(reader.locale, error))
     await ack(**reply) if reply else await ack()
 
 
@@ -171,3 +179,6 @@ ROUTES: dict[type, Route] = {
     admin_commands.ChangeDepartments: admin.change_departments_command,
     QuietSetting: quiet.quiet_command,
 }
+
+# Commands that write nothing: their reads share one read-only transaction (ServiceContext.one_read).
+READ_ONLY: frozenset[type] = frozenset({grammar.ListItems, grammar.Show, grammar.Help})

@@ -9,6 +9,7 @@ transactions try to upgrade their locks at the same time.
 from __future__ import annotations
 
 import logging
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -59,10 +60,11 @@ def create_engine(url: str | URL, *, echo: bool = False, foreign_keys: bool = Tr
     """
     parsed = normalise_url(url)
     if parsed.get_backend_name() == "sqlite":
-        engine = create_async_engine(parsed, echo=echo, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
+        engine = create_async_engine(parsed, echo=echo, async_creator=_sqlite_connector(parsed))
         _configure_sqlite(engine.sync_engine, foreign_keys=foreign_keys)
+        _watch_people(engine.sync_engine)
         return engine
-    return create_async_engine(
+    engine = create_async_engine(
         parsed,
         echo=echo,
         pool_size=10,
@@ -72,6 +74,59 @@ def create_engine(url: str | URL, *, echo: bool = False, foreign_keys: bool = Tr
         pool_recycle=1800,
         connect_args={"server_settings": {"application_name": "duban"}},
     )
+    _watch_people(engine.sync_engine)
+    return engine
+
+
+# -- who is who changed? -----------------------------------------------------------------------------
+# Services keep what they read about the acting person for a moment (bot.services.people); any write to
+# these tables in this process, through the ORM or Core, makes them read it again: the counter moves when
+# such a statement runs and again when its transaction commits (a reader between the two sees the old row
+# and keeps it under the old number, which the commit then retires).
+_PEOPLE_WRITE = re.compile(
+    r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(?:users|user_roles|department_members|departments)\b',
+    re.IGNORECASE,
+)
+_people_changes = 0
+
+
+def people_changes() -> int:
+    """A number that changes whenever this process writes a profile, role or department."""
+    return _people_changes
+
+
+def _watch_people(sync_engine: Engine) -> None:
+    def changed(conn: Connection) -> None:
+        global _people_changes
+        _people_changes += 1
+        conn.info["duban_people_written"] = True
+
+    @event.listens_for(sync_engine, "before_cursor_execute")
+    def _on_statement(conn: Connection, _cursor: Any, statement: str, *_: Any) -> None:
+        if _PEOPLE_WRITE.match(statement):
+            changed(conn)
+
+    @event.listens_for(sync_engine, "commit")
+    def _on_commit(conn: Connection) -> None:
+        if conn.info.pop("duban_people_written", False):
+            changed(conn)
+            conn.info.pop("duban_people_written", None)
+
+    @event.listens_for(sync_engine, "rollback")
+    def _on_rollback(conn: Connection) -> None:
+        conn.info.pop("duban_people_written", None)
+
+
+def _sqlite_connector(url: URL) -> Any:
+    """Connections through ``storage.sqlite_driver`` (one thread hop per statement), with the arguments
+    SQLAlchemy's own aiosqlite dialect would pass for ``url``."""
+    from sqlalchemy.dialects.sqlite.aiosqlite import SQLiteDialect_aiosqlite
+
+    from storage.sqlite_driver import connector
+
+    dialect = SQLiteDialect_aiosqlite(dbapi=SQLiteDialect_aiosqlite.import_dbapi())
+    args, kwargs = dialect.create_connect_args(url)
+    return connector(args, {**kwargs, "timeout": SQLITE_BUSY_TIMEOUT_S})
 
 
 def _configure_sqlite(sync_engine: Engine, *, foreign_keys: bool) -> None:

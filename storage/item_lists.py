@@ -81,13 +81,15 @@ async def conditions(session: AsyncSession, q: ItemQuery) -> list[Any]:
 async def list_page(session: AsyncSession, q: ItemQuery) -> tuple[list[Item], int]:
     """One page (open items first, nearest deadline first) and the exact number of matches."""
     conds = await conditions(session, q)
-    total = int(await session.scalar(select(func.count()).select_from(ITEMS).where(*conds)) or 0)
-    if total == 0 or q.offset >= total:
-        return [], total
     order = (case((ITEMS.c.state.in_(_OPEN), 0), else_=1), ITEMS.c.current_due, ITEMS.c.year, ITEMS.c.seq)
-    rows = (
-        await session.execute(select(ITEMS).where(*conds).order_by(*order).offset(q.offset).limit(q.limit))
-    ).all()
+    # The count comes with the page (a window over every match, computed before LIMIT): one statement.
+    page = select(ITEMS, func.count().over().label("total_matches")).where(*conds)
+    rows = (await session.execute(page.order_by(*order).offset(q.offset).limit(q.limit))).all()
+    if not rows:  # nothing matches, or the page starts past the end: only then is the count asked alone
+        if q.offset == 0:
+            return [], 0
+        return [], int(await session.scalar(select(func.count()).select_from(ITEMS).where(*conds)) or 0)
+    total = int(rows[0].total_matches)
     ids = [r.id for r in rows]
     by_item: dict[int, list[Any]] = {}
     for owner in (await session.execute(select(OWNERS).where(OWNERS.c.item_id.in_(ids)))).all():

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -140,6 +141,12 @@ class ItemRow(Base):
         Index("ix_items_next_urge_at", "next_urge_at"),
         Index("ix_items_assigner_id", "assigner_id"),
         Index("ix_items_state_current_due", "state", "current_due"),
+        Index(
+            "ix_items_parent_id",
+            "parent_id",
+            postgresql_where=text("parent_id IS NOT NULL"),
+            sqlite_where=text("parent_id IS NOT NULL"),
+        ),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     number: Mapped[str] = mapped_column(String(20), unique=True)

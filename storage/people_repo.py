@@ -23,11 +23,42 @@ class PeopleRepository:
         self.session = session
 
     async def get(self, user_id: str) -> tuple[Person, datetime | None] | None:
-        """The person and when their Slack profile was last refreshed."""
-        row = await self.session.get(UserRow, user_id)
-        if row is None:
+        """The person and when their Slack profile was last refreshed: one statement (the profile joined to
+        its roles and departments, a few of each), since every request asks it."""
+        rows = (
+            await self.session.execute(
+                select(
+                    UserRow.name,
+                    UserRow.preferred_locale,
+                    UserRow.locale,
+                    UserRow.tz,
+                    UserRow.deleted,
+                    UserRow.is_bot,
+                    UserRow.quiet_hours,
+                    UserRow.refreshed_at,
+                    RoleRow.role,
+                    DepartmentMemberRow.department_id,
+                )
+                .outerjoin(RoleRow, RoleRow.user_id == UserRow.user_id)
+                .outerjoin(DepartmentMemberRow, DepartmentMemberRow.user_id == UserRow.user_id)
+                .where(UserRow.user_id == user_id)
+            )
+        ).all()
+        if not rows:
             return None
-        return await self._person(row), row.refreshed_at
+        first = rows[0]
+        person = Person(
+            user_id=user_id,
+            name=first.name,
+            locale=first.preferred_locale or first.locale or "",
+            tz=first.tz,
+            deleted=first.deleted,
+            is_bot=first.is_bot,
+            roles={Role(r.role) for r in rows if r.role is not None},
+            department_ids=sorted({r.department_id for r in rows if r.department_id is not None}),
+            quiet_hours=first.quiet_hours,
+        )
+        return person, first.refreshed_at
 
     async def find_by_name(self, name: str) -> list[Person]:
         lowered = name.lower()

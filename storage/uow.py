@@ -9,13 +9,12 @@ from datetime import datetime
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.bulletin_drafts import BulletinDrafts
 from storage.calendar_repo import CalendarRepository
 from storage.corrections_repo import CorrectionRepository
-from storage.db import READ_ONLY
+from storage.db import READ_ONLY, people_changes
 from storage.follow_through_repo import FollowThroughRepository
 from storage.item_lists import ItemListRepository
 from storage.org_repo import OrgRepository
@@ -98,9 +97,10 @@ async def read_only(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator
     so readers run beside each other and beside the writer); on PostgreSQL a READ ONLY transaction.
     Anything it flushes is rolled back, never committed."""
     async with sessions() as session:
-        await session.connection(execution_options={READ_ONLY: True})
+        options: dict[str, Any] = {READ_ONLY: True}
         if session.get_bind().dialect.name == "postgresql":
-            await session.execute(text("SET TRANSACTION READ ONLY"))
+            options["postgresql_readonly"] = True  # BEGIN READ ONLY: no extra round trip to say so
+        await session.connection(execution_options=options)
         try:
             yield UnitOfWork(session)
         finally:
@@ -118,3 +118,6 @@ class SqlUnitsOfWork:
 
     def read(self) -> AbstractAsyncContextManager[UnitOfWork]:
         return read_only(self.sessions)
+
+    def people_version(self) -> int:
+        return people_changes()

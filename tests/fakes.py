@@ -279,12 +279,20 @@ class FakeUnitsOfWork:
 
     def __init__(self, db: FakeDatabase | None = None) -> None:
         self.db = db or FakeDatabase()
+        self._people_version = 0
+        self.reads = 0  # read-only transactions opened
 
     def begin(self) -> AbstractAsyncContextManager[FakeUnitOfWork]:
         return self._transaction(keep=True)
 
     def read(self) -> AbstractAsyncContextManager[FakeUnitOfWork]:
+        self.reads += 1
         return self._transaction(keep=False)
+
+    def people_version(self) -> int:
+        """Tests change people's tables directly: a new number every time, so nothing is kept."""
+        self._people_version += 1
+        return self._people_version
 
     @asynccontextmanager
     async def _transaction(self, *, keep: bool) -> AsyncIterator[FakeUnitOfWork]:

@@ -97,6 +97,11 @@ class UnitOfWorkFactory(Protocol):
         """A transaction that only reads (it does not wait for writers); nothing it does is kept."""
         ...
 
+    def people_version(self) -> int:
+        """A number that changes whenever this process writes a profile, role or department (what was
+        read about a person before may be kept while it stays the same)."""
+        ...
+
 
 class QueuedSend(Protocol):
     """A Slack call from the outbox, as the services see it when it failed for good."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from bot.domain import lifecycle, permissions
@@ -60,8 +60,37 @@ class AssignResult:
     warnings: list[tuple[str, dict[str, object]]] = field(default_factory=list)
 
 
+@dataclass(slots=True)
+class _Plan:
+    """Everything an assignment needs, read and checked before its write transaction."""
+
+    actor: Person
+    owners: list[Person]
+    title: str
+    cadence: str | None
+    now: datetime
+    today: date
+    calendar: WorkCalendar
+    parent_id: int | None
+    register: RegisterFields
+    due: date
+    warnings: list[tuple[str, dict[str, object]]]
+
+
 class AssignService(Service):
     async def assign(self, actor_id: str, request: AssignRequest, *, request_key: str | None) -> AssignResult:
+        # Who is asking, the owners, the calendar and the parent: one read-only transaction, all before
+        # the write transaction that takes the number.
+        # The shared read ends before the write begins: no request holds two connections at once.
+        async with self.ctx.one_read():
+            plan = await self._prepare(actor_id, request, request_key)
+        if isinstance(plan, AssignResult):
+            return plan
+        return await self._write(plan, request, request_key)
+
+    async def _prepare(
+        self, actor_id: str, request: AssignRequest, request_key: str | None
+    ) -> _Plan | AssignResult:
         actor = await self.authorised(actor_id, permissions.Action.ASSIGN)
         # Every field is checked before anything is refused: a form shows all its errors at once.
         errors: list[DomainError] = []
@@ -111,10 +140,21 @@ class AssignService(Service):
         assert reading is not None and register is not None
         due = reading.day
         warnings = date_notes(calendar, reading, deadline=True)
+        return _Plan(actor, owners, title, cadence, now, today, calendar, parent_id, register, due, warnings)
+
+    async def _write(self, plan: _Plan, request: AssignRequest, request_key: str | None) -> AssignResult:
+        actor, owners, title, cadence, now = plan.actor, plan.owners, plan.title, plan.cadence, plan.now
+        today, calendar, parent_id, register, due = (
+            plan.today,
+            plan.calendar,
+            plan.parent_id,
+            plan.register,
+            plan.due,
+        )
+        warnings = plan.warnings
         try:
+            # A request replayed since the check above is stopped by the unique request key (below).
             async with self.ctx.uow() as uow:
-                if request_key and (existing := await uow.items.find_by_request_key(request_key)):
-                    return AssignResult(existing, owners, created=False)
                 if calendar.provisional_years:
                     await tell_office_of_computed_years(self.people, uow, calendar.provisional_years, now)
                 item, events = Item.register(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from contextlib import AbstractAsyncContextManager
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -12,6 +15,11 @@ from bot.domain.clock import Clock
 from bot.domain.ports import UnitOfWork, UnitOfWorkFactory, UserDirectory
 from bot.domain.urging import UrgePolicy
 from bot.settings import Settings
+
+# The read-only transaction a request opened for all its reads (``ServiceContext.one_read``), with the
+# context and the task it belongs to: a background task started during the request inherits this variable
+# but must not use a session that is closed when the request ends.
+_SHARED_READ: ContextVar[tuple[object, object, UnitOfWork] | None] = ContextVar("duban_read", default=None)
 
 
 @dataclass
@@ -34,8 +42,32 @@ class ServiceContext:
         return self.units.begin()
 
     def read(self) -> AbstractAsyncContextManager[UnitOfWork]:
-        """A transaction that only reads: it does not queue behind writers (see storage.uow.read_only)."""
-        return self.units.read()
+        """A transaction that only reads: it does not queue behind writers (see storage.uow.read_only).
+        Inside :meth:`one_read` it is that request's transaction."""
+        shared = self._shared()
+        return _joined(shared) if shared is not None else self.units.read()
+
+    def _shared(self) -> UnitOfWork | None:
+        shared = _SHARED_READ.get()
+        if shared is None or shared[0] is not self or shared[1] is not asyncio.current_task():
+            return None
+        return shared[2]
+
+    @asynccontextmanager
+    async def one_read(self) -> AsyncIterator[None]:
+        """One read-only transaction for every read of what follows in this task (a request that only
+        reads: who is asking, the work, what the reply shows). Writes still get their own transactions;
+        a read after a write inside it would see the state from before the write, so only read-only
+        requests use it."""
+        if self._shared() is not None:
+            yield
+            return
+        async with self.units.read() as uow:
+            token = _SHARED_READ.set((self, asyncio.current_task(), uow))
+            try:
+                yield
+            finally:
+                _SHARED_READ.reset(token)
 
     def urge_policy(self) -> UrgePolicy:
         """The organisation's urging policy (items add their own cadence and urgency)."""
@@ -51,3 +83,8 @@ class ServiceContext:
     async def calendar(self, uow: UnitOfWork) -> WorkCalendar:
         """The published Chinese schedule, the organisation's entered days, computed holidays."""
         return standard_calendar(await uow.calendar.overrides(), await uow.calendar.confirmed_years())
+
+
+@asynccontextmanager
+async def _joined(uow: UnitOfWork) -> AsyncIterator[UnitOfWork]:
+    yield uow

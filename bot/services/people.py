@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from contextvars import ContextVar
 from datetime import datetime, timedelta
 
 from bot.domain.commands import UserRef
@@ -19,11 +18,13 @@ from bot.services.context import ServiceContext
 
 PROFILE_MAX_AGE = timedelta(hours=24)
 log = logging.getLogger(__name__)
-# The actor of the request being handled, looked up once: the handler's reader and the service's
-# authorisation share it instead of each opening a transaction. Entries live a moment only (a task
-# that lives longer than one request never acts on stale roles).
-_REQUEST_ACTORS: ContextVar[dict[str, tuple[float, Person]] | None] = ContextVar("duban_actors", default=None)
-ACTOR_MEMO_S = 2.0
+# Who is acting, looked up once for a burst of requests: the handler's reader and the service's
+# authorisation share it instead of each opening a transaction. An entry holds ACTOR_CACHE_S at most and
+# never past a write to profiles, roles or departments in this process (``people_version`` of the units of
+# work port: a role, department or language change is seen at once here; another replica sees it within
+# ACTOR_CACHE_S).
+ACTOR_CACHE_S = 2.0
+ACTOR_CACHE_SIZE = 4096
 REFRESH_RETRY_S = 600.0
 FIRST_SEEN_WAIT_S = 0.8  # a first-seen user's profile, before their first reply (Slack's ack window is 3 s)
 
@@ -33,6 +34,7 @@ class PeopleService:
         self.ctx = ctx
         self._refreshing: dict[str, asyncio.Task[None]] = {}
         self._tried: dict[str, float] = {}
+        self._actors: dict[str, tuple[float, int, Person]] = {}  # user -> (monotonic, version, person)
 
     def locale_of(self, person: Person | None) -> str:
         return normalise_locale(person.locale if person else None, self.ctx.settings.locale)
@@ -82,13 +84,10 @@ class PeopleService:
         """The person acting now, from the database cache only: no Slack call before the ack. An unknown
         or stale profile is refreshed in the background; a first-seen user gets a placeholder row (so
         rows can refer to them) and the organisation's default language for this reply."""
-        memo = _REQUEST_ACTORS.get()
-        if memo is None:
-            memo = {}
-            _REQUEST_ACTORS.set(memo)
-        hit = memo.get(user_id)
-        if hit is not None and time.monotonic() - hit[0] < ACTOR_MEMO_S:
-            return hit[1]
+        hit = self._actors.get(user_id)
+        version = self.ctx.units.people_version()
+        if hit is not None and hit[1] == version and time.monotonic() - hit[0] < ACTOR_CACHE_S:
+            return hit[2]
         async with self.ctx.read() as uow:
             cached = await uow.people.get(user_id)
         if cached is None:
@@ -96,7 +95,10 @@ class PeopleService:
         person, refreshed_at = cached or (Person(user_id=user_id, name=user_id, locale=""), None)
         if refreshed_at is None or self.ctx.now() - refreshed_at >= PROFILE_MAX_AGE:
             self.refresh_later(user_id)
-        memo[user_id] = (time.monotonic(), person)
+        elif version == self.ctx.units.people_version():  # nothing was written meanwhile: keep it
+            if len(self._actors) >= ACTOR_CACHE_SIZE:
+                self._actors.clear()
+            self._actors[user_id] = (time.monotonic(), version, person)
         return person
 
     async def _first_seen(self, user_id: str) -> tuple[Person, datetime | None] | None:
@@ -111,14 +113,12 @@ class PeopleService:
         await asyncio.wait({task}, timeout=FIRST_SEEN_WAIT_S)
         if not task.done():
             return None  # Slack is slow: the organisation's language this once, the profile comes later
-        async with self.ctx.read() as uow:
+        async with self.ctx.units.read() as uow:  # its own snapshot: a request's shared one predates the row
             return await uow.people.get(user_id)
 
     def forget_actor(self, user_id: str) -> None:
-        """Drop the request's memo of ``user_id`` (after changing their roles or language)."""
-        memo = _REQUEST_ACTORS.get()
-        if memo is not None:
-            memo.pop(user_id, None)
+        """Drop what is kept about ``user_id`` (after changing their roles or language)."""
+        self._actors.pop(user_id, None)
 
     def refresh_later(self, user_id: str) -> None:
         """Fetch the Slack profile after the ack (one task per user at a time; after a failed or empty

@@ -118,7 +118,7 @@ class UrgeActionService(UrgeAnswers):
 
     async def who_answered(self, item_id: int) -> list[UrgeRecord]:
         """The latest urging round, plus every request to acknowledge still unanswered."""
-        async with self.ctx.uow() as uow:
+        async with self.ctx.read() as uow:
             records = await uow.urging.for_item(item_id)
         return with_open_acks(records, latest_round(records))
 

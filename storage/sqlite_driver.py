@@ -1,0 +1,125 @@
+"""aiosqlite with one thread hop per statement instead of four.
+
+aiosqlite runs each sqlite3 call on the connection's own thread and wakes the event loop when it is done.
+SQLAlchemy's adapter makes four such calls per statement (open a cursor, execute, fetch all, close), and
+another for the ROLLBACK the pool issues when a connection comes back even if no transaction is open;
+each hop costs the event loop a wake-up (profile in docs/performance.md). Here a statement is one call
+that executes, fetches every row and closes the cursor on the connection's thread; the cursor hands out
+the buffered rows without another hop; COMMIT and ROLLBACK outside a transaction return at once (sqlite3
+would do nothing either: it checks the same autocommit flag first).
+
+Buffering every row is what SQLAlchemy's aiosqlite adapter does already for ordinary cursors.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from functools import partial
+from typing import Any
+
+import aiosqlite
+
+_Outcome = tuple[Any, int, int | None, list[Any]]  # description, rowcount, lastrowid, rows
+
+
+def _run(conn: sqlite3.Connection, sql: str, params: Any) -> _Outcome:
+    cursor = conn.cursor()
+    try:
+        if params is None:
+            cursor.execute(sql)
+        else:
+            cursor.execute(sql, params)
+        rows = cursor.fetchall() if cursor.description else []
+        return cursor.description, cursor.rowcount, cursor.lastrowid, rows
+    finally:
+        cursor.close()
+
+
+def _run_many(conn: sqlite3.Connection, sql: str, seq: Iterable[Any]) -> _Outcome:
+    cursor = conn.cursor()
+    try:
+        cursor.executemany(sql, seq)
+        return cursor.description, cursor.rowcount, cursor.lastrowid, []
+    finally:
+        cursor.close()
+
+
+class BufferedCursor:
+    """The part of aiosqlite's Cursor that SQLAlchemy uses; rows arrive with the execute."""
+
+    def __init__(self, connection: OneHopConnection) -> None:
+        self._connection = connection
+        self.description: Any = None
+        self.rowcount = -1
+        self.lastrowid: int | None = None
+        self.arraysize = 1
+        self._rows: deque[Any] = deque()
+
+    async def __aenter__(self) -> BufferedCursor:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    def _take(self, outcome: _Outcome) -> BufferedCursor:
+        self.description, self.rowcount, self.lastrowid, rows = outcome
+        self._rows = deque(rows)
+        return self
+
+    async def execute(self, sql: str, parameters: Any = None) -> BufferedCursor:
+        return self._take(await self._connection.call(_run, sql, parameters))
+
+    async def executemany(self, sql: str, parameters: Iterable[Any]) -> BufferedCursor:
+        return self._take(await self._connection.call(_run_many, sql, parameters))
+
+    async def fetchall(self) -> list[Any]:
+        rows, self._rows = list(self._rows), deque()
+        return rows
+
+    async def fetchone(self) -> Any:
+        return self._rows.popleft() if self._rows else None
+
+    async def fetchmany(self, size: int | None = None) -> Sequence[Any]:
+        count = size or self.arraysize
+        return [self._rows.popleft() for _ in range(min(count, len(self._rows)))]
+
+    async def close(self) -> None:
+        self._rows = deque()
+
+
+class OneHopConnection(aiosqlite.Connection):
+    """An aiosqlite connection whose cursors cost one hop per statement."""
+
+    async def call(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Run ``fn(sqlite3_connection, *args)`` on the connection's thread."""
+        if not self._running or self._connection is None:
+            raise ValueError("Connection closed")
+        future = asyncio.get_running_loop().create_future()
+        self._tx.put_nowait((future, partial(fn, self._connection, *args)))
+        return await future
+
+    def cursor(self) -> Any:  # type: ignore[override]
+        return BufferedCursor(self)
+
+    async def commit(self) -> None:
+        if self._connection is not None and self._connection.in_transaction:
+            await super().commit()
+
+    async def rollback(self) -> None:
+        if self._connection is not None and self._connection.in_transaction:
+            await super().rollback()
+
+
+def connector(args: Sequence[Any], kwargs: dict[str, Any]) -> Callable[[], Any]:
+    """An ``async_creator`` for SQLAlchemy: a started OneHopConnection to
+    ``sqlite3.connect(*args, **kwargs)``."""
+
+    async def create() -> OneHopConnection:
+        connection = OneHopConnection(partial(sqlite3.connect, *args, **kwargs), 64)
+        connection._thread.daemon = True  # as SQLAlchemy does for aiosqlite's own connections
+        return await connection
+
+    return create
