@@ -26,7 +26,7 @@ commands:
   reply <msg n> <text>     reply in the thread of message n  thread <msg n>       show that thread
   say <text>               write to the bot in your DM       home                  open App Home
   modal                    continue filling the open modal   cancel                close the modal
-  clock [+2d|+3h|+30m|YYYY-MM-DD HH:MM]   show or move demo time (never backwards)
+  clock [+2d|+3h|+2d 10:00|mon 09:30|YYYY-MM-DD HH:MM]   show or move demo time (never backwards)
   files                    list uploaded files, save them under the output folder
   help                     this text                         quit                  leave"""
 

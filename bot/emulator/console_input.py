@@ -79,9 +79,24 @@ def escape_mentions(text: str, users: Iterable[WorkspaceUser]) -> str:
     return "".join(out)
 
 
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_AT_TIME = re.compile(r"^(.+?)\s+(\d{1,2}):(\d{2})$")
+
+
 def parse_clock(arg: str, now: datetime, tz: ZoneInfo) -> datetime:
-    """`+2d`, `+3h`, `+1d2h30m`, `2026-12-07 09:00`, `2026-12-07` or `09:00` (today) -> aware datetime."""
+    """`+2d`, `+3h`, `+1d2h30m`, `2026-12-07 09:00`, `2026-12-07` or `09:00` (today) -> aware datetime.
+
+    A day and a time of day make a script independent of when it is started: `+2d 10:00` (two days
+    on, at 10:00 local) and `mon 09:30` (the next Monday after today, 09:30 local)."""
     arg = arg.strip()
+    at = _AT_TIME.match(arg)
+    if at and (_DELTA.match(at.group(1)) or at.group(1).lower()[:3] in _WEEKDAYS):
+        day = parse_clock(at.group(1), now, tz).astimezone(tz)
+        return day.replace(hour=int(at.group(2)), minute=int(at.group(3)), second=0, microsecond=0)
+    if arg.lower()[:3] in _WEEKDAYS and arg.isalpha():
+        local = now.astimezone(tz)
+        ahead = (_WEEKDAYS.index(arg.lower()[:3]) - local.weekday() - 1) % 7 + 1
+        return local + timedelta(days=ahead)
     delta = _DELTA.match(arg)
     if delta:
         step = timedelta()
@@ -98,7 +113,7 @@ def parse_clock(arg: str, now: datetime, tz: ZoneInfo) -> datetime:
         hh, mm = (int(x) for x in arg.split(":"))
         return local_now.replace(hour=hh, minute=mm, second=0, microsecond=0)
     except ValueError as exc:
-        raise ValueError("use +2d / +3h / +30m, YYYY-MM-DD HH:MM, or HH:MM") from exc
+        raise ValueError("use +2d / +3h / +30m, +2d 10:00, mon 09:30, YYYY-MM-DD HH:MM, or HH:MM") from exc
 
 
 def parse_answer(element: dict[str, Any], answer: str, today: date) -> Any:

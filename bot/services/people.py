@@ -92,6 +92,9 @@ class PeopleService:
             cached = await uow.people.get(user_id)
         if cached is None:
             cached = await self._first_seen(user_id)
+        elif cached[1] is None and not cached[0].locale:
+            # Known only by id (the organisation file, a mention): their language is not known yet.
+            cached = await self._profile_now(user_id) or cached
         person, refreshed_at = cached or (Person(user_id=user_id, name=user_id, locale=""), None)
         if refreshed_at is None or self.ctx.now() - refreshed_at >= PROFILE_MAX_AGE:
             self.refresh_later(user_id)
@@ -106,6 +109,11 @@ class PeopleService:
         for this very first reply), then go on with a placeholder row rather than risk the ack."""
         async with self.ctx.uow() as uow:
             await uow.people.ensure_user(user_id)
+        return await self._profile_now(user_id)
+
+    async def _profile_now(self, user_id: str) -> tuple[Person, datetime | None] | None:
+        """Give Slack a short moment for the profile of someone whose language is unknown (so the very
+        first reply is in it); None when it does not come in time (or was tried a moment ago)."""
         self.refresh_later(user_id)
         task = self._refreshing.get(user_id)
         if task is None:

@@ -23,7 +23,7 @@ async def test_leader_assigns_in_chinese_and_owners_get_notices_in_their_languag
     item = await world.item("DB-2026-0001")
     assert (item.title, item.state, item.source) == ("修订防汛应急预案", "issued", "meeting_decision")
     assert item.original_due.isoformat() == item.current_due.isoformat() == "2026-12-15"
-    assert await world.events("DB-2026-0001") == ["registered", "issued"]
+    assert await world.events("DB-2026-0001") == ["registered", "issued", "notice_sent", "notice_sent"]
     owners = await world.rows(select(ItemOwnerRow).where(ItemOwnerRow.item_id == item.id))
     assert {(o.user_id, o.role) for o in owners} == {("U0HEADA", "lead"), ("U0HEADB", "co")}
 
@@ -46,7 +46,13 @@ async def test_acknowledge_is_recorded_once_and_the_notice_shows_it(world: World
     assert "您已签收 *DB-2026-0001*" in confirmation.all_text()
     item = await world.item("DB-2026-0001")
     assert item.state == "in_progress"
-    assert await world.events("DB-2026-0001") == ["registered", "issued", "acknowledged", "state_changed"]
+    assert await world.events("DB-2026-0001") == [
+        "registered",
+        "issued",
+        "notice_sent",
+        "acknowledged",
+        "state_changed",
+    ]
     # The notice was updated in place: no Acknowledge button any more, a stamp instead.
     [updated] = world.slack.dm("U0STAFFA")
     assert ACK not in [b.action_id for b in updated.buttons()]
@@ -56,7 +62,13 @@ async def test_acknowledge_is_recorded_once_and_the_notice_shows_it(world: World
     await world.click("U0STAFFA", updated, OPEN)
     card = world.slack.ephemerals("U0STAFFA")[-1].all_text()
     assert "DB-2026-0001" in card and "<@U0STAFFA> 签收" in card
-    assert await world.events("DB-2026-0001") == ["registered", "issued", "acknowledged", "state_changed"]
+    assert await world.events("DB-2026-0001") == [
+        "registered",
+        "issued",
+        "notice_sent",
+        "acknowledged",
+        "state_changed",
+    ]
 
 
 async def test_double_acknowledge_from_a_retried_click_is_one_event(world: World) -> None:

@@ -178,8 +178,8 @@ async def test_reassign_the_lead_hands_over_notice_and_pending_urgings(world: Wo
     notice = world.slack.dm("U0STAFFA")[-1]
     assert "督查通知单 DB-2026-0001" in notice.all_text()
     assert "您不再承办此事项" in world.slack.dm("U0HEADA")[-1].all_text()
-    event = (await world.events("DB-2026-0001"))[-1]
-    assert event == "reassigned"
+    # The hand-over, and the new owner's notice recorded in the dossier.
+    assert (await world.events("DB-2026-0001"))[-2:] == ["reassigned", "notice_sent"]
     # The new owner can acknowledge with the notice they got.
     await world.click("U0STAFFA", notice, ACK)
     assert "acknowledged" in await world.events("DB-2026-0001")

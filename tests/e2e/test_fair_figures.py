@@ -71,9 +71,7 @@ async def test_home_shows_how_a_completed_item_finished(world: World) -> None:
     await world.command("U0LEADER", "assign <@U0HEADB> Finished work due 11-26")
     await world.command("U0LEADER", "assign <@U0HEADB> Late work due 11-26")
     await _set(world, "DB-2026-0001", state="completed", completed_at=world.clock.now())
-    await _set(
-        world, "DB-2026-0002", state="completed", completed_at=world.clock.now() + timedelta(days=1)
-    )
+    await _set(world, "DB-2026-0002", state="completed", completed_at=world.clock.now() + timedelta(days=1))
     world.advance(days=2)  # Saturday: both are past their deadline
     await world.slack.open_home("U0DEPUTY")  # an English-speaking leader
     await world.slack.settle()

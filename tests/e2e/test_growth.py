@@ -23,6 +23,7 @@ async def test_the_sweep_forgets_idempotency_keys_after_thirty_days(world: World
 async def test_a_year_of_use_grows_with_items_and_keeps_idempotency_rows_bounded(world: World) -> None:
     """52 weeks: an assignment a week, the clock a week on, the sweep run. Idempotency keys stay at about a
     month's worth; every other table grows with the items (urgings stop at the ladder's last rung)."""
+
     async def sizes() -> dict[str, int]:
         counts = {}
         async with world.runtime.sessions() as session:

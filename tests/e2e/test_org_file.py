@@ -37,6 +37,7 @@ head = "U0HEADB"
 members = ["U0STAFFB", "U0STAFFB2"]
 """
 
+
 @pytest.fixture
 async def org_world(db_url: str, tmp_path: Path) -> AsyncIterator[tuple[World, Path, Callable]]:
     """A world whose organisation comes from a file; ``restart(**settings)`` starts it again."""

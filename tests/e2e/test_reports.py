@@ -322,7 +322,13 @@ async def test_proposals_go_to_the_leaders_who_approve_change_or_reject(world: W
     assert "已于" in world.slack.dm("U0LEADER")[0].all_text()
     assert world.slack.dm("U0DEPUTY")[0].buttons() == []
     assert "批准了 *DB-2026-0001*" in last_dm(world, "U0SUPER").all_text()
-    assert await world.events("DB-2026-0001") == ["registered", "state_changed", "state_changed", "issued"]
+    assert await world.events("DB-2026-0001") == [
+        "registered",
+        "state_changed",
+        "state_changed",
+        "issued",
+        "notice_sent",
+    ]
     assert len(world.slack.dm("U0HEADA")) == 1
 
     # Rejected: the proposal ends there (a terminal state), the supervisor is told, nobody gets a notice.

@@ -45,4 +45,3 @@ async def test_a_sub_items_card_names_its_parent_and_the_light_has_a_label(world
     english = (await world.command("U0DEPUTY", "show 2")).message
     assert english is not None and ":red_circle: 4 days overdue" in english.all_text()
     assert "Part of *DB-2026-0001*" in english.all_text()
-

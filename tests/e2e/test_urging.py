@@ -65,7 +65,11 @@ async def test_the_ladder_checkin_answer_due_notice_escalation(world: World) -> 
 
     # Unanswered: escalation to the responsible leader and the office, once.
     await world.run_until(lambda: with_text(world, "U0LEADER", "升级督办"))
-    assert with_text(world, "U0SUPER", "升级督办") and with_text(world, "U0SUPER2", "Escalation")
+    assert with_text(world, "U0SUPER", "升级督办")
+    # Tom (Europe/London) gets it too, but not in his night (the default 21:00-08:00 where he is).
+    await world.run_until(lambda: with_text(world, "U0SUPER2", "Escalation"))
+    london = world.clock.now().astimezone(ZoneInfo("Europe/London"))
+    assert 8 <= london.hour < 21, london
     item = await world.item("DB-2026-0001")
     assert item.escalated_at is not None and item.urge_stage == "escalation"
     for _ in range(5):

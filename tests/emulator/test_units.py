@@ -190,6 +190,11 @@ def test_parse_clock_and_answers() -> None:
     assert parse_clock("+1d2h30m", now, tz) == datetime(2026, 12, 2, 3, 30, tzinfo=UTC)
     assert parse_clock("2026-12-07 09:00", now, tz) == datetime(2026, 12, 7, 9, 0, tzinfo=tz)
     assert parse_clock("18:00", now, tz) == datetime(2026, 12, 1, 18, 0, tzinfo=tz)
+    # A day and a time of day: the same local times whenever a script is started.
+    assert parse_clock("+2d 10:00", now, tz) == datetime(2026, 12, 3, 10, 0, tzinfo=tz)
+    assert parse_clock("mon 09:30", now, tz) == datetime(2026, 12, 7, 9, 30, tzinfo=tz)  # from Tuesday
+    monday = datetime(2026, 12, 7, 1, 0, tzinfo=UTC)  # a Monday: the next one, a week on
+    assert parse_clock("monday 09:30", monday, tz) == datetime(2026, 12, 14, 9, 30, tzinfo=tz)
     with pytest.raises(ValueError):
         parse_clock("tomorrow", now, tz)
     today = date(2026, 12, 1)

@@ -69,7 +69,7 @@ async def test_a_connection_lost_mid_action_writes_nothing_and_the_user_is_told(
     # The same command again: the item gets the first number (the counter was rolled back too).
     again = await world.command("U0LEADER", "交办 <@U0HEADA> 修订防汛应急预案 截止 12月15日")
     assert "DB-2026-0001" in again.text
-    assert await world.events("DB-2026-0001") == ["registered", "issued"]
+    assert await world.events("DB-2026-0001") == ["registered", "issued", "notice_sent"]
     assert await _count(world, NumberCounterRow) == 1
     assert len(world.slack.dm("U0HEADA")) == 1
     await nothing_lost(world)

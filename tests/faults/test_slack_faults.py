@@ -187,7 +187,11 @@ async def test_an_expired_trigger_is_explained_and_nothing_is_saved(world: World
     await world.click("U0HEADA", notice, REPORT)
     assert world.slack.open_view("U0HEADA") is None
     assert "请重试" in world.slack.ephemerals("U0HEADA")[-1].all_text()
-    assert await world.item_count() == 1 and await world.events("DB-2026-0001") == ["registered", "issued"]
+    assert await world.item_count() == 1 and await world.events("DB-2026-0001") == [
+        "registered",
+        "issued",
+        "notice_sent",
+    ]
     await nothing_lost(world)
 
 
