@@ -31,6 +31,7 @@ from bot.demo import demo_departments, demo_roles
 from bot.domain.clock import ManualClock
 from bot.domain.items import Role
 from bot.emulator.driver import SlackEmulator
+from bot.emulator.limits import RateLimits
 from bot.emulator.seed import DEMO_BULLETIN_CHANNEL, DEMO_USERS, SeedUser
 from bot.settings import Settings
 from storage.migrate import upgrade
@@ -206,7 +207,11 @@ class World:
 
 @asynccontextmanager
 async def bench_world(
-    db_url: str, *, extra_users: Sequence[SeedUser] = (), serve_http: bool = False
+    db_url: str,
+    *,
+    extra_users: Sequence[SeedUser] = (),
+    serve_http: bool = False,
+    rate_limits: RateLimits | None = None,
 ) -> AsyncIterator[World]:
     """The real runtime (services, bolt app, dispatcher) on ``db_url``, its Slack API the emulator.
 
@@ -214,7 +219,9 @@ async def bench_world(
     ``extra_users`` go into the emulator and straight into the users table, fresh, so no service
     needs to look them up in Slack.
     """
-    slack = SlackEmulator(signing_secret=SECRET, bot_token=TOKEN, users=(*DEMO_USERS, *extra_users))
+    slack = SlackEmulator(
+        signing_secret=SECRET, bot_token=TOKEN, users=(*DEMO_USERS, *extra_users), rate_limits=rate_limits
+    )
     await slack.start()
     clock = ManualClock(START)
     runtime = await build_runtime(bench_settings(db_url, slack.api_url), clock=clock, migrate=False)

@@ -154,25 +154,36 @@ class OutboxDispatcher:
         # Per-round queue positions, so deferred rows are spread over future slots in order.
         queued_on_channel: defaultdict[str, int] = defaultdict(int)
         queued_on_method: defaultdict[str, int] = defaultdict(int)
+        # A method whose own budget ran out this round (and when it has a call again): its other rows are
+        # deferred without asking the pacer once each, and all deferrals are given back in one statement.
+        spent: dict[str, float] = {}
+        deferred: list[tuple[ClaimedSend, datetime]] = []
         for send in batch:
             now = self._clock.now()
             if send.idem_key in self._unrecorded:
                 await self._record_success(send, self._unrecorded[send.idem_key], stats, replayed=True)
                 continue
             if now >= send_by or self.halted is not None:
-                await self._defer(send, now, stats)
+                deferred.append((send, now))
                 continue
             channel = _channel_of(send)
-            wait = await self._pacer.acquire(send.method, channel, now.timestamp())
+            at = now.timestamp()
+            if send.method in spent:
+                wait = max(spent[send.method] - at, self._pacer.method_spacing(send.method))
+            else:
+                wait = await self._pacer.acquire(send.method, channel, at)
+                if wait > 0 and (method_wait := await self._pacer.method_wait(send.method, at)) > 0:
+                    spent[send.method] = at + method_wait
             if wait > 0:
                 extra = queued_on_method[send.method] * self._pacer.method_spacing(send.method)
                 if channel is not None:
                     extra = max(extra, queued_on_channel[channel] * self._pacer.channel_interval)
                     queued_on_channel[channel] += 1
                 queued_on_method[send.method] += 1
-                await self._defer(send, now + timedelta(seconds=wait + extra), stats)
+                deferred.append((send, now + timedelta(seconds=wait + extra)))
                 continue
             await self._attempt(send, stats)
+        await self._defer_all(deferred, stats)
         return stats
 
     async def _auth_restored(self) -> bool:
@@ -189,6 +200,7 @@ class OutboxDispatcher:
         log.warning("Slack accepts the bot token again; sending resumes")
         self.halted, self._probe_at = None, None
         return True
+
     async def _attempt(self, send: ClaimedSend, stats: DispatchStats) -> None:
         if send.in_doubt and send.method == "chat.postMessage":
             found = await find_posted(self._client, send)
@@ -295,12 +307,15 @@ class OutboxDispatcher:
             except Exception:
                 log.exception("on_permanent_failure hook raised for outbox row %s", send.id)
 
-    async def _defer(self, send: ClaimedSend, until: datetime, stats: DispatchStats) -> None:
-        applied = await outbox.release(
-            self._sf, send.id, worker_id=self.worker_id, next_attempt_at=until, attempts=send.attempts
+    async def _defer_all(self, deferred: list[tuple[ClaimedSend, datetime]], stats: DispatchStats) -> None:
+        """Give back the rows pacing held back, uncounted, each due again when it may go."""
+        if not deferred:
+            return
+        applied = await outbox.release_many(
+            self._sf, [(send.id, until, send.attempts) for send, until in deferred], worker_id=self.worker_id
         )
         stats.deferred += applied
-        stats.lost += not applied
+        stats.lost += len(deferred) - applied
 
 
 def _channel_of(send: ClaimedSend) -> str | None:

@@ -83,6 +83,10 @@ class _Pacer:
 class Pacing(Protocol):
     async def acquire(self, method: str, channel: str | None, now: float) -> float: ...
 
+    async def method_wait(self, method: str, now: float) -> float:
+        """Seconds until the method's own budget (any channel) has a call again; takes nothing."""
+        ...
+
     async def block(self, method: str, until: float) -> None: ...
 
     def method_spacing(self, method: str) -> float: ...
@@ -102,6 +106,9 @@ class LocalPacing:
         if wait == 0:
             self._pacer.take(method, channel, now)
         return wait
+
+    async def method_wait(self, method: str, now: float) -> float:
+        return self._pacer.wait(method, None, now)
 
     async def block(self, method: str, until: float) -> None:
         self._pacer.block(method, until)
@@ -137,6 +144,11 @@ class SharedPacing:
         if channel is not None and self.channel_interval > 0:
             budgets.append(shared.Budget(f"channel:{channel}", self.channel_interval))
         return await shared.take(self._sf, budgets, now)
+
+    async def method_wait(self, method: str, now: float) -> float:
+        return await shared.peek(
+            self._sf, [self._method_budget(method), shared.Budget(f"rest:{method}", 0.0)], now
+        )
 
     async def block(self, method: str, until: float) -> None:
         await shared.block(self._sf, shared.Budget(f"rest:{method}", 0.0), until)

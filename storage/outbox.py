@@ -14,11 +14,12 @@ worker whose lease ran out can never overwrite the outcome of the worker that to
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -251,6 +252,50 @@ async def release(
         "attempts": OutboxRow.attempts - 1,
     }
     return await _apply(session_factory, send_id, worker_id, attempts, values)
+
+
+async def release_many(
+    session_factory: async_sessionmaker[AsyncSession],
+    releases: Sequence[tuple[int, datetime, int]],
+    *,
+    worker_id: str,
+) -> int:
+    """:func:`release` for many ``(id, next_attempt_at, attempts)`` claims in one transaction (one
+    executemany); returns how many were still this worker's to give back."""
+    if not releases:
+        return 0
+    table = OutboxRow.__table__
+    stmt = (
+        update(table)
+        .where(
+            table.c.id == bindparam("b_id"),
+            table.c.status == SENDING,
+            table.c.claimed_by == worker_id,
+            table.c.attempts == bindparam("b_attempts"),
+        )
+        .values(
+            status=PENDING,
+            next_attempt_at=bindparam("b_next", type_=table.c.next_attempt_at.type),
+            claimed_until=None,
+            attempts=table.c.attempts - 1,
+        )
+    )
+    ids = [send_id for send_id, _, _ in releases]
+    async with session_factory.begin() as session:
+        await session.execute(
+            stmt,
+            [
+                {"b_id": send_id, "b_next": to_db_utc(at), "b_attempts": attempts}
+                for send_id, at, attempts in releases
+            ],
+        )
+        # Released by this statement: back to pending and still marked as this worker's last claim.
+        given_back = await session.scalar(
+            select(func.count())
+            .select_from(table)
+            .where(table.c.id.in_(ids), table.c.status == PENDING, table.c.claimed_by == worker_id)
+        )
+    return int(given_back or 0)
 
 
 async def mark_failed(

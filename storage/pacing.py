@@ -71,3 +71,18 @@ async def block(session_factory: async_sessionmaker[AsyncSession], budget: Budge
             .where(PacingRow.key == budget.key)
             .values(next_at=max(current, until + budget.tolerance))
         )
+
+
+async def peek(
+    session_factory: async_sessionmaker[AsyncSession], budgets: Sequence[Budget], now: float
+) -> float:
+    """The seconds until a call on every budget may go (0: now), taking nothing and locking nothing."""
+    if not budgets:
+        return 0.0
+    async with session_factory() as session:
+        rows = await session.execute(
+            select(PacingRow.key, PacingRow.next_at).where(PacingRow.key.in_([b.key for b in budgets]))
+        )
+        current = {key: float(next_at) for key, next_at in rows}
+    wait = max(current.get(b.key, 0.0) - b.tolerance - now for b in budgets)
+    return wait if wait > EPSILON else 0.0

@@ -13,6 +13,7 @@ from aiohttp import web
 from bot.emulator import payloads
 from bot.emulator.api_common import ResponseUrlStore, TriggerStore
 from bot.emulator.blocks import find_element
+from bot.emulator.limits import RateLimits
 from bot.emulator.modals import apply_values, handle_submission_reply, missing_required, resolvers
 from bot.emulator.responses import apply_response
 from bot.emulator.seed import (
@@ -66,6 +67,7 @@ class SlackEmulator:
         command: str = "/duban",
         trigger_ttl: float = 3.0,
         request_timeout: float = 10.0,
+        rate_limits: RateLimits | None = None,
     ) -> None:
         self.state = WorkspaceState(
             team_id=team_id,
@@ -86,6 +88,7 @@ class SlackEmulator:
             triggers=self.triggers,
             responses=self.responses,
             socket=self.socket,
+            rate_limits=rate_limits,
         )
         self.http_link = BotLink(signing_secret, timeout=request_timeout)
         self.http_link.app_url = app_url

@@ -20,6 +20,7 @@ from bot.emulator.api_common import (
     TriggerStore,
     decode_json_params,
 )
+from bot.emulator.limits import RateLimits
 from bot.emulator.responses import apply_response
 from bot.emulator.socket_mode import SocketModeServer
 from bot.emulator.state import ApiCall, Refusal, WorkspaceState
@@ -70,8 +71,10 @@ class WebApi:
         responses: ResponseUrlStore,
         app_token: str | None = None,
         socket: SocketModeServer | None = None,
+        rate_limits: RateLimits | None = None,
     ) -> None:
         self.state, self.bot_token, self.app_token = state, bot_token, app_token
+        self.rate_limits = rate_limits  # None: no posting limits (every test but the dispatch benchmark)
         self.socket = socket
         self.responses = responses
         self.base_url = ""  # "http://host:port/", set once the server is bound
@@ -197,6 +200,14 @@ class WebApi:
             if handler is None and method != _APP_TOKEN_METHOD:
                 raise ApiError("unknown_method")
             self._check_token(request, params, method)
+            if self.rate_limits is not None and handler is not None:
+                wait = self.rate_limits.take(method, params.get("channel"))
+                if wait > 0:
+                    headers = {"Retry-After": str(self.rate_limits.retry_after(wait))}
+                    self._record(method, params, 429, "ratelimited", at)
+                    return web.json_response(
+                        {"ok": False, "error": "ratelimited"}, status=429, headers=headers
+                    )
             body = handler(self.ctx, params) if handler is not None else self._open_connection()
         except ApiError as exc:
             self._record(method, params, 200, exc.error, at)
