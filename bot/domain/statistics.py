@@ -45,8 +45,11 @@ live in :mod:`bot.domain.fairness`):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+import gc
+import heapq
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, fields
 from datetime import date, tzinfo
 
 from bot.domain.calendar import WorkCalendar
@@ -54,10 +57,8 @@ from bot.domain.errors import DomainError
 from bot.domain.fairness import (
     FINISHED_STATES,
     NOT_COUNTED_STATES,
-    clock_start,
     fell_due,
     finished_on,
-    happened_by,
     local_day,
 )
 from bot.domain.figures import (
@@ -91,16 +92,44 @@ def _workdays_left(calendar: WorkCalendar, as_of: date, due: date) -> int:
 
 
 def traffic_light(
-    item: ItemSnapshot, as_of: date, calendar: WorkCalendar, yellow_workdays: int = 2
+    item: ItemSnapshot,
+    as_of: date,
+    calendar: WorkCalendar,
+    yellow_workdays: int = 2,
+    *,
+    left_until: Callable[[date], int] | None = None,
 ) -> tuple[Light, int | None]:
-    """The light of an open item and the working days left before its deadline."""
+    """The light of an open item and the working days left before its deadline (``left_until(due)``
+    answers the working days from ``as_of`` to ``due``; a caller lighting many items memoises it)."""
     due = item.current_due
     if item.health == "blocked" or (due is not None and as_of > due):
         return Light.RED, None
-    left = _workdays_left(calendar, as_of, due) if due is not None else None
+    left = None
+    if due is not None:
+        left = left_until(due) if left_until is not None else _workdays_left(calendar, as_of, due)
     if item.health == "at_risk" or (left is not None and left <= yellow_workdays):
         return Light.YELLOW, left
     return Light.GREEN, left
+
+
+_SUMMED = tuple(f.name for f in fields(Figures) if f.type in ("int", int) and f.name != "max_overdue_days")
+
+
+def _merged(parts: Iterable[Figures]) -> Figures:
+    """The sum of several scopes' figures (the organisation's total is the sum of its departments')."""
+    total = Figures()
+    for part in parts:
+        for name in _SUMMED:
+            setattr(total, name, getattr(total, name) + getattr(part, name))
+        total.max_overdue_days = max(total.max_overdue_days, part.max_overdue_days)
+        for mine, theirs in (
+            (total.split_new, part.split_new),
+            (total.split_carried, part.split_carried),
+            (total.lights, part.lights),
+        ):
+            for key, count in theirs.items():
+                mine[key] += count
+    return total
 
 
 def compute(
@@ -111,130 +140,194 @@ def compute(
     tz: tzinfo,
     calendar: WorkCalendar,
     config: StatsConfig | None = None,
+    figures_only: bool = False,
 ) -> BulletinStats:
-    """All figures of ``period`` as of ``min(period.end, today)``."""
-    config = config or StatsConfig()
+    """All figures of ``period`` as of ``min(period.end, today)``, in one pass over ``items``.
+
+    Each item is counted in its department's figures; the total is their sum. ``figures_only`` leaves
+    out what only the bulletin's lists need (lights, open items, praise, criticism, escalations): the
+    trend asks for the headline figures of several periods."""
+    with _gc_paused():
+        return _compute(items, period, today, tz, calendar, config or StatsConfig(), figures_only)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """The loop allocates a few small acyclic objects per item; over 100,000 snapshots the cyclic
+    collector would otherwise rescan the whole heap again and again for nothing (a third of the time)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _compute(
+    items: Iterable[ItemSnapshot],
+    period: Period,
+    today: date,
+    tz: tzinfo,
+    calendar: WorkCalendar,
+    config: StatsConfig,
+    figures_only: bool,
+) -> BulletinStats:
     as_of = min(period.end, today)
-    total = Figures()
+    start = period.start
     departments: dict[str, Figures] = {}
-    open_items: list[OpenItem] = []
-    praise: list[Mention] = []
-    criticism: list[Mention] = []
+    rank = {light: n for n, light in enumerate(_LIGHTS)}
+    yellow = config.yellow_workdays
+    open_keys: list[tuple[int, int, date, str, int, ItemSnapshot, int | None]] = []
+    praise_keys: list[tuple[int, str, int, ItemSnapshot]] = []
+    criticism_keys: list[tuple[int, int, str, int, ItemSnapshot, tuple[str, ...]]] = []
     escalated: list[ItemSnapshot] = []
+    score_on_time, score_late, score_return = config.score_on_time, config.score_late, config.score_return
+    overdue_after, returns_limit = config.criticism_overdue_days, config.criticism_returns
+    # Deadlines repeat across items: working days from as_of to each one are counted once.
+    left_memo: dict[date, int] = {}
+
+    def left_until(due: date) -> int:
+        left = left_memo.get(due)
+        if left is None:
+            left = left_memo[due] = _workdays_left(calendar, as_of, due)
+        return left
 
     for item in items:
         if item.state in EXCLUDED_STATES:
             continue  # not yet issued, or ended without a result: not the units' record
-        created = local_day(clock_start(item.issued_at, item.created_at), tz)
+        created = local_day(item.issued_at or item.created_at, tz)  # fairness.clock_start
         if created > as_of:
             continue
         done_day = local_day(item.completed_at, tz) if item.completed_at is not None else None
         if done_day is None and item.state in _FINISHED:
             done_day = created  # finished without a stamp (old data): count it as finished at once
         finished = done_day is not None and done_day <= as_of
-        if done_day is not None and done_day < period.start:
+        if done_day is not None and done_day < start:
             continue  # finished before the period: judged in the period it finished in
         # The one rule for "on time": the unit's final report day against the deadline.
         judged = finished_on(item.final_reported_at, item.completed_at, tz) if finished else None
         if finished and judged is None:
             judged = done_day
         due, original = item.current_due, item.original_due
-        scopes = (total, departments.setdefault(item.department, Figures()))
-        is_new = created >= period.start
+        scope = departments.get(item.department)
+        if scope is None:
+            scope = departments[item.department] = Figures()
+        is_new = created >= start
 
+        overdue_days = 0
+        on_time_here = late_here = False
         if due is None:
             split = Split.NO_DEADLINE
         elif finished:
             assert judged is not None
-            split = Split.ON_TIME if judged <= due else Split.LATE
+            on_time_here = judged <= due
+            late_here = not on_time_here
+            split = Split.ON_TIME if on_time_here else Split.LATE
+        elif as_of > due:
+            split = Split.OPEN_OVERDUE
+            overdue_days = (as_of - due).days
         else:
-            split = Split.OPEN_OVERDUE if as_of > due else Split.OPEN_NOT_DUE
-        overdue_days = (as_of - due).days if split is Split.OPEN_OVERDUE and due is not None else 0
-        completed_here = finished
-        on_time_here = completed_here and due is not None and judged is not None and judged <= due
-        late_here = completed_here and due is not None and judged is not None and judged > due
+            split = Split.OPEN_NOT_DUE
         # 按时办结率: completions in the period, plus open items whose deadline fell by the cut-off.
-        judged_current = (completed_here and due is not None) or (
-            not finished and fell_due(due, as_of, today)
+        if finished:
+            judged_current = due is not None
+            judged_original = original is not None
+        else:
+            judged_current = fell_due(due, as_of, today)
+            judged_original = fell_due(original, as_of, today)
+        was_escalated = item.escalated_at is not None and local_day(item.escalated_at, tz) <= as_of
+        returns_here = (
+            sum(start <= local_day(r, tz) <= as_of for r in item.returned_at) if item.returned_at else 0
         )
-        judged_original = (completed_here and original is not None) or (
-            not finished and fell_due(original, as_of, today)
-        )
-        was_escalated = happened_by(item.escalated_at, as_of, tz)
-        returns_here = sum(period.start <= local_day(r, tz) <= as_of for r in item.returned_at)
 
-        for scope in scopes:
-            scope.active += 1
-            scope.new += is_new
-            scope.carried_over += not is_new
-            (scope.split_new if is_new else scope.split_carried)[split] += 1
-            scope.completed += completed_here
+        scope.active += 1
+        if is_new:
+            scope.new += 1
+            scope.split_new[split] += 1
+        else:
+            scope.carried_over += 1
+            scope.split_carried[split] += 1
+        if finished:
+            scope.completed += 1
+            scope.finished += 1
             scope.completed_on_time += on_time_here
             scope.completed_late += late_here
-            scope.finished += finished
-            scope.open += not finished
-            scope.overdue += split is Split.OPEN_OVERDUE
+        else:
+            scope.open += 1
+        if overdue_days:
+            scope.overdue += 1
             scope.overdue_days += overdue_days
-            scope.max_overdue_days = max(scope.max_overdue_days, overdue_days)
-            scope.due_current += judged_current
-            scope.due_current_on_time += judged_current and on_time_here
-            scope.due_original += judged_original
+            if overdue_days > scope.max_overdue_days:
+                scope.max_overdue_days = overdue_days
+        elif split is Split.OPEN_OVERDUE:
+            scope.overdue += 1
+        if judged_current:
+            scope.due_current += 1
+            scope.due_current_on_time += on_time_here
+        if judged_original:
+            scope.due_original += 1
             scope.due_original_on_time += (
-                judged_original
-                and completed_here
-                and original is not None
-                and judged is not None
-                and judged <= original
+                finished and original is not None and judged is not None and judged <= original
             )
-            scope.returns += returns_here
-            scope.urge_rounds += item.urge_round
-            scope.escalated += was_escalated
-            scope.score += (
-                on_time_here * config.score_on_time
-                + late_here * config.score_late
-                + returns_here * config.score_return
-            )
+        scope.returns += returns_here
+        scope.urge_rounds += item.urge_round
+        scope.escalated += was_escalated
+        scope.score += on_time_here * score_on_time + late_here * score_late + returns_here * score_return
 
+        if figures_only:
+            continue
+        # The lists keep sort keys (then an arrival number, so ties keep input order) and build their
+        # entries only for the rows kept.
         if not finished:
-            light, left = traffic_light(item, as_of, calendar, config.yellow_workdays)
-            for scope in scopes:
-                scope.lights[light] += 1
-            open_items.append(OpenItem(item, light, overdue_days, left))
+            light, left = traffic_light(item, as_of, calendar, yellow, left_until=left_until)
+            scope.lights[light] += 1
+            open_keys.append(
+                (rank[light], -overdue_days, due or date.max, item.number, len(open_keys), item, left)
+            )
         if on_time_here and item.return_count == 0:
             assert judged is not None and due is not None
             early = (due - judged).days
-            praise.append(Mention(item, ("early" if early > 0 else "on_time",), days_early=early))
-        reasons = []
-        if overdue_days > config.criticism_overdue_days:
-            reasons.append("overdue")
-        if not finished and item.notice_unanswered(as_of, tz):
-            reasons.append("unanswered_notice")
-        if item.return_count >= config.criticism_returns:
-            reasons.append("returns")
-        if reasons:
-            criticism.append(Mention(item, tuple(reasons), overdue_days=overdue_days))
+            praise_keys.append((-early, item.number, len(praise_keys), item))
+        late_flag = overdue_days > overdue_after
+        notice_flag = (
+            not finished and (item.notices or item.unanswered_notice) and item.notice_unanswered(as_of, tz)
+        )
+        returns_flag = item.return_count >= returns_limit
+        if late_flag or notice_flag or returns_flag:
+            reasons = ("overdue",) * late_flag + ("unanswered_notice",) * bool(notice_flag)
+            reasons += ("returns",) * returns_flag
+            criticism_keys.append(
+                (-overdue_days, -item.return_count, item.number, len(criticism_keys), item, reasons)
+            )
         if was_escalated:
             escalated.append(item)
 
-    rank = {Light.RED: 0, Light.YELLOW: 1, Light.GREEN: 2}
-    open_items.sort(
-        key=lambda o: (rank[o.light], -o.overdue_days, o.item.current_due or date.max, o.item.number)
-    )
-    praise.sort(key=lambda m: (-m.days_early, m.item.number))
-    criticism.sort(key=lambda m: (-m.overdue_days, -m.item.return_count, m.item.number))
-    escalated.sort(key=lambda i: (i.escalated_at or i.created_at, i.number))
     limit = config.list_limit
+    # nsmallest(n, xs) == sorted(xs)[:n], without sorting what is cut off.
     return BulletinStats(
         period=period,
         as_of=as_of,
-        total=total,
+        total=_merged(departments.values()),
         departments=dict(sorted(departments.items(), key=lambda kv: (kv[0] == NO_DEPARTMENT, kv[0]))),
-        open_items=open_items[:limit],
-        praise=praise[:limit],
-        criticism=criticism[:limit],
-        escalated=escalated[:limit],
+        open_items=[
+            OpenItem(item, _LIGHTS[light_rank], -minus_overdue, left)
+            for light_rank, minus_overdue, _, _, _, item, left in heapq.nsmallest(limit, open_keys)
+        ],
+        praise=[
+            Mention(item, ("early" if minus_early < 0 else "on_time",), days_early=-minus_early)
+            for minus_early, _, _, item in heapq.nsmallest(limit, praise_keys)
+        ],
+        criticism=[
+            Mention(item, reasons, overdue_days=-minus_overdue)
+            for minus_overdue, _, _, _, item, reasons in heapq.nsmallest(limit, criticism_keys)
+        ],
+        escalated=heapq.nsmallest(limit, escalated, key=lambda i: (i.escalated_at or i.created_at, i.number)),
         config=config,
     )
+
+
+_LIGHTS = (Light.RED, Light.YELLOW, Light.GREEN)  # most urgent first
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,10 +349,15 @@ def trend(
     calendar: WorkCalendar,
     config: StatsConfig | None = None,
 ) -> list[TrendPoint]:
-    """The headline figures of the last ``count`` periods ending with ``period``, oldest first."""
+    """The headline figures of the last ``count`` periods ending with ``period``, oldest first.
+
+    The same rules as :func:`compute` (which the unit tests hold it to): each item's days (issue, finish,
+    the day that judges it) are worked out once, then every period only compares dates."""
+    del calendar, config  # the headline figures need neither (the signature matches compute's)
+    facts = list(_day_facts(items, tz))
     points = []
     for each in recent_periods(period, count):
-        figures = compute(items, each, today=today, tz=tz, calendar=calendar, config=config).total
+        figures = _headline(facts, each, today)
         points.append(
             TrendPoint(
                 each,
@@ -270,6 +368,46 @@ def trend(
             )
         )
     return points
+
+
+_DayFacts = tuple[date, date | None, date | None, date | None, date | None]
+
+
+def _day_facts(items: Iterable[ItemSnapshot], tz: tzinfo) -> Iterator[_DayFacts]:
+    """(clock start, finished on, judged on, current deadline, original deadline) of each counted item."""
+    for item in items:
+        if item.state in EXCLUDED_STATES:
+            continue
+        created = local_day(item.issued_at or item.created_at, tz)
+        done_day = local_day(item.completed_at, tz) if item.completed_at is not None else None
+        if done_day is None and item.state in _FINISHED:
+            done_day = created
+        judged = finished_on(item.final_reported_at, item.completed_at, tz) or done_day
+        yield created, done_day, judged, item.current_due, item.original_due
+
+
+def _headline(facts: Sequence[_DayFacts], period: Period, today: date) -> Figures:
+    """Completed, overdue and both on-time rates of ``period``, as :func:`compute` counts them."""
+    as_of = min(period.end, today)
+    start = period.start
+    figures = Figures()
+    for created, done_day, judged, due, original in facts:
+        if created > as_of or (done_day is not None and done_day < start):
+            continue
+        if done_day is not None and done_day <= as_of:
+            assert judged is not None
+            figures.completed += 1
+            if due is not None:
+                figures.due_current += 1
+                figures.due_current_on_time += judged <= due
+            if original is not None:
+                figures.due_original += 1
+                figures.due_original_on_time += judged <= original
+        else:
+            figures.overdue += due is not None and as_of > due
+            figures.due_current += fell_due(due, as_of, today)
+            figures.due_original += fell_due(original, as_of, today)
+    return figures
 
 
 # The office's own time limits live in bot.domain.office_limits; re-exported for old imports.
