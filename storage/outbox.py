@@ -100,6 +100,40 @@ async def enqueue(
     return result.scalar_one_or_none() is not None
 
 
+async def enqueue_many(session: AsyncSession, calls: Sequence[Any], *, now: datetime) -> int:
+    """:func:`enqueue` for many calls (``OutgoingCall`` values) in multi-row statements; returns how many
+    were new (a key already queued is skipped, as one ``enqueue`` would)."""
+    if not calls:
+        return 0
+    at = to_db_utc(now)
+    rows = [
+        {
+            "idem_key": call.idem_key,
+            "method": call.method,
+            "payload": call.payload,
+            "status": PENDING,
+            "attempts": 0,
+            "next_attempt_at": max(at, to_db_utc(call.not_before)) if call.not_before is not None else at,
+            "created_at": at,
+            "item_id": call.item_id,
+            "purpose": call.purpose,
+            "recipient_id": call.recipient_id,
+        }
+        for call in calls
+    ]
+    table = OutboxRow.__table__
+    new = 0
+    for start in range(0, len(rows), 1000):
+        stmt = (
+            _insert_for(session)(table)
+            .values(rows[start : start + 1000])
+            .on_conflict_do_nothing(index_elements=[table.c.idem_key])
+            .returning(table.c.id)
+        )
+        new += len((await session.execute(stmt)).all())
+    return new
+
+
 def _due(now: datetime) -> ColumnElement[bool]:
     return or_(
         and_(OutboxRow.status == PENDING, OutboxRow.next_attempt_at <= now),

@@ -18,12 +18,13 @@ from storage.db import READ_ONLY, people_changes
 from storage.follow_through_repo import FollowThroughRepository
 from storage.item_lists import ItemListRepository
 from storage.org_repo import OrgRepository
-from storage.outbox import enqueue
+from storage.outbox import enqueue, enqueue_many
 from storage.people_repo import PeopleRepository
 from storage.publication_reads import ReportingRepository
 from storage.reports_repo import ReportRepository
 from storage.repositories import EventRepository, ItemRepository
 from storage.slack_messages_repo import SlackMessageRepository
+from storage.sweep_repo import SweepRepository
 from storage.urging_repo import UrgingRepository
 
 
@@ -38,6 +39,7 @@ class UnitOfWork:
         self.messages = SlackMessageRepository(session)
         self.reports = ReportRepository(session)
         self.urging = UrgingRepository(session)
+        self.sweep = SweepRepository(session)
         self.reporting = ReportingRepository(session)
         self.org = OrgRepository(session)
         self.corrections = CorrectionRepository(session)
@@ -68,6 +70,10 @@ class UnitOfWork:
             recipient_id=recipient_id,
             not_before=not_before,
         )
+
+    async def send_many(self, calls: list[Any], *, now: datetime) -> int:
+        """``send`` for many ``OutgoingCall`` values in one statement; returns how many were new."""
+        return await enqueue_many(self.session, calls, now=now)
 
 
 # SQLite has one writer at a time and its busy handler polls rather than queues, so a burst of

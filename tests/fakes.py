@@ -25,8 +25,10 @@ from bot.domain.items import Item, ItemNumber, Role
 from bot.domain.lifecycle import OPEN_STATES
 from bot.domain.people import Department, Person
 from bot.domain.ports import SlackProfile
+from bot.domain.repositories import OutgoingCall
 from tests.fake_reads import FakeCorrections, FakeFollowThrough, FakeItemLists, FakeOrg, FakeReporting
 from tests.fake_records import FakeReports, FakeUrging
+from tests.fake_sweep import FakeSweep
 from tests.fake_tables import FakeDatabase, QueuedCall, Repo, Tables, UserRow
 
 __all__ = ["FakeDatabase", "FakeDirectory", "FakeUnitOfWork", "FakeUnitsOfWork", "QueuedCall", "Tables"]
@@ -250,6 +252,7 @@ class FakeUnitOfWork:
         self.messages = FakeSlackMessages(db)
         self.reports = FakeReports(db)
         self.urging = FakeUrging(db)
+        self.sweep = FakeSweep(db)
         self.reporting = FakeReporting(db)
         self.org = FakeOrg(db)
         self.corrections = FakeCorrections(db)
@@ -272,6 +275,21 @@ class FakeUnitOfWork:
         call = QueuedCall(idem_key, method, payload, now, item_id, purpose, recipient_id, not_before)
         self.db.tables.outbox.append(call)
         return True
+
+    async def send_many(self, calls: list[OutgoingCall], *, now: datetime) -> int:
+        new = 0
+        for call in calls:
+            new += await self.send(
+                call.idem_key,
+                call.method,
+                call.payload,
+                now=now,
+                item_id=call.item_id,
+                purpose=call.purpose,
+                recipient_id=call.recipient_id,
+                not_before=call.not_before,
+            )
+        return new
 
 
 class FakeUnitsOfWork:

@@ -16,10 +16,12 @@ from bot.domain.repositories import (
     ItemListRepository,
     ItemRepository,
     OrgRepository,
+    OutgoingCall,
     PeopleRepository,
     ReportingRepository,
     ReportRepository,
     SlackMessageRepository,
+    SweepRepository,
     UrgingRepository,
 )
 
@@ -63,6 +65,7 @@ class UnitOfWork(Protocol):
     messages: SlackMessageRepository
     reports: ReportRepository
     urging: UrgingRepository
+    sweep: SweepRepository
     reporting: ReportingRepository
     org: OrgRepository
     corrections: CorrectionRepository
@@ -83,6 +86,10 @@ class UnitOfWork(Protocol):
     ) -> bool:
         """Queue a Slack call to go out after this transaction commits (never twice for one key);
         False when the key was queued before."""
+        ...
+
+    async def send_many(self, calls: list[OutgoingCall], *, now: datetime) -> int:
+        """``send`` for many calls at once (one statement); returns how many were new."""
         ...
 
 

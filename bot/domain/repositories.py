@@ -184,6 +184,65 @@ class UrgingRepository(Protocol):
     async def decide_extension(self, request: ExtensionRequest) -> None: ...
 
 
+@dataclass(frozen=True, slots=True)
+class OutgoingCall:
+    """A Slack call to queue in the outbox (``UnitOfWork.send_many``): ``send``'s arguments as a value."""
+
+    idem_key: str
+    method: str
+    payload: dict[str, Any]
+    item_id: int | None = None
+    purpose: str | None = None
+    recipient_id: str | None = None
+    not_before: datetime | None = None
+
+
+class SweepRepository(Protocol):
+    """The urging sweep's set-based reads and writes: a batch of due items at once, in one transaction."""
+
+    async def claim_due(
+        self, now: datetime, states: list[str], *, limit: int, only: list[int] | None = None
+    ) -> list[Item]:
+        """Up to ``limit`` items whose ``next_urge_at`` has come, earliest first, locked for this
+        transaction (``FOR UPDATE SKIP LOCKED`` on PostgreSQL: other replicas take other items);
+        ``only``: among these ids."""
+        ...
+
+    async def issued_at_many(self, item_ids: list[int]) -> dict[int, datetime]:
+        """When each item was first issued (交办); items never issued are absent."""
+        ...
+
+    async def records_of(self, item_ids: list[int]) -> dict[int, list[UrgeRecord]]:
+        """Every item's urging records, oldest first."""
+        ...
+
+    async def latest_extensions(self, item_ids: list[int]) -> dict[int, ExtensionRequest]:
+        """Each item's most recent extension request, whatever became of it (none: absent)."""
+        ...
+
+    async def people(self, user_ids: list[str]) -> dict[str, Person]:
+        """The stored profiles of these people (unknown ids are absent)."""
+        ...
+
+    async def add_records(self, records: list[UrgeRecord]) -> list[UrgeRecord]:
+        """Insert the records whose idempotency key is new and give them their ids; returns those (a key
+        already taken, by a replay or another replica, is skipped: never urged twice)."""
+        ...
+
+    async def append_events(self, events: list[tuple[int, ItemEvent]]) -> None:
+        """Append each ``(item_id, event)`` to its item's dossier, in order (the items are locked)."""
+        ...
+
+    async def save_schedules(self, items: list[Item], *, now: datetime) -> None:
+        """Write back each item's urging schedule and ladder state (next wake-up, plan, stage, round,
+        last urged, escalated)."""
+        ...
+
+    async def postpone(self, item_ids: list[int], until: datetime) -> None:
+        """Look at these items again at ``until`` (their urging raised)."""
+        ...
+
+
 class ReportRepository(Protocol):
     async def add_report(
         self,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -11,6 +12,7 @@ from bot.domain.items import Item, Role
 from bot.domain.people import Person, normalise_locale
 from bot.domain.permissions import cleared
 from bot.domain.read_models import Reader
+from bot.domain.repositories import OutgoingCall
 from bot.notifications.kinds import Audience, NoticeKind, Redaction
 from bot.notifications.table import NOTICES
 from messages.i18n import t
@@ -63,14 +65,20 @@ class Notifier:
         *,
         also: tuple[str, ...] = (),
         but: str | None = None,
+        known: Mapping[str, Person] | None = None,
     ) -> list[Person]:
         """The people a kind goes to, for audiences that follow from the item and the organisation
         (``also``: the people the event names, e.g. who asked for the extension, listed first;
-        ``but``: someone the event excludes, e.g. the recipient a failed send was for).
+        ``but``: someone the event excludes, e.g. the recipient a failed send was for; ``known``:
+        profiles the caller already loaded, e.g. a sweep's owners, so they are not looked up again).
         Deactivated people stay in the list unless the audience says "active"."""
         rule = NOTICES[kind]
         ids = [user_id for user_id in await self._ids(uow, rule.audience, kind, item, also) if user_id != but]
-        return [await stored_person(uow, user_id) for user_id in dict.fromkeys(ids)]
+        known = known or {}
+        return [
+            known[user_id] if user_id in known else await stored_person(uow, user_id)
+            for user_id in dict.fromkeys(ids)
+        ]
 
     async def _ids(
         self, uow: UnitOfWork, audience: Audience, kind: NoticeKind, item: Item | None, also: tuple[str, ...]
@@ -166,22 +174,67 @@ class Notifier:
             return await uow.send(
                 idem, rule.method, {"channel": channel, "ts": ts, **body}, now=now, item_id=item_id
             )
-        payload = {"channel": channel or to, **body} if rule.method == "chat.postMessage" else body
+        call = self._call(rule, kind, body, idem, person, item_id, purpose, channel, not_before)
         queued = await uow.send(
-            idem,
-            rule.method,
-            payload,
+            call.idem_key,
+            call.method,
+            call.payload,
             now=now,
-            item_id=item_id,
-            purpose=purpose or (kind.value if rule.purpose == "" else rule.purpose),
-            recipient_id=None if isinstance(person, str) else person.user_id,
-            not_before=not_before,
+            item_id=call.item_id,
+            purpose=call.purpose,
+            recipient_id=call.recipient_id,
+            not_before=call.not_before,
         )
         if queued and kind in RECORDED and item_id is not None:
             # The dossier records that the notice went out, to whom and when (once per key).
             event = ItemEvent(EventKind.NOTICE_SENT, now, None, {"user": to, "notice": kind.value})
             await uow.events.append(item_id, event)
         return queued
+
+    def outgoing(
+        self,
+        kind: NoticeKind,
+        item: Item | None,
+        person: Person | str,
+        *,
+        key: dict[str, Any] | None = None,
+        data: dict[str, Any] | None = None,
+        purpose: str | None = None,
+        not_before: datetime | None = None,
+    ) -> OutgoingCall:
+        """What ``send`` queues (a new message, not an update in place), as a value: a sweep queues many
+        at once (``UnitOfWork.send_many``). Kinds the dossier records (``RECORDED``) are the caller's to
+        record."""
+        rule = NOTICES[kind]
+        assert item is not None and item.id is not None
+        body = self.render(kind, item, person, data or {})
+        to = person if isinstance(person, str) else person.user_id
+        idem = rule.key.format(item=item.id, user=to, **(key or {}))
+        return self._call(rule, kind, body, idem, person, item.id, purpose, None, not_before)
+
+    @staticmethod
+    def _call(
+        rule: Any,
+        kind: NoticeKind,
+        body: dict[str, Any],
+        idem: str,
+        person: Person | str,
+        item_id: int | None,
+        purpose: str | None,
+        channel: str | None,
+        not_before: datetime | None,
+    ) -> OutgoingCall:
+        to = person if isinstance(person, str) else person.user_id
+        payload = {"channel": channel or to, **body} if rule.method == "chat.postMessage" else body
+        return OutgoingCall(
+            idem,
+            rule.method,
+            payload,
+            item_id=item_id,
+            purpose=purpose or (kind.value if rule.purpose == "" else rule.purpose),
+            recipient_id=None if isinstance(person, str) else person.user_id,
+            not_before=not_before,
+        )
 
     async def send_all(
         self,

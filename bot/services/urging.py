@@ -1,10 +1,13 @@
 """催办: the urging ladder run from the database.
 
-The sweep asks the database for items whose ``next_urge_at`` has come (an indexed column, so the cost
-is O(due items)), locks each one (SKIP LOCKED on PostgreSQL, so replicas never urge the same item),
-asks the pure policy what to send, and writes the urging records, the dossier event, the outbox rows
-and the next wake-up in one transaction. Every rung has an idempotency key (item, rung, round, working
-date): whatever happens — a crash, a restart, a second replica — one urging per key.
+The sweep is set-based: one query claims a batch of items whose ``next_urge_at`` has come (an indexed
+column, so the cost is O(due items)) and locks them (SKIP LOCKED on PostgreSQL, so replicas claim disjoint
+batches); their issue times, urging records, extension requests and owners come in one query each; the
+pure policy decides for each item; and the urging records, outbox rows, dossier events and next wake-ups
+are written in bulk, in the batch's one transaction (``uow.sweep``). A failing batch is redone one item per
+transaction, and an item that still fails is looked at again in 15 minutes. Every rung has an idempotency
+key (item, rung, round, working date): whatever happens — a crash, a restart, a second replica — one
+urging per key.
 """
 
 from __future__ import annotations
@@ -19,7 +22,9 @@ from bot.domain.events import EventKind, ItemEvent
 from bot.domain.fairness import clock_start
 from bot.domain.items import Item, overdue_days
 from bot.domain.lifecycle import OWNER_WORKING_STATES
+from bot.domain.people import Person
 from bot.domain.ports import UnitOfWork
+from bot.domain.repositories import OutgoingCall
 from bot.domain.urge_records import ExtensionRequest, UrgeRecord
 from bot.domain.urging import (
     PlannedUrge,
@@ -42,7 +47,8 @@ log = logging.getLogger("duban.urging")
 AUTOMATIC = frozenset({Rung.CHECKIN, Rung.REPEAT, Rung.DUE, Rung.NOTICE, Rung.ESCALATION})
 URGED_STATES = sorted(s.value for s in OWNER_WORKING_STATES)
 RETRY_BROKEN_ITEM = timedelta(minutes=15)
-SWEEP_LIMIT = 500  # items per sweep; the rest waits for the next beat (they stay due)
+SWEEP_BATCH = 500  # items claimed, decided and written together in one transaction
+SWEEP_LIMIT = 5000  # items per sweep; the rest waits for the next beat (they stay due)
 
 
 class UrgingService:
@@ -55,87 +61,115 @@ class UrgingService:
         return self.ctx.urge_policy()
 
     async def sweep(self) -> int:
-        """Send every urging that is due now; returns how many urgings were sent."""
-        sent = 0
-        for _ in range(SWEEP_LIMIT):
+        """Send every urging that is due now, a batch at a time; returns how many items were urged."""
+        sent = claimed = 0
+        while claimed < SWEEP_LIMIT:
             now = self.ctx.now()
-            item_id: int | None = None
+            ids: list[int] = []
             try:
                 async with self.ctx.uow() as uow:
-                    item_id = await uow.urging.claim_due_item(now, URGED_STATES)
-                    if item_id is None:
-                        break
-                    sent += await self._urge_one(uow, item_id, now)
+                    items = await uow.sweep.claim_due(now, URGED_STATES, limit=SWEEP_BATCH)
+                    ids = [item.id for item in items if item.id is not None]
+                    done = await self._urge_batch(uow, items, now)
             except Exception:
-                if item_id is None:
+                if not ids:
                     raise
-                # One broken item must not stall everyone else's urging: log it, look again later.
-                log.exception("urging item %s failed; retrying in %s", item_id, RETRY_BROKEN_ITEM)
-                async with self.ctx.uow() as uow:
-                    await uow.urging.postpone(item_id, now + RETRY_BROKEN_ITEM)
+                # The batch rolled back: go through it one item per transaction, so one broken item
+                # cannot stall everyone else's urging.
+                log.exception("urging a batch of %d items failed; trying them one by one", len(ids))
+                done = await self._one_by_one(ids)
+            sent += done
+            claimed += len(ids)
+            if len(ids) < SWEEP_BATCH:
+                break
         return sent
 
-    async def _urge_one(self, uow: UnitOfWork, item_id: int, now: datetime) -> int:
-        item = await uow.items.get(item_id, for_update=True)
-        assert item is not None and item.id is not None
-        if item.fyi or not lifecycle.is_open(item):
-            item.next_urge_at = None
-            await uow.items.save(item, now=now)
-            return 0
-        # A new deadline (extension, return for redo, instruction) re-plans the ladder from now on.
-        plan = item.urge_plan.for_due(item.current_due, now)
-        records = await uow.urging.for_item(item.id)
-        promised, promised_at = promise(await uow.urging.latest_extension(item.id), self.ctx.settings.zone)
-        # The ladder runs from issue (交办): the time an item waited for approval is never urged.
-        issued_at = clock_start(await uow.urging.issued_at(item.id), item.created_at)
-        subject = UrgeSubject(
-            issued_at=issued_at,
-            due=item.current_due,
-            urgent=item.urgent,
-            cadence=parse_cadence(item.cadence) if item.cadence else None,
-            snoozed_until=plan.snoozed_until,
-            history=automatic_history(records),
-            replanned_at=plan.replanned_at,
-            promised=promised,
-            promised_at=promised_at,
-        )
-        calendar = await self.ctx.calendar(uow)
-        decision = decide(subject, now, calendar, self.policy(), self.ctx.settings.timezone)
-        if calendar.provisional_years:
-            # Working days of a year without the official schedule were computed: say so (once).
-            known_guesses = set(plan.guessed_years)
-            plan = plan.guessed(calendar.provisional_years)
-            if new_guesses := set(plan.guessed_years) - known_guesses:
-                await self._warn_missing_calendar(uow, sorted(new_guesses), now)
+    async def _one_by_one(self, ids: list[int]) -> int:
         sent = 0
-        if decision.send is not None:
-            sent = await self._send(uow, item, decision.send, now, calendar, records)
-        item.next_urge_at = decision.next_at
-        item.urge_plan = plan
-        await uow.items.save(item, now=now)
+        for item_id in ids:
+            now = self.ctx.now()
+            try:
+                async with self.ctx.uow() as uow:
+                    items = await uow.sweep.claim_due(now, URGED_STATES, limit=1, only=[item_id])
+                    sent += await self._urge_batch(uow, items, now)
+            except Exception:
+                log.exception("urging item %s failed; retrying in %s", item_id, RETRY_BROKEN_ITEM)
+                async with self.ctx.uow() as uow:
+                    await uow.sweep.postpone([item_id], now + RETRY_BROKEN_ITEM)
         return sent
+
+    async def _urge_batch(self, uow: UnitOfWork, items: list[Item], now: datetime) -> int:
+        """Decide for every claimed item in the pure core, then write the batch's urgings, outbox rows,
+        dossier events and next wake-ups together."""
+        if not items:
+            return 0
+        ids = [item.id for item in items if item.id is not None]
+        calendar = await self.ctx.calendar(uow)
+        issued = await uow.sweep.issued_at_many(ids)
+        history = await uow.sweep.records_of(ids)
+        extensions = await uow.sweep.latest_extensions(ids)
+        known = await uow.sweep.people([o.user_id for item in items for o in item.owners])
+        policy, zone = self.policy(), self.ctx.settings.zone
+        due: list[tuple[Item, PlannedUrge]] = []
+        new_guesses: set[int] = set()
+        for item in items:
+            assert item.id is not None
+            if item.fyi or not lifecycle.is_open(item):
+                item.next_urge_at = None
+                continue
+            # A new deadline (extension, return for redo, instruction) re-plans the ladder from now on.
+            plan = item.urge_plan.for_due(item.current_due, now)
+            promised, promised_at = promise(extensions.get(item.id), zone)
+            subject = UrgeSubject(
+                # The ladder runs from issue (交办): the time an item waited for approval is never urged.
+                issued_at=clock_start(issued.get(item.id), item.created_at),
+                due=item.current_due,
+                urgent=item.urgent,
+                cadence=parse_cadence(item.cadence) if item.cadence else None,
+                snoozed_until=plan.snoozed_until,
+                history=automatic_history(history[item.id]),
+                replanned_at=plan.replanned_at,
+                promised=promised,
+                promised_at=promised_at,
+            )
+            decision = decide(subject, now, calendar, policy, self.ctx.settings.timezone)
+            if calendar.provisional_years:
+                # Working days of a year without the official schedule were computed: say so (once).
+                known_guesses = set(plan.guessed_years)
+                plan = plan.guessed(calendar.provisional_years)
+                new_guesses |= set(plan.guessed_years) - known_guesses
+            if decision.send is not None:
+                due.append((item, decision.send))
+            item.next_urge_at = decision.next_at
+            item.urge_plan = plan
+        if new_guesses:
+            await self._warn_missing_calendar(uow, sorted(new_guesses), now)
+        urged = await self._send_all(uow, due, now, calendar, history, known)
+        await uow.sweep.save_schedules(items, now=now)
+        return urged
 
     async def _warn_missing_calendar(self, uow: UnitOfWork, years: list[int], now: datetime) -> None:
         await tell_office_of_computed_years(self.people, uow, years, now)
 
-    async def _send(
+    async def _send_all(
         self,
         uow: UnitOfWork,
-        item: Item,
-        planned: PlannedUrge,
+        due: list[tuple[Item, PlannedUrge]],
         now: datetime,
         calendar: WorkCalendar,
-        records: list[UrgeRecord],
+        history: dict[int, list[UrgeRecord]],
+        known: dict[str, Person],
     ) -> int:
-        assert item.id is not None
-        kind = self._kind(planned.rung, planned.round)
-        recipients = await self.notifier.audience(uow, kind, item)
-        sent_to: list[str] = []
-        sent_records: list[UrgeRecord] = []
-        for person in recipients:
-            at = deliver_at(self.ctx, person, item, now, calendar)  # after their quiet hours
-            record = await uow.urging.add(
-                UrgeRecord(
+        """The batch's urgings: records (a key already used is never urged twice), their messages (each
+        after its recipient's quiet hours), and per urged item its tracker, webhook and dossier event.
+        Returns how many items were urged."""
+        drafts: list[tuple[Item, PlannedUrge, NoticeKind, Person, UrgeRecord]] = []
+        for item, planned in due:
+            assert item.id is not None
+            kind = self._kind(planned.rung, planned.round)
+            for person in await self.notifier.audience(uow, kind, item, known=known):
+                at = deliver_at(self.ctx, person, item, now, calendar)  # after their quiet hours
+                record = UrgeRecord(
                     id=None,
                     item_id=item.id,
                     rung=planned.rung.value,
@@ -146,45 +180,46 @@ class UrgingService:
                     created_at=now,
                     scheduled_for=planned.scheduled_for,
                 )
-            )
-            if record is None:
+                drafts.append((item, planned, kind, person, record))
+        added = {id(record) for record in await uow.sweep.add_records([d[-1] for d in drafts])}
+        calls: list[OutgoingCall] = []
+        urged: dict[int, tuple[Item, PlannedUrge, list[UrgeRecord]]] = {}
+        for item, planned, kind, person, record in drafts:
+            if id(record) not in added:
                 continue  # already urged under this key: never twice
-            await self.notifier.send(
-                uow,
-                kind,
-                item,
-                person,
-                now=now,
-                key={"idem_key": record.idem_key},
-                data={"record": record, "extra": self._extra(kind, item, calendar, records)},
-                purpose=f"urge:{record.id}",
-                not_before=at if at > now else None,
+            assert item.id is not None and record.sent_at is not None
+            extra = self._extra(kind, item, calendar, history[item.id])
+            calls.append(
+                self.notifier.outgoing(
+                    kind,
+                    item,
+                    person,
+                    key={"idem_key": record.idem_key},
+                    data={"record": record, "extra": extra},
+                    purpose=f"urge:{record.id}",
+                    not_before=record.sent_at if record.sent_at > now else None,
+                )
             )
-            sent_to.append(person.user_id)
-            sent_records.append(record)
-        if not sent_to:
-            return 0
-        if planned.rung is Rung.NOTICE:
-            # The written notice is formal: the assigner watches who answers it (DING-style).
-            await tracking.post(uow, self.people, item, sent_records, item.assigner_id, now)
-        item.urged(planned.rung.value, now, escalation=planned.rung is Rung.ESCALATION)
-        if planned.rung is Rung.ESCALATION:
-            await self._webhook(uow, item, planned, now)
-        await uow.events.append(
-            item.id,
-            ItemEvent(
-                EventKind.ESCALATED if planned.rung is Rung.ESCALATION else EventKind.URGED,
-                now,
-                None,
-                {
-                    "rung": planned.rung.value,
-                    "round": planned.round,
-                    "recipients": sent_to,
-                    "detail": planned.rung.value,
-                },
-            ),
-        )
-        return 1
+            urged.setdefault(item.id, (item, planned, []))[2].append(record)
+        await uow.send_many(calls, now=now)
+        events: list[tuple[int, ItemEvent]] = []
+        for item_id, (item, planned, records) in urged.items():
+            if planned.rung is Rung.NOTICE:
+                # The written notice is formal: the assigner watches who answers it (DING-style).
+                await tracking.post(uow, self.people, item, records, item.assigner_id, now)
+            item.urged(planned.rung.value, now, escalation=planned.rung is Rung.ESCALATION)
+            if planned.rung is Rung.ESCALATION:
+                await self._webhook(uow, item, planned, now)
+            kind = EventKind.ESCALATED if planned.rung is Rung.ESCALATION else EventKind.URGED
+            payload = {
+                "rung": planned.rung.value,
+                "round": planned.round,
+                "recipients": [r.recipient_id for r in records],
+                "detail": planned.rung.value,
+            }
+            events.append((item_id, ItemEvent(kind, now, None, payload)))
+        await uow.sweep.append_events(events)
+        return len(urged)
 
     @staticmethod
     def _kind(rung: Rung, round_: int) -> NoticeKind:
