@@ -16,6 +16,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from messages.fast_blocks import fast_dict
 from messages.text import clip, plain
 
 SECTION_LIMIT = 3000
@@ -64,7 +65,7 @@ def to_dicts(blocks: list[Block], *, limit: int = MESSAGE_BLOCKS) -> list[dict[s
     """Serialise (slack_sdk validates every block) and keep within the per-surface block limit."""
     if len(blocks) > limit:
         raise ValueError(f"{len(blocks)} blocks exceed the limit of {limit}")
-    return [block.to_dict() for block in blocks]
+    return [fast_dict(block) or block.to_dict() for block in blocks]
 
 
 def message(text: str, blocks: list[Block]) -> dict[str, Any]:

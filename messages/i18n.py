@@ -91,13 +91,23 @@ def _compiled(env_name: str, locale: str, key: str) -> Any:
     return env.from_string(source)
 
 
+@cache
+def _fixed(env_name: str, locale: str, key: str) -> str:
+    """A message without parameters renders the same every time (button labels): render it once."""
+    return str(_compiled(env_name, locale, key).render())
+
+
 def t(locale: str | None, key: str, **params: Any) -> str:
     """A catalog message as mrkdwn: parameters escaped unless they are :class:`Mrkdwn`."""
+    if not params:
+        return _fixed("mrkdwn", _locale(locale), key)
     return _compiled("mrkdwn", _locale(locale), key).render(**params)
 
 
 def tp(locale: str | None, key: str, **params: Any) -> str:
     """A catalog message for a plain_text field (buttons, headers, modal labels)."""
+    if not params:
+        return _fixed("plain", _locale(locale), key)
     return _compiled("plain", _locale(locale), key).render(**params)
 
 

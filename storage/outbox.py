@@ -122,16 +122,12 @@ async def enqueue_many(session: AsyncSession, calls: Sequence[Any], *, now: date
         for call in calls
     ]
     table = OutboxRow.__table__
-    new = 0
-    for start in range(0, len(rows), 1000):
-        stmt = (
-            _insert_for(session)(table)
-            .values(rows[start : start + 1000])
-            .on_conflict_do_nothing(index_elements=[table.c.idem_key])
-            .returning(table.c.id)
-        )
-        new += len((await session.execute(stmt)).all())
-    return new
+    stmt = (
+        _insert_for(session)(table)
+        .on_conflict_do_nothing(index_elements=[table.c.idem_key])
+        .returning(table.c.id)
+    )
+    return len((await session.execute(stmt, rows)).all())  # one cached executemany (insertmanyvalues)
 
 
 def _due(now: datetime) -> ColumnElement[bool]:

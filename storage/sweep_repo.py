@@ -13,7 +13,6 @@ other appender locks the item row first (``storage.events.append_event``).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -42,8 +41,6 @@ from storage.urging_repo import _RECORD_FIELDS, _record, _request
 ITEMS = ItemRow.__table__
 RECORDS = UrgeRecordRow.__table__
 EVENTS = ItemEventRow.__table__
-# Well under PostgreSQL's 32,767 bind parameters per statement (an urging has 17 columns).
-ROWS_PER_STATEMENT = 1000
 
 _SAVE_SCHEDULE = (
     update(ITEMS)
@@ -59,11 +56,6 @@ _SAVE_SCHEDULE = (
         version=ITEMS.c.version + 1,  # an ORM writer holding an older copy is refused, as with save()
     )
 )
-
-
-def _chunks(rows: Sequence[Any]) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(rows), ROWS_PER_STATEMENT):
-        yield rows[start : start + ROWS_PER_STATEMENT]
 
 
 class SweepRepository:
@@ -156,16 +148,16 @@ class SweepRepository:
     async def add_records(self, records: list[UrgeRecord]) -> list[UrgeRecord]:
         if not records:
             return []
-        insert = _insert_for(self.session)
-        ids: dict[str, int] = {}
-        for chunk in _chunks(records):
-            stmt = (
-                insert(RECORDS)
-                .values([{name: getattr(r, name) for name in _RECORD_FIELDS} for r in chunk])
-                .on_conflict_do_nothing(index_elements=["idem_key"])
-                .returning(RECORDS.c.id, RECORDS.c.idem_key)
-            )
-            ids.update({key: record_id for record_id, key in await self.session.execute(stmt)})
+        # One cached executemany (SQLAlchemy batches it into multi-row INSERTs: "insertmanyvalues").
+        stmt = (
+            _insert_for(self.session)(RECORDS)
+            .on_conflict_do_nothing(index_elements=["idem_key"])
+            .returning(RECORDS.c.id, RECORDS.c.idem_key)
+        )
+        result = await self.session.execute(
+            stmt, [{name: getattr(r, name) for name in _RECORD_FIELDS} for r in records]
+        )
+        ids = {key: record_id for record_id, key in result}
         added = []
         for record in records:
             if record.idem_key in ids:
@@ -198,8 +190,7 @@ class SweepRepository:
                     "payload": event.payload,
                 }
             )
-        for chunk in _chunks(values):
-            await self.session.execute(EVENTS.insert().values(list(chunk)))
+        await self.session.execute(EVENTS.insert(), values)
 
     async def save_schedules(self, items: list[Item], *, now: datetime) -> None:
         if not items:
