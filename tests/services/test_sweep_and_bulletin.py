@@ -130,3 +130,21 @@ async def test_no_scheduled_bulletin_on_a_weekend(office: Office) -> None:
     office.clock.set(datetime(2026, 12, 7, 9, 30, tzinfo=SH))  # Monday morning: this week's turn
     await office.services.sweep()
     assert sorted(office.tables.bulletins) == [("month", "2026-11"), ("week", "2026-W49")]
+
+
+async def test_a_broken_item_is_postponed_and_the_rest_of_its_batch_is_still_urged(office: Office) -> None:
+    items = [(await office.assign(lead=ZHANG, due_date=date(2026, 12, 1))).item for _ in range(3)]
+    broken = office.item(items[1].id)
+    broken.cadence = "every now and then"  # stored data the policy cannot read: deciding raises
+    now = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
+    office.clock.set(now)
+
+    urged = await office.services.urging.sweep()
+
+    assert urged == 2
+    assert rungs(office, items[0].id, ZHANG) == rungs(office, items[2].id, ZHANG) == ["due"]
+    assert office.urges(items[1].id) == []
+    assert office.item(items[1].id).next_urge_at == now + timedelta(minutes=15)
+    assert EventKind.URGED in office.events(items[0].id) and EventKind.URGED not in office.events(items[1].id)
+    await office.services.urging.sweep()  # a second sweep (or replica) at the same instant adds nothing
+    assert len(office.urges(items[0].id)) == 1
