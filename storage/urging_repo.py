@@ -11,8 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.errors import DuplicateRequest
 from bot.domain.urge_records import ExtensionRequest, UrgeRecord
 from bot.domain.urging import NOTICE_REPEAT_BASE
-from storage.db import is_postgres
-from storage.models import ExtensionRequestRow, ItemEventRow, ItemRow, UrgeRecordRow
+from storage.models import ExtensionRequestRow, ItemEventRow, UrgeRecordRow
 
 _RECORD_FIELDS = (
     "item_id",
@@ -57,27 +56,6 @@ def _request(row: ExtensionRequestRow) -> ExtensionRequest:
 class UrgingRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
-
-    async def claim_due_item(self, now: datetime, states: list[str]) -> int | None:
-        """The id of one item whose urging is due, locked for this transaction.
-
-        On PostgreSQL other replicas skip the locked row (SKIP LOCKED), so each due item is handled
-        by exactly one process; SQLite serialises writers with BEGIN IMMEDIATE instead.
-        """
-        stmt = (
-            select(ItemRow.id)
-            .where(ItemRow.next_urge_at <= now, ItemRow.state.in_(states))
-            .order_by(ItemRow.next_urge_at, ItemRow.id)
-            .limit(1)
-        )
-        if is_postgres(self.session):
-            stmt = stmt.with_for_update(skip_locked=True)
-        return await self.session.scalar(stmt)
-
-    async def postpone(self, item_id: int, until: datetime) -> None:
-        row = await self.session.get(ItemRow, item_id)
-        if row is not None:
-            row.next_urge_at = until
 
     async def add(self, record: UrgeRecord) -> UrgeRecord | None:
         """Insert; None when a record with the same idempotency key exists (it was already done)."""

@@ -22,19 +22,6 @@ class FakeUrging(Repo):
     async def issued_at(self, item_id: int) -> datetime | None:
         return next((e.at for e in self.t.events.get(item_id, []) if e.kind == "issued"), None)
 
-    async def claim_due_item(self, now: datetime, states: list[str]) -> int | None:
-        due = [
-            i
-            for i in self.t.items.values()
-            if i.next_urge_at is not None and i.next_urge_at <= now and i.state in states
-        ]
-        due.sort(key=lambda i: (i.next_urge_at, i.id))
-        return due[0].id if due else None
-
-    async def postpone(self, item_id: int, until: datetime) -> None:
-        if item_id in self.t.items:
-            self.t.items[item_id].next_urge_at = until
-
     async def add(self, record: UrgeRecord) -> UrgeRecord | None:
         if any(r.idem_key == record.idem_key for r in self.t.urges.values()):
             return None
