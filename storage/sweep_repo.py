@@ -12,11 +12,12 @@ other appender locks the item row first (``storage.events.append_event``).
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.events import ItemEvent
@@ -56,6 +57,24 @@ _SAVE_SCHEDULE = (
         version=ITEMS.c.version + 1,  # an ORM writer holding an older copy is refused, as with save()
     )
 )
+# PostgreSQL: the whole batch in one statement, one array per column (a fixed text, so it is prepared once
+# whatever the batch size). Same columns and version bump as _SAVE_SCHEDULE.
+_SAVE_SCHEDULES_PG = text(
+    """
+    UPDATE items SET next_urge_at = v.next_urge_at, urge_plan = v.urge_plan::json, urge_stage = v.urge_stage,
+        urge_round = v.urge_round, last_urged_at = v.last_urged_at, escalated_at = v.escalated_at,
+        updated_at = :now, version = items.version + 1
+    FROM unnest(CAST(:ids AS BIGINT[]), CAST(:nexts AS TIMESTAMPTZ[]), CAST(:plans AS TEXT[]),
+                CAST(:stages AS VARCHAR[]), CAST(:rounds AS INTEGER[]), CAST(:lasts AS TIMESTAMPTZ[]),
+                CAST(:escalated AS TIMESTAMPTZ[]))
+        AS v(id, next_urge_at, urge_plan, urge_stage, urge_round, last_urged_at, escalated_at)
+    WHERE items.id = v.id
+    """
+).bindparams(bindparam("now", type_=ITEMS.c.updated_at.type))
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    return None if value is None else to_db_utc(value)
 
 
 class SweepRepository:
@@ -194,6 +213,22 @@ class SweepRepository:
 
     async def save_schedules(self, items: list[Item], *, now: datetime) -> None:
         if not items:
+            return
+        if is_postgres(self.session):
+            # One UPDATE … FROM unnest(arrays) for the batch: one statement, not one per item.
+            await self.session.execute(
+                _SAVE_SCHEDULES_PG,
+                {
+                    "now": now,
+                    "ids": [item.id for item in items],
+                    "nexts": [_utc(item.next_urge_at) for item in items],
+                    "plans": [json.dumps(item.urge_plan.to_dict()) for item in items],
+                    "stages": [item.urge_stage for item in items],
+                    "rounds": [item.urge_round for item in items],
+                    "lasts": [_utc(item.last_urged_at) for item in items],
+                    "escalated": [_utc(item.escalated_at) for item in items],
+                },
+            )
             return
         await self.session.execute(
             _SAVE_SCHEDULE,
