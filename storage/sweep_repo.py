@@ -17,7 +17,8 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, text, update
+from sqlalchemy import ColumnElement, any_, bindparam, func, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.events import ItemEvent
@@ -73,6 +74,15 @@ _SAVE_SCHEDULES_PG = text(
 ).bindparams(bindparam("now", type_=ITEMS.c.updated_at.type))
 
 
+def _among(session: AsyncSession, column: Any, values: list[Any]) -> ColumnElement[bool]:
+    """``column IN (values)``; on PostgreSQL ``column = ANY(:array)``: one bound array instead of one
+    parameter per value, so the statement's text is the same whatever the batch size (compiled and
+    prepared once, not re-expanded for every batch)."""
+    if is_postgres(session):
+        return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
+    return column.in_(values)
+
+
 def _utc(value: datetime | None) -> datetime | None:
     return None if value is None else to_db_utc(value)
 
@@ -91,7 +101,7 @@ class SweepRepository:
             .limit(limit)
         )
         if only is not None:
-            stmt = stmt.where(ITEMS.c.id.in_(only))
+            stmt = stmt.where(_among(self.session, ITEMS.c.id, only))
         if is_postgres(self.session):
             stmt = stmt.with_for_update(skip_locked=True)
         rows = (await self.session.execute(stmt)).all()
@@ -100,7 +110,7 @@ class SweepRepository:
         owners: defaultdict[int, list[Any]] = defaultdict(list)
         owner_table = ItemOwnerRow.__table__
         for owner in await self.session.execute(
-            select(owner_table).where(owner_table.c.item_id.in_([r.id for r in rows]))
+            select(owner_table).where(_among(self.session, owner_table.c.item_id, [r.id for r in rows]))
         ):
             owners[owner.item_id].append(owner)
         return [_to_item(row, owners[row.id]) for row in rows]  # type: ignore[arg-type]
@@ -108,7 +118,7 @@ class SweepRepository:
     async def issued_at_many(self, item_ids: list[int]) -> dict[int, datetime]:
         rows = await self.session.execute(
             select(EVENTS.c.item_id, EVENTS.c.at)
-            .where(EVENTS.c.item_id.in_(item_ids), EVENTS.c.kind == "issued")
+            .where(_among(self.session, EVENTS.c.item_id, item_ids), EVENTS.c.kind == "issued")
             .order_by(EVENTS.c.item_id, EVENTS.c.seq.desc())
         )
         return {item_id: at for item_id, at in rows}  # by seq, descending: the first issue is kept last
@@ -116,7 +126,7 @@ class SweepRepository:
     async def records_of(self, item_ids: list[int]) -> dict[int, list[UrgeRecord]]:
         found: dict[int, list[UrgeRecord]] = {item_id: [] for item_id in item_ids}
         rows = await self.session.execute(
-            select(RECORDS).where(RECORDS.c.item_id.in_(item_ids)).order_by(RECORDS.c.id)
+            select(RECORDS).where(_among(self.session, RECORDS.c.item_id, item_ids)).order_by(RECORDS.c.id)
         )
         for row in rows:
             found[row.item_id].append(_record(row))  # type: ignore[arg-type]
@@ -126,7 +136,7 @@ class SweepRepository:
         table = ExtensionRequestRow.__table__
         latest: dict[int, ExtensionRequest] = {}
         rows = await self.session.execute(
-            select(table).where(table.c.item_id.in_(item_ids)).order_by(table.c.id)
+            select(table).where(_among(self.session, table.c.item_id, item_ids)).order_by(table.c.id)
         )
         for row in rows:  # by id: the last one wins
             latest[row.item_id] = _request(row)  # type: ignore[arg-type]
@@ -138,13 +148,15 @@ class SweepRepository:
             return {}
         roles: defaultdict[str, set[Role]] = defaultdict(set)
         for user_id, role in await self.session.execute(
-            select(RoleRow.user_id, RoleRow.role).where(RoleRow.user_id.in_(ids))
+            select(RoleRow.user_id, RoleRow.role).where(
+                _among(self.session, RoleRow.__table__.c.user_id, ids)
+            )
         ):
             roles[user_id].add(Role(role))
         departments: defaultdict[str, list[int]] = defaultdict(list)
         for user_id, department_id in await self.session.execute(
             select(DepartmentMemberRow.user_id, DepartmentMemberRow.department_id).where(
-                DepartmentMemberRow.user_id.in_(ids)
+                _among(self.session, DepartmentMemberRow.__table__.c.user_id, ids)
             )
         ):
             departments[user_id].append(department_id)
@@ -161,7 +173,9 @@ class SweepRepository:
                 department_ids=departments[row.user_id],
                 quiet_hours=row.quiet_hours,
             )
-            for row in await self.session.execute(select(users).where(users.c.user_id.in_(ids)))
+            for row in await self.session.execute(
+                select(users).where(_among(self.session, users.c.user_id, ids))
+            )
         }
 
     async def add_records(self, records: list[UrgeRecord]) -> list[UrgeRecord]:
@@ -191,7 +205,7 @@ class SweepRepository:
         last: dict[int, int] = dict.fromkeys(item_ids, 0)
         rows = await self.session.execute(
             select(EVENTS.c.item_id, func.max(EVENTS.c.seq))
-            .where(EVENTS.c.item_id.in_(item_ids))
+            .where(_among(self.session, EVENTS.c.item_id, item_ids))
             .group_by(EVENTS.c.item_id)
         )
         last.update({item_id: int(seq) for item_id, seq in rows})
@@ -249,5 +263,7 @@ class SweepRepository:
 
     async def postpone(self, item_ids: list[int], until: datetime) -> None:
         await self.session.execute(
-            update(ITEMS).where(ITEMS.c.id.in_(item_ids)).values(next_urge_at=to_db_utc(until))
+            update(ITEMS)
+            .where(_among(self.session, ITEMS.c.id, item_ids))
+            .values(next_urge_at=to_db_utc(until))
         )
