@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
 
+from bot import logs
 from bot.app import Runtime, build_runtime
 from bot.domain.clock import ManualClock
 from bot.domain.items import Role
@@ -84,6 +85,7 @@ async def run_demo(
     emulator = SlackEmulator(signing_secret=DEMO_SECRET, bot_token=DEMO_TOKEN, users=DEMO_USERS)
     await emulator.start(host="127.0.0.1", port=0)
     clock = ManualClock(follow_system=True)
+    logs.stamp_with(clock.now, settings.timezone)  # log lines in step with the demo clock, not the machine's
     runtime = await build_runtime(demo_settings(settings, emulator.api_url, keep=keep), clock=clock)
     try:
         bot_port = await runtime.serve_http("127.0.0.1", 0)
@@ -95,6 +97,7 @@ async def run_demo(
         console = DemoConsole(emulator, clock=clock, after_step=runtime.tick, tz=settings.timezone)
         await console.run(_script_lines(script_lines) if script_lines is not None else None)
     finally:
+        logs.stamp_with(None)
         await runtime.close()
         await emulator.stop()
 

@@ -11,10 +11,10 @@ import json
 import logging
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 # Fields a request may know; missing ones are left out of JSON lines and text lines alike.
@@ -25,6 +25,24 @@ _TOKEN = re.compile(r"\b(xox[abposr]|xapp)-[A-Za-z0-9-]+")
 _URL_PASSWORD = re.compile(r"(://[^:/@\s]+:)[^@\s]+@")
 # Libraries that talk a lot at start (Alembic's "Context impl", APScheduler's every beat) or per request.
 _QUIET = {"alembic": logging.WARNING, "apscheduler": logging.WARNING, "aiohttp.access": logging.WARNING}
+
+
+# The demo runs on its own clock: its log lines carry that clock's time (in the organisation's zone), not the
+# machine's, so they read in step with the demo's messages. None outside the demo.
+_stamp: tuple[Callable[[], datetime], tzinfo] | None = None
+
+
+def stamp_with(now: Callable[[], datetime] | None, tz: tzinfo = UTC) -> None:
+    """Time log lines by ``now`` shown in ``tz`` (the demo clock); ``None`` goes back to the machine's."""
+    global _stamp
+    _stamp = (now, tz) if now is not None else None
+
+
+def _line_time(record: logging.LogRecord) -> datetime:
+    if _stamp is None:
+        return datetime.fromtimestamp(record.created, UTC)
+    now, tz = _stamp
+    return now().astimezone(tz)
 
 
 def bind(**fields: str | None) -> None:
@@ -82,7 +100,7 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         line: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "time": _line_time(record).isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
@@ -103,6 +121,11 @@ class TextFormatter(logging.Formatter):
 
     def __init__(self) -> None:
         super().__init__("%(asctime)s %(levelname)s %(name)s %(message)s")
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        if _stamp is None:
+            return super().formatTime(record, datefmt)
+        return f"{_line_time(record):%Y-%m-%d %H:%M:%S}"
 
     def format(self, record: logging.LogRecord) -> str:
         text = super().format(record)

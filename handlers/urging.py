@@ -109,7 +109,8 @@ async def answer_notice(services: Services, user_id: str, reader: Reader, view: 
         return msg.answer_reply(reader, result.item, result.record, already=True)
     new_date = format_date(date.fromisoformat(values["new_date"]), reader.locale)
     number = str(result.item.number)
-    return msg.reply(reader.locale, "notice_answered", number=number, extension=extension, date=new_date)
+    reply = msg.reply(reader.locale, "notice_answered", number=number, extension=extension, date=new_date)
+    return with_notes(reply, reader.locale, result.notes)
 
 
 # -- extensions -----------------------------------------------------------------------------------

@@ -107,8 +107,7 @@ class DemoConsole:
         return line
 
     def name_of(self, user_id: str) -> str:
-        user = self.emu.state.users.get(user_id)
-        return user.visible_name if user else user_id
+        return self.emu.state.display_name(user_id)
 
     def now_text(self) -> str:
         local = self.clock.now().astimezone(self.tz)

@@ -54,7 +54,7 @@ def mrkdwn(text: str, name_of: NameOf) -> str:
         if target.startswith("@"):
             return "@" + name_of(target[1:])
         if target.startswith("#"):
-            return "#" + (label or target[1:])
+            return "#" + (label or name_of(target[1:]))  # Slack shows the channel's name, never its id
         if target.startswith("!subteam^"):
             return label or "@group"
         if target.startswith("!date^"):

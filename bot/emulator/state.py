@@ -141,6 +141,14 @@ class WorkspaceState:
         name = ref.removeprefix("#")
         return next((c for c in self.channels.values() if not c.is_im and c.name == name), None)
 
+    def display_name(self, ref: str) -> str:
+        """A user's visible name or a channel's name, as Slack draws <@U…> and <#C…>; unknown ids as given."""
+        user = self.users.get(ref)
+        if user is not None:
+            return user.visible_name
+        channel = self.channels.get(ref)
+        return channel.name if channel is not None and not channel.is_im else ref
+
     def channels_of(self, user_id: str) -> list[Channel]:
         return [c for c in self.channels.values() if user_id in c.members]
 

@@ -8,7 +8,7 @@ from datetime import date
 
 from bot.domain import lifecycle, permissions
 from bot.domain.due_dates import DueReading, read_due
-from bot.domain.errors import DomainError, NotFound, PermissionDenied
+from bot.domain.errors import DomainError, NotFound, PermissionDenied, raise_all
 from bot.domain.events import EventKind, ItemEvent
 from bot.domain.items import Item, ItemRef
 from bot.domain.ports import UnitOfWork
@@ -45,11 +45,12 @@ class ExtensionService(Service):
         request_key: str | None,
     ) -> ExtensionResult:
         reason = reason.strip()
-        if not reason:
-            raise DomainError("missing_value", option="reason", command="extend", field="reason")
         reading = new_due if isinstance(new_due, DueReading) else DueReading(new_due)
         async with self.ctx.uow() as uow:
             item = await _item(uow, ref, self.ctx.today().year)
+            if not reason:  # the form shows every wrong field at once: a date not later is said too
+                missing = DomainError("missing_value", option="reason", command="extend", field="reason")
+                raise_all([missing, *_not_later(item, reading.day)])
             result = await self.request_in(uow, actor_id, item, reading.day, reason, request_key=request_key)
             calendar = await self.ctx.calendar(uow)
             result.notes = date_notes(calendar, reading, deadline=True)
@@ -76,13 +77,7 @@ class ExtensionService(Service):
             raise DomainError("not_owner", number=str(item.number))
         if not lifecycle.is_open(item):
             raise DomainError("not_urgeable", number=str(item.number), state=item.state)
-        if new_due <= item.current_due:
-            raise DomainError(
-                "extension_not_later",
-                date=new_due.isoformat(),
-                current=item.current_due.isoformat(),
-                field="new_date",
-            )
+        raise_all(_not_later(item, new_due))
         if await uow.urging.pending_extensions(item.id):
             raise DomainError("extension_pending", number=str(item.number))
         request = ExtensionRequest(None, item.id, actor_id, new_due, reason, now)
@@ -209,3 +204,11 @@ async def _item(uow: UnitOfWork, ref: ItemRef | int, year: int) -> Item:
     if item is None:
         raise NotFound("item_not_found", ref=label)
     return item
+
+
+def _not_later(item: Item, new_due: date) -> list[DomainError]:
+    """An extension must move the deadline later."""
+    if new_due > item.current_due:
+        return []
+    current = item.current_due.isoformat()
+    return [DomainError("extension_not_later", date=new_due.isoformat(), current=current, field="new_date")]

@@ -4,19 +4,21 @@ and a blocked answer alerts the office; :class:`UrgeActionService` is the servic
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from bot.domain.errors import NotFound, PermissionDenied
 from bot.domain.events import EventKind, ItemEvent
 from bot.domain.items import Item, overdue_days
 from bot.domain.ports import UnitOfWork
+from bot.domain.read_models import Note
 from bot.domain.urge_records import UrgeRecord
 from bot.domain.urging import Answer, UrgePolicy
 from bot.notifications import NoticeKind, stored_person
 from bot.notifications.updates import update_copy
 from bot.services import tracking
 from bot.services.base import Service
+from bot.services.calendar_admin import date_notes
 from bot.services.extensions import ExtensionService
 from bot.services.follow_through import owner_answered
 
@@ -26,6 +28,7 @@ class AnswerResult:
     item: Item
     record: UrgeRecord
     already: bool = False
+    notes: list[Note] = field(default_factory=list)  # about a promised date: a day off, a computed year
 
 
 class UrgeAnswers(Service):
@@ -123,6 +126,7 @@ class UrgeAnswers(Service):
                     uow, actor_id, result.item, new_date, reason, request_key=request_key, owners_only=False
                 )
                 requested = True
+                result.notes = date_notes(await self.ctx.calendar(uow), new_date, deadline=False)
         return result, requested
 
     async def _name(self, uow: UnitOfWork, user_id: str | None) -> str:

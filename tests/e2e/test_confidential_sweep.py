@@ -3,8 +3,9 @@
 The rule (issue 12 §1, ``bot.domain.permissions``): a confidential item's title and texts are for its
 owners, its assigner, leaders, supervisors and admins. Department heads who are none of these get
 "a confidential item" and its number. The test collects every DM, ephemeral reply, App Home view,
-channel post and uploaded file (ledgers unzipped) the emulator holds, and every slash-command reply,
-and checks who received the title.
+channel post and uploaded file (ledgers unzipped) the emulator holds, every slash-command reply (bulletin
+previews of every period among them) and every escalation webhook body, and checks who received the title
+and the requirements' text.
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ from __future__ import annotations
 import io
 import zipfile
 from collections import defaultdict
+from dataclasses import dataclass, replace
+
+from aiohttp import web
 
 from bot.emulator.seed import DEMO_BULLETIN_CHANNEL, DEMO_USERS
 from messages import urging as urge_msg
@@ -78,7 +82,8 @@ def with_text(world: World, user: str, needle: str) -> list:  # type: ignore[typ
 async def _life(world: World, seen: Deliveries) -> None:
     reply = await world.command(
         "U0LEADER",
-        f"assign <@U0STAFFA> <@U0STAFFB> {TITLE} due 2026-12-15 confidential",
+        f"assign <@U0STAFFA> <@U0STAFFB> {TITLE} due 2026-12-15 confidential"
+        f" requirements 核对{REQUIREMENTS_WORD}",
     )
     seen.reply("U0LEADER", reply)
     assert "DB-2026-0001" in reply.text
@@ -121,7 +126,8 @@ async def _life(world: World, seen: Deliveries) -> None:
 
     # Bulletins: previews for everyone, a manual post; scheduled ones went out while the clock ran.
     for user in CLEARED | NOT_CLEARED:
-        seen.reply(user, await world.command(user, "bulletin week"))
+        for period in ("week", "month", "quarter", "year"):
+            seen.reply(user, await world.command(user, f"bulletin {period}"))
         seen.reply(user, await world.command(user, "show 1"))
         seen.reply(user, await world.command(user, "list all"))
         seen.reply(user, await world.command(user, "export"))
@@ -135,16 +141,51 @@ async def _life(world: World, seen: Deliveries) -> None:
 
 async def test_a_confidential_title_reaches_only_the_cleared(world: World) -> None:
     seen = Deliveries()
-    await _life(world, seen)
+    bodies: list[str] = []  # the escalation webhook (an SMS or voice gateway): nobody there is cleared
+    gateway = await _gateway(bodies)
+    try:
+        ctx = world.runtime.services.ctx
+        ctx.settings = replace(
+            ctx.settings, escalation_webhook_url=f"{gateway.url}/sms", webhook_secret="s3cret"
+        )
+        await _life(world, seen)
+    finally:
+        await gateway.runner.cleanup()
+    assert bodies and all("DB-2026-0001" in body for body in bodies)
+    assert not [body for body in bodies if TITLE in body or REQUIREMENTS_WORD in body], bodies
     received = seen.collect(world)
-    leaked = sorted(user for user in NOT_CLEARED if TITLE in received[user])
+    leaked = sorted(
+        user for user in NOT_CLEARED if TITLE in received[user] or REQUIREMENTS_WORD in received[user]
+    )
     assert not leaked, {user: _around(received[user]) for user in leaked}
     # The sweep can see the title where it should be (otherwise it proves nothing).
     assert all(TITLE in received[user] for user in CLEARED), [u for u in CLEARED if TITLE not in received[u]]
+    assert REQUIREMENTS_WORD in received["U0STAFFA"]  # the owners read the requirements
     # The department heads were told about it, by number and 🔒.
     assert "DB-2026-0001" in received["U0HEADA"]
 
 
 def _around(text: str) -> str:
-    at = text.index(TITLE)
+    at = text.index(TITLE) if TITLE in text else text.index(REQUIREMENTS_WORD)
     return text[max(0, at - 300) : at + 100]
+
+
+@dataclass
+class _Gateway:
+    runner: web.AppRunner
+    url: str
+
+
+async def _gateway(bodies: list[str]) -> _Gateway:
+    async def receive(request: web.Request) -> web.Response:
+        bodies.append((await request.read()).decode())
+        return web.json_response({"queued": True})
+
+    app = web.Application()
+    app.router.add_post("/sms", receive)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    return _Gateway(runner, f"http://127.0.0.1:{port}")

@@ -66,3 +66,17 @@ async def test_the_call_log_form_names_every_wrong_field_at_once(world: World) -
     assert set(errors) == {"call_time", "answered_by", "summary", "promised"}, errors
     calls = await world.rows(select(UrgeRecordRow).where(UrgeRecordRow.rung == "call"))
     assert calls == []
+
+
+async def test_the_extension_form_names_every_wrong_field_at_once(world: World) -> None:
+    from messages.notices import EXTEND
+
+    await world.command("U0LEADER", "交办 <@U0STAFFA> 修订防汛应急预案 截止 2026-12-15")
+    [notice] = world.slack.dm("U0STAFFA")
+    await world.click("U0STAFFA", notice, EXTEND)
+    view = world.slack.open_view("U0STAFFA")
+    assert view is not None
+    await world.slack.submit("U0STAFFA", view, {"reason": " ", "new_date": "2026-12-01"})
+    errors = world.slack.last_view_errors("U0STAFFA")
+    assert set(errors) == {"reason", "new_date"}, errors
+    assert "2026-12-15" in errors["new_date"] or "12月15日" in errors["new_date"], errors

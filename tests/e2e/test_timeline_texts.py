@@ -45,3 +45,35 @@ async def test_a_sub_items_card_names_its_parent_and_the_light_has_a_label(world
     english = (await world.command("U0DEPUTY", "show 2")).message
     assert english is not None and ":red_circle: 4 days overdue" in english.all_text()
     assert "Part of *DB-2026-0001*" in english.all_text()
+
+
+async def test_thread_notes_extension_reasons_and_call_summaries_read_in_show_and_app_home(
+    world: World,
+) -> None:
+    from messages.notices import OPEN
+
+    await world.command("U0LEADER", "assign <@U0HEADA> 修订防汛应急预案 due 12-15")
+    [notice] = world.slack.dm("U0HEADA")
+    await world.slack.reply_in_thread("U0HEADA", notice.channel, notice.ts, "堤防图纸已交水利局复核")
+    await world.command("U0HEADA", "延期 1 2026-12-22 等待水利局复核意见")
+    await world.command("U0SUPER", "电话 1")
+    view = world.slack.open_view("U0SUPER")
+    assert view is not None
+    call = {"callee": "U0HEADA", "call_date": "2026-11-26", "call_time": "15:10", "answered_by": "张伟本人"}
+    await world.slack.submit("U0SUPER", view, {**call, "summary": "已布置周五前报初稿"})
+    await world.deliver()
+
+    said = ("堤防图纸已交水利局复核", "等待水利局复核意见", "已布置周五前报初稿")
+    card = (await world.command("U0SUPER", "show 1")).message
+    assert card is not None
+    assert [s for s in said if s not in card.all_text()] == []
+    # App Home's Open gives the same card, words included.
+    await world.slack.open_home("U0HEADA")
+    await world.slack.settle()
+    home = world.slack.home("U0HEADA")
+    assert home is not None
+    await world.slack.click_in_view("U0HEADA", home, OPEN)
+    await world.slack.settle()
+    await world.deliver()
+    opened = world.slack.dm("U0HEADA")[-1].all_text()
+    assert "DB-2026-0001" in opened and [s for s in said if s not in opened] == []

@@ -120,6 +120,24 @@ async def test_restart_after_downtime_catches_up_once(world: World) -> None:
     assert len(with_text(world, "U0STAFFA", "催办通知")) == 1
 
 
+async def test_a_promised_date_on_a_day_off_is_accepted_with_a_warning(world: World) -> None:
+    # Issue 12 §7: a promised date on a non-working day is accepted, and the answer says it is a day off.
+    await assign_overdue_candidate(world)
+    await world.run_until(lambda: with_text(world, "U0STAFFA", "催办通知"))
+    [notice] = with_text(world, "U0STAFFA", "催办通知")
+    await world.click("U0STAFFA", notice, msg.NOTICE_ANSWER)
+    view = world.slack.open_view("U0STAFFA")
+    assert view is not None
+    await world.slack.submit(
+        "U0STAFFA", view, {"reason": "等待上级批复", "progress": "初稿已完成", "new_date": "2026-12-26"}
+    )
+    await world.deliver()
+    [request] = await world.rows(select(ExtensionRequestRow))
+    assert request.requested_due.isoformat() == "2026-12-26"  # accepted as typed
+    [answered] = with_text(world, "U0STAFFA", "已记录您对")
+    assert "不是工作日" in answered.all_text(), answered.all_text()
+
+
 async def test_notice_answered_with_a_new_date_becomes_an_extension_request(world: World) -> None:
     await assign_overdue_candidate(world)
     await world.run_until(lambda: with_text(world, "U0STAFFA", "催办通知"))

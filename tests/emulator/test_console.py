@@ -117,3 +117,11 @@ async def test_home_users_and_files(emu: SlackEmulator, tiny: TinyBot, tmp_path:
     assert tiny.seen["home_action"][0]["user"]["id"] == "U0SUPER2"
     saved = await asyncio.to_thread(lambda: [p.read_text() for p in tmp_path.iterdir()])
     assert saved == ["督办报告"]
+
+
+async def test_a_channel_mention_shows_the_channels_name(emu: SlackEmulator, tiny: TinyBot) -> None:
+    # Slack draws <#C…> as the channel's name; the console must not print the id.
+    posted = await tiny.app.client.chat_postMessage(channel="U0LEADER", text="已发布到 <#C0BULLETIN>。")
+    assert posted["ok"]
+    output, _ = await _run(emu, ["as U0LEADER", "quit"])
+    assert "已发布到 #duban-bulletin。" in output and "C0BULLETIN" not in output

@@ -64,3 +64,16 @@ def test_flow_bad_values_name_the_variable(name: str, value: str) -> None:
 def test_flow_settings_are_documented(name: str) -> None:
     assert f"\n{name}=" in (ROOT / ".env.example").read_text(encoding="utf-8")
     assert name in (ROOT / "docs" / "user-guide.md").read_text(encoding="utf-8")
+
+
+def test_the_user_guide_says_how_often_a_bulletin_may_be_posted_by_hand() -> None:
+    # Issue 12 §8: the guide said "once per period" while the bot refuses a second post the same day only.
+    from messages.i18n import t
+
+    guide = (ROOT / "docs" / "user-guide.md").read_text(encoding="utf-8")
+    section = guide[guide.index("### Bulletins 通报") :]
+    section = section[: section.index("\n### ", 1)]
+    said = {lang: t(lang, "bulletin.already_posted", kind="K", period="P", at="A") for lang in ("zh", "en")}
+    assert "once a day" in said["en"] and "每天只能手动发布一次" in said["zh"]
+    assert "once a day" in section and "每天" in section and "手动" in section
+    assert "once per period" not in section

@@ -90,3 +90,32 @@ def test_json_lines_carry_the_request_context(capsys: pytest.CaptureFixture[str]
     )
     assert "signing-secret-value" not in first["message"]
     assert "request_id" not in second
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_demo_log_lines_carry_the_demo_clocks_time(fmt: str, capsys: pytest.CaptureFixture[str]) -> None:
+    # The demo console prints log lines among messages stamped by its clock: a line in the machine's UTC time
+    # (say 02:40 while the demo reads Monday 09:00 in Shanghai) is wrong by hours and days.
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from bot.domain.clock import ManualClock
+
+    clock = ManualClock(datetime(2026, 12, 1, 1, 0, tzinfo=UTC))
+    root = logging.getLogger()
+    saved_handlers, saved_level = list(root.handlers), root.level
+    logs.configure(fmt=fmt)
+    logs.stamp_with(clock.now, ZoneInfo("Asia/Shanghai"))
+    try:
+        logging.getLogger("duban.test").warning("sweep")
+        clock.advance(timedelta(days=2, hours=3))
+        logging.getLogger("duban.test").warning("sweep again")
+    finally:
+        logs.stamp_with(None)
+        root.handlers[:] = saved_handlers
+        root.setLevel(saved_level)
+    first, second = capsys.readouterr().err.splitlines()
+    if fmt == "json":
+        first, second = json.loads(first)["time"], json.loads(second)["time"]
+    assert first.startswith("2026-12-01") and "09:00:00" in first, first
+    assert second.startswith("2026-12-03") and "12:00:00" in second, second

@@ -189,3 +189,21 @@ def test_a_modal_form_shows_typed_values_and_errors_under_their_fields() -> None
     assert "multiple" in owners and '<div class="bk-error" role="alert">请至少选择一人。</div>' in owners
     assert 'class="bk-input has-error" data-block-id="owners"' in html
     assert html.count("bk-error") == 1
+
+
+def test_a_channel_mention_without_a_label_shows_the_channels_name() -> None:
+    from bot.emulator.seed import DEMO_CHANNELS, DEMO_USERS
+    from bot.emulator.state import WorkspaceState
+
+    state = WorkspaceState(
+        team_id="T0DEMO",
+        team_domain="d",
+        bot_user_id="U0DUBANBOT",
+        bot_id="B0",
+        app_id="A0",
+        users=DEMO_USERS,
+        channels=DEMO_CHANNELS,
+    )
+    html = str(mrkdwn_html("已发布到 <#C0BULLETIN>。", state.display_name))
+    assert "#duban-bulletin" in html and "C0BULLETIN" not in html
+    assert state.display_name("U0HEADA") == "张伟" and state.display_name("U0NOBODY") == "U0NOBODY"

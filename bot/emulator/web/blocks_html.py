@@ -214,7 +214,7 @@ def _rich_inline(element: dict[str, Any], draw: Draw) -> str:
     if kind == "user":
         return f'<span class="mention">@{escape(draw.name_of(str(element.get("user_id", ""))))}</span>'
     if kind == "channel":
-        return f'<span class="mention">#{escape(element.get("channel_id", ""))}</span>'
+        return f'<span class="mention">#{escape(draw.name_of(str(element.get("channel_id", ""))))}</span>'
     if kind == "link":
         label = escape(element.get("text") or element.get("url", ""))
         return f'<a href="{escape(element.get("url", ""))}" target="_blank" rel="noopener">{label}</a>'

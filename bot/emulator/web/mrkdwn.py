@@ -67,7 +67,7 @@ def _link(name_of: NameOf) -> Callable[[re.Match[str]], str]:
             return f'<span class="mention">@{escape(name_of(target[1:]))}</span>'
         shown = escape(html.unescape(label or target))
         if target.startswith("#"):
-            return f'<span class="mention">#{escape(html.unescape(label or target[1:]))}</span>'
+            return f'<span class="mention">#{escape(html.unescape(label) or name_of(target[1:]))}</span>'
         if target.startswith("!date^"):
             return str(shown)
         if target.startswith("!"):

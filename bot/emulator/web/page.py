@@ -49,8 +49,7 @@ class Screen:
     errors: dict[str, str]
 
     def name_of(self, user_id: str) -> str:
-        user = self.state.users.get(user_id)
-        return user.visible_name if user else user_id
+        return self.state.display_name(user_id)
 
     def draw(self, view: View | None = None) -> Draw:
         pickable = [Person(p.user_id, p.name) for p in self.people if not p.deleted]
