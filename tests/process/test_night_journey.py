@@ -2,13 +2,13 @@
 
 The process cannot be given a fake clock, so night is made real through configuration: the
 organisation's time zone (DUBAN_TIMEZONE) is one where it is 03:xx now, and its working day
-(DUBAN_WORK_HOURS) starts two minutes from now — "the morning". Today is made a working day by the
+(DUBAN_WORK_HOURS) starts about a minute from now — "the morning". Today is made a working day by the
 admin (调休, ``/duban holiday <date> work``), as an office would, so the journey works on any day.
 
 1. An overdue item's urging is due at night: nothing goes out until the morning, then it does, once.
 2. Mark (the workspace's New York colleague; his Slack timezone is set so that it is 23:xx for him)
    set no quiet hours: an urging due in the office's working hours waits until his 08:00 (stored in the
-   database). With a window of his own ending two minutes from now, it goes out when that ends.
+   database). With a window of his own ending about a minute from now, it goes out when that ends.
 """
 
 from __future__ import annotations
@@ -40,8 +40,10 @@ def zone_at(now: datetime, hour: int) -> ZoneInfo:
     return ZoneInfo("Etc/UTC" if offset == 0 else f"Etc/GMT{-offset:+d}")
 
 
-def minutes_from_now(zone: ZoneInfo, minutes: int) -> datetime:
-    local = datetime.now(zone) + timedelta(minutes=minutes)
+def next_minute(zone: ZoneInfo, at_least: timedelta = timedelta(seconds=45)) -> datetime:
+    """The first whole minute (work hours and quiet windows are HH:MM) at least ``at_least`` away:
+    long enough to start the service and assign, short enough to keep the suite fast."""
+    local = datetime.now(zone) + at_least
     return local.replace(second=0, microsecond=0) + timedelta(minutes=1)
 
 
@@ -102,7 +104,7 @@ async def test_an_urging_due_at_night_waits_for_the_morning_and_then_goes_out(
     slack = emulator
     now = datetime.now(UTC)
     org = zone_at(now, 3)
-    morning = minutes_from_now(org, 2)
+    morning = next_minute(org)
     # The owner is somewhere it is day now (their own default night does not apply).
     slack.state.users[OWNER].tz = zone_at(now, 11).key
     service = Service("serve", emulator, empty_db_url, tmp_path)  # type: ignore[arg-type]
@@ -144,9 +146,9 @@ async def test_a_new_york_colleague_is_not_urged_in_his_night(
         local = due.astimezone(his)
         assert status == "pending" and (local.hour, local.minute) == (8, 0), (status, local)
 
-        # A window of his own, ending two minutes from now, replaces the default: a new urging waits
+        # A window of his own, ending about a minute from now, replaces the default: a new urging waits
         # until it ends and then goes out.
-        end = minutes_from_now(his, 2)
+        end = next_minute(his)
         start = (end - timedelta(hours=3)).strftime("%H:%M")
         answer = await command(slack, MARK, f"settings quiet {start}-{end:%H:%M}")
         assert f"{start}-{end:%H:%M}" in answer, answer
