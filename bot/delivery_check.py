@@ -19,8 +19,10 @@ from storage.outbox import ClaimedSend
 log = logging.getLogger(__name__)
 
 EVENT_TYPE = "duban_send"
-# How far back to look: a send is in doubt for one lease (about a minute), while the bot keeps posting.
-HISTORY_LIMIT = 100
+# How far back to look: a send is in doubt for a lease (about a minute) and may wait longer behind pacing,
+# while the bot keeps posting (at most one message a second per conversation): five pages of 200.
+PAGE_SIZE = 200
+MAX_PAGES = 5
 
 
 def with_send_key(send: ClaimedSend) -> dict[str, Any]:
@@ -53,14 +55,22 @@ async def find_posted(client: AsyncWebClient, send: ClaimedSend) -> dict[str, An
             opened = await client.conversations_open(users=channel)
             channel = str(opened["channel"]["id"])
         thread_ts = send.payload.get("thread_ts")
-        if isinstance(thread_ts, str) and thread_ts:
-            response = await client.conversations_replies(
-                channel=channel, ts=thread_ts, include_all_metadata=True, limit=HISTORY_LIMIT
-            )
-        else:
-            response = await client.conversations_history(
-                channel=channel, include_all_metadata=True, limit=HISTORY_LIMIT
-            )
+        cursor: str | None = None  # the first page has none
+        for _ in range(MAX_PAGES):
+            if isinstance(thread_ts, str) and thread_ts:
+                response = await client.conversations_replies(
+                    channel=channel, ts=thread_ts, include_all_metadata=True, limit=PAGE_SIZE, cursor=cursor
+                )
+            else:
+                response = await client.conversations_history(
+                    channel=channel, include_all_metadata=True, limit=PAGE_SIZE, cursor=cursor
+                )
+            for message in response.get("messages") or []:
+                if isinstance(message, dict) and _carries(message, send.idem_key):
+                    return {"ok": True, "channel": channel, "ts": str(message.get("ts")), "recovered": True}
+            cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
+            if not cursor:
+                break
     except SlackApiError as error:
         data = error.response.data if isinstance(error.response.data, dict) else {}
         reason = data.get("error") or f"HTTP {error.response.status_code}"
@@ -68,8 +78,4 @@ async def find_posted(client: AsyncWebClient, send: ClaimedSend) -> dict[str, An
         return None
     except Exception:  # network trouble: same answer, the send goes ahead and is retried as usual
         log.warning("could not look for outbox row %s in Slack; sending it", send.id, exc_info=True)
-        return None
-    for message in response.get("messages") or []:
-        if isinstance(message, dict) and _carries(message, send.idem_key):
-            return {"ok": True, "channel": channel, "ts": str(message.get("ts")), "recovered": True}
     return None

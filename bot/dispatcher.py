@@ -312,7 +312,9 @@ class OutboxDispatcher:
         if not deferred:
             return
         applied = await outbox.release_many(
-            self._sf, [(send.id, until, send.attempts) for send, until in deferred], worker_id=self.worker_id
+            self._sf,
+            [(send.id, until, send.attempts, send.in_doubt) for send, until in deferred],
+            worker_id=self.worker_id,
         )
         stats.deferred += applied
         stats.lost += len(deferred) - applied

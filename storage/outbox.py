@@ -49,10 +49,15 @@ class ClaimedSend:
 # Errors after which Slack may or may not have acted: our exceptions (timeouts, dropped connections) and
 # HTTP 5xx. Slack's own error codes (lower_snake_case) mean the call was refused and did nothing.
 _IN_DOUBT_ERROR = re.compile(r"^(?:[A-Z]\w*(?:Error|Exception|Timeout)\b|http_5)")
+# Written when an in-doubt claim is given back unsent (pacing, a halted token): the doubt must survive the
+# release, or the next claim would post blind (found by the kill -9 soak: a dead worker's batch to one DM).
+STILL_IN_DOUBT = "in_doubt: given back unsent after a claim that may have reached Slack"
 
 
 def _was_in_doubt(status: str, last_error: str | None) -> bool:
-    return status == SENDING or bool(last_error and _IN_DOUBT_ERROR.match(last_error))
+    if status == SENDING or last_error == STILL_IN_DOUBT:
+        return True
+    return bool(last_error and _IN_DOUBT_ERROR.match(last_error))
 
 
 def _insert_for(session: AsyncSession) -> Any:
@@ -273,24 +278,27 @@ async def release(
     worker_id: str,
     next_attempt_at: datetime,
     attempts: int | None = None,
+    in_doubt: bool = False,
 ) -> bool:
-    """Give back a claimed row that was not attempted (local pacing), uncounted and without error."""
+    """Give back a claimed row that was not attempted (pacing), uncounted; an in-doubt claim stays so."""
     values: dict[str, Any] = {
         "status": PENDING,
         "next_attempt_at": to_db_utc(next_attempt_at),
         "claimed_until": None,
         "attempts": OutboxRow.attempts - 1,
     }
+    if in_doubt:
+        values["last_error"] = STILL_IN_DOUBT
     return await _apply(session_factory, send_id, worker_id, attempts, values)
 
 
 async def release_many(
     session_factory: async_sessionmaker[AsyncSession],
-    releases: Sequence[tuple[int, datetime, int]],
+    releases: Sequence[tuple[int, datetime, int, bool]],
     *,
     worker_id: str,
 ) -> int:
-    """:func:`release` for many ``(id, next_attempt_at, attempts)`` claims in one transaction (one
+    """:func:`release` for many ``(id, next_attempt_at, attempts, in_doubt)`` claims in one transaction (one
     executemany); returns how many were still this worker's to give back."""
     if not releases:
         return 0
@@ -308,15 +316,22 @@ async def release_many(
             next_attempt_at=bindparam("b_next", type_=table.c.next_attempt_at.type),
             claimed_until=None,
             attempts=table.c.attempts - 1,
+            # NULL keeps the row's own error; an in-doubt claim writes STILL_IN_DOUBT.
+            last_error=func.coalesce(bindparam("b_doubt", type_=table.c.last_error.type), table.c.last_error),
         )
     )
-    ids = [send_id for send_id, _, _ in releases]
+    ids = [send_id for send_id, _, _, _ in releases]
     async with session_factory.begin() as session:
         await session.execute(
             stmt,
             [
-                {"b_id": send_id, "b_next": to_db_utc(at), "b_attempts": attempts}
-                for send_id, at, attempts in releases
+                {
+                    "b_id": send_id,
+                    "b_next": to_db_utc(at),
+                    "b_attempts": attempts,
+                    "b_doubt": STILL_IN_DOUBT if in_doubt else None,
+                }
+                for send_id, at, attempts, in_doubt in releases
             ],
         )
         # Released by this statement: back to pending and still marked as this worker's last claim.

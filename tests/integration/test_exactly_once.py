@@ -130,3 +130,45 @@ async def test_a_slack_refusal_is_not_in_doubt(
     [again] = await outbox.claim_due(session_factory, now=T0, worker_id="w", limit=10, lease=LEASE)
     assert again.in_doubt is False
     assert slack.calls_to("conversations.history") == []
+
+
+async def test_in_doubt_sends_held_back_by_pacing_stay_in_doubt(
+    session_factory: async_sessionmaker[AsyncSession], slack: SlackEmulator
+) -> None:
+    """A dead worker's batch to one DM: pacing lets one through per second and gives the rest back; the ones
+    given back must still be looked up, not posted blind (the kill -9 soak's doubled manual urging)."""
+    keys = [f"urge:{n}:manual" for n in range(5, 9)]
+    for key in keys:
+        await _queue(session_factory, key, "U0STAFFA")
+    client = AsyncWebClient(token=TOKEN, base_url=slack.api_url)
+    for send in await outbox.claim_due(session_factory, now=T0, worker_id="dead", limit=10, lease=LEASE):
+        await client.api_call("chat.postMessage", json=with_send_key(send))  # posted, then the worker died
+    clock = ManualClock(T0 + LEASE + timedelta(seconds=1))
+    dispatcher = _dispatcher(session_factory, slack, clock)
+
+    recovered = 0
+    for _ in range(len(keys) * 3):
+        recovered += (await dispatcher.run_once()).recovered
+        clock.advance(timedelta(seconds=1))
+
+    assert recovered == len(keys)
+    assert len(slack.calls_to("chat.postMessage")) == len(keys)  # each once, by the dead worker
+    async with session_factory() as session:
+        statuses = set(await session.scalars(select(OutboxRow.status)))
+    assert statuses == {"sent"}
+
+
+async def test_a_send_buried_under_later_messages_is_still_found(
+    session_factory: async_sessionmaker[AsyncSession], slack: SlackEmulator
+) -> None:
+    """The lookup pages back: 250 later messages in the DM do not hide the dead worker's post."""
+    await _queue(session_factory, "urge:9:checkin", "U0STAFFA")
+    await _dead_worker_sends(session_factory, slack, reach_slack=True)
+    client = AsyncWebClient(token=TOKEN, base_url=slack.api_url)
+    for n in range(250):
+        await client.chat_postMessage(channel="U0STAFFA", text=f"later {n}")
+
+    stats = await _dispatcher(session_factory, slack, ManualClock(T0 + LEASE + timedelta(seconds=1))).drain()
+
+    assert stats.recovered == 1 and stats.sent == 0
+    assert len(slack.calls_to("chat.postMessage")) == 251
