@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import date
 
 import chinese_calendar
-import holidays
 
 from bot.domain.calendar import WorkCalendar
 
@@ -76,6 +75,8 @@ class ComputedHolidays:
         known = self._years.get(year)
         if known is None:
             try:
+                import holidays  # ~0.3 s of imports (every country's rules): paid on first use, not at start
+
                 table = holidays.country_holidays("CN", years=year)
                 off = {day: str(name) for day, name in table.items() if day.year == year}
                 make_up = frozenset(d for d in getattr(table, "weekend_workdays", ()) if d.year == year)
