@@ -156,3 +156,20 @@ def test_the_query_narrows_at_least_as_much_as_visibility(f: ListFilter, oversee
     if f.overdue:
         assert query.overdue_on == TODAY
     assert query.words == f.words
+
+
+@pytest.mark.parametrize(
+    ("text", "today", "due_from", "due_to"),
+    [
+        ("list overdue week", date(2027, 2, 9), date(2027, 2, 8), date(2027, 2, 14)),  # the festival week
+        ("列表 本月 逾期", date(2027, 2, 9), date(2027, 2, 1), date(2027, 2, 28)),  # 2027 is no leap year
+        ("list quarter unit 发展改革科", date(2027, 2, 9), date(2027, 1, 1), date(2027, 3, 31)),
+        ("列表 2027-02 逾期", date(2026, 11, 26), date(2027, 2, 1), date(2027, 2, 28)),  # asked in advance
+        ("list year", date(2027, 1, 1), date(2027, 1, 1), date(2027, 12, 31)),
+        ("list week", date(2027, 1, 1), date(2026, 12, 28), date(2027, 1, 3)),  # 2026-W53 spans New Year
+    ],
+)
+def test_periods_on_a_clock_in_2027(text: str, today: date, due_from: date, due_to: date) -> None:
+    query = to_query(filter_of(text), actor_id="U1", overseer=True, today=today, subject_id=None)
+    assert (query.due_from, query.due_to) == (due_from, due_to)
+    assert query.overdue_on == (today if "overdue" in text or "逾期" in text else None)
