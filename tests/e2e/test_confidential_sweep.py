@@ -14,6 +14,8 @@ import io
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, replace
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
@@ -163,6 +165,63 @@ async def test_a_confidential_title_reaches_only_the_cleared(world: World) -> No
     assert REQUIREMENTS_WORD in received["U0STAFFA"]  # the owners read the requirements
     # The department heads were told about it, by number and 🔒.
     assert "DB-2026-0001" in received["U0HEADA"]
+
+
+async def test_a_confidential_title_reaches_only_the_cleared_in_2027_across_the_spring_festival(
+    world: World,
+) -> None:
+    """The same rule on a clock in the coming year: 2027 is computed (5–10 February off), so the written
+    notice for a deadline on Thursday 4 February reaches the department head on Thursday 11 February,
+    with the week's bulletin. Neither, nor the notice's form, the previews, show, list or App Home,
+    gives a department head the title."""
+    shanghai = ZoneInfo("Asia/Shanghai")
+    world.clock.set(datetime(2027, 2, 1, 10, tzinfo=shanghai))  # Monday before the festival
+    seen = Deliveries()
+    reply = await world.command(
+        "U0LEADER",
+        f"assign <@U0STAFFA> <@U0STAFFB> {TITLE} due 2027-02-04 confidential"
+        f" requirements 核对{REQUIREMENTS_WORD}",
+    )
+    seen.reply("U0LEADER", reply)
+    assert "DB-2027-0001" in reply.text
+    await world.tick()
+
+    world.clock.set(datetime(2027, 2, 10, 17, tzinfo=shanghai))  # the last day off: no notice yet
+    await world.tick()
+    assert not with_text(world, "U0HEADA", "DB-2027-0001")
+    world.clock.set(datetime(2027, 2, 11, 9, 5, tzinfo=shanghai))  # the first working morning after it
+    await world.tick()
+    await world.deliver()
+    [head_notice] = with_text(world, "U0HEADA", "DB-2027-0001")
+    assert TITLE not in head_notice.all_text() and ":lock:" in head_notice.text + repr(head_notice.blocks)
+    bulletins = [m.all_text() for m in world.slack.channel_messages(DEMO_BULLETIN_CHANNEL) if not m.files]
+    # Week 5's bulletin went out that morning too; in the channel the item has neither title nor number.
+    [week5] = [text for text in bulletins if "2027年第5周" in text]
+    assert "逾期 1" in week5 and "DB-2027-0001" not in week5
+
+    await world.click("U0HEADA", head_notice, urge_msg.NOTICE_ANSWER)
+    view = world.slack.open_view("U0HEADA")
+    assert view is not None
+    seen.replies["U0HEADA"].append(repr(view))
+    await world.slack.submit(
+        "U0HEADA", view, {"reason": "春节放假", "progress": "过半", "new_date": "2027-02-26"}
+    )
+    await world.deliver()
+    for user in CLEARED | NOT_CLEARED:
+        for command in ("bulletin week", "show 1", "list overdue"):
+            seen.reply(user, await world.command(user, command))
+        await world.slack.open_home(user)
+        await world.slack.settle()
+    seen.reply("U0SUPER", await world.command("U0SUPER", "bulletin month post"))
+
+    received = seen.collect(world)
+    leaked = sorted(
+        user for user in NOT_CLEARED if TITLE in received[user] or REQUIREMENTS_WORD in received[user]
+    )
+    assert not leaked, {user: _around(received[user]) for user in leaked}
+    assert all(TITLE in received[user] for user in CLEARED), [u for u in CLEARED if TITLE not in received[u]]
+    assert REQUIREMENTS_WORD in received["U0STAFFA"]
+    assert "DB-2027-0001" in received["U0HEADA"] and "DB-2027-0001" in received["U0HEADB"]
 
 
 def _around(text: str) -> str:
