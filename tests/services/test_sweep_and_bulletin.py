@@ -8,7 +8,17 @@ from zoneinfo import ZoneInfo
 from bot.domain.events import EventKind
 from bot.domain.items import ItemRef, SourceKind
 from bot.domain.reports import ReportInput
-from tests.services.conftest import CHANNEL, LEADER, LI, OFFICE, ZHANG, Office, make_office, office_settings
+from tests.services.conftest import (
+    ADMIN,
+    CHANNEL,
+    LEADER,
+    LI,
+    OFFICE,
+    ZHANG,
+    Office,
+    make_office,
+    office_settings,
+)
 
 MONDAY_10 = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
 THURSDAY_20 = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
@@ -148,3 +158,31 @@ async def test_a_broken_item_is_postponed_and_the_rest_of_its_batch_is_still_urg
     assert EventKind.URGED in office.events(items[0].id) and EventKind.URGED not in office.events(items[1].id)
     await office.services.urging.sweep()  # a second sweep (or replica) at the same instant adds nothing
     assert len(office.urges(items[0].id)) == 1
+
+
+async def test_the_spring_festival_2027_weeks_bulletins_go_out_together_after_it(office: Office) -> None:
+    """An admin entered 2027's schedule (6–13 February off, Saturday 20 February worked): the whole week
+    8–12 February is off, so week 5's and week 6's bulletins both wait for Monday 15 February 09:00."""
+    entered = office.clock.now()
+    for day in range(6, 14):
+        office.tables.overrides[date(2027, 2, day)] = (False, "春节", ADMIN, entered)
+    office.tables.overrides[date(2027, 2, 20)] = (True, "春节调休", ADMIN, entered)
+    office.tables.confirmed_years[2027] = (ADMIN, entered)
+    office.clock.set(datetime(2027, 1, 25, 10, 0, tzinfo=SH))
+    await office.assign(lead=ZHANG, title="Open roads", due_date=date(2027, 2, 4))
+    office.clock.set(datetime(2027, 2, 1, 9, 0, tzinfo=SH))
+    await office.services.publications.sweep()
+    assert ("week", "2027-W04") in office.tables.bulletins
+
+    def weeks() -> list[str]:
+        return sorted(period for kind, period in office.tables.bulletins if kind == "week")
+
+    for moment in ("2027-02-08T09:00", "2027-02-10T11:00", "2027-02-12T10:00", "2027-02-13T10:00"):
+        office.clock.set(datetime.fromisoformat(moment).replace(tzinfo=SH))
+        await office.services.publications.sweep()
+        assert weeks() == ["2027-W04"], moment
+    office.clock.set(datetime(2027, 2, 15, 9, 0, tzinfo=SH))
+    await office.services.publications.sweep()
+    await office.services.publications.sweep()
+    assert weeks() == ["2027-W04", "2027-W05", "2027-W06"]
+    assert len(office.sent("bulletin")) == len(office.tables.bulletins)  # each once
