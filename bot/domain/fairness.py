@@ -38,6 +38,10 @@ def counted(state: State) -> bool:
     return state not in NOT_COUNTED_STATES
 
 
+# The unit has handed in its final report and the office has yet to decide.
+AWAITING_OFFICE_STATES: frozenset[State] = frozenset({State.REPORTED, State.UNDER_REVIEW})
+
+
 def local_day(instant: datetime, tz: tzinfo) -> date:
     return instant.astimezone(tz).date()
 
@@ -53,6 +57,21 @@ def finished_on(final_reported_at: datetime | None, completed_at: datetime | Non
     if final_reported_at is not None:
         return local_day(final_reported_at, tz)
     return local_day(completed_at, tz) if completed_at is not None else None
+
+
+def reported_by(state: State, final_reported_at: datetime | None, as_of: date, tz: tzinfo) -> date | None:
+    """For an item not finished by the cut-off: the day of the unit's final report when the office had it by
+    then and had not decided (the unit's part ended there; the review time after it is the office's own
+    limit), else None. A report the office returned no longer counts: the item is back with the unit."""
+    if final_reported_at is None or (state not in AWAITING_OFFICE_STATES and state not in FINISHED_STATES):
+        return None
+    day = local_day(final_reported_at, tz)
+    return day if day <= as_of else None
+
+
+def with_the_office(reported: date | None, due: date | None) -> bool:
+    """Reported on or before ``due`` and waiting for the office: not overdue against it, not judged yet."""
+    return reported is not None and due is not None and reported <= due
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,10 @@ live in :mod:`bot.domain.fairness`):
   is the office's own limit, not the unit's). FYI transfers close by acknowledgement and have no
   deadline.
 * *open* (办理中): active and not completed by ``as_of``; *overdue*: open and ``as_of`` is after the
-  current deadline; *overdue days*: ``as_of`` minus the deadline, in calendar days.
+  current deadline; *overdue days*: ``as_of`` minus the deadline, in calendar days. An item whose final
+  report reached the office by the cut-off and waits for its decision stopped the unit's clock there: on
+  or before the deadline it is neither overdue nor judged (green) until the office decides; after it,
+  its overdue days end at the report.
 * *judged* (应办结): completions in the period with a deadline, plus open items whose deadline fell
   by the cut-off. A deadline on the cut-off day falls only when that day is over, so an item due
   today is not failed by a bulletin published today.
@@ -47,9 +50,9 @@ from __future__ import annotations
 
 import gc
 import heapq
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from datetime import date, tzinfo
 
 from bot.domain.calendar import WorkCalendar
@@ -60,6 +63,8 @@ from bot.domain.fairness import (
     fell_due,
     finished_on,
     local_day,
+    reported_by,
+    with_the_office,
 )
 from bot.domain.figures import (
     SPLIT_ORDER,  # noqa: F401 (re-exported: the bulletin renders the split in this order)
@@ -72,7 +77,7 @@ from bot.domain.figures import (
     Split,
     StatsConfig,
 )
-from bot.domain.periods import Period, recent_periods
+from bot.domain.periods import Period
 
 NO_DEPARTMENT = ""  # the bucket of items whose lead owner belongs to no department
 
@@ -217,6 +222,8 @@ def _compute(
 
         overdue_days = 0
         on_time_here = late_here = False
+        # Waiting for the office's decision: the unit's clock stopped at its final report.
+        reported = None if finished else reported_by(item.state, item.final_reported_at, as_of, tz)
         if due is None:
             split = Split.NO_DEADLINE
         elif finished:
@@ -224,18 +231,19 @@ def _compute(
             on_time_here = judged <= due
             late_here = not on_time_here
             split = Split.ON_TIME if on_time_here else Split.LATE
-        elif as_of > due:
+        elif as_of > due and not with_the_office(reported, due):
             split = Split.OPEN_OVERDUE
-            overdue_days = (as_of - due).days
+            overdue_days = ((reported or as_of) - due).days
         else:
             split = Split.OPEN_NOT_DUE
-        # 按时办结率: completions in the period, plus open items whose deadline fell by the cut-off.
+        # 按时办结率: completions in the period, plus open items whose deadline fell by the cut-off (an item
+        # reported on time and waiting for the office is judged when the office decides).
         if finished:
             judged_current = due is not None
             judged_original = original is not None
         else:
-            judged_current = fell_due(due, as_of, today)
-            judged_original = fell_due(original, as_of, today)
+            judged_current = fell_due(due, as_of, today) and not with_the_office(reported, due)
+            judged_original = fell_due(original, as_of, today) and not with_the_office(reported, original)
         was_escalated = item.escalated_at is not None and local_day(item.escalated_at, tz) <= as_of
         returns_here = (
             sum(start <= local_day(r, tz) <= as_of for r in item.returned_at) if item.returned_at else 0
@@ -279,7 +287,11 @@ def _compute(
             continue
         # The lists keep sort keys (then an arrival number, so ties keep input order) and build their
         # entries only for the rows kept.
-        if not finished:
+        if with_the_office(reported, due):
+            light, left = Light.GREEN, None  # the unit's part is done, on time
+            scope.lights[light] += 1
+            open_keys.append((rank[light], 0, due or date.max, item.number, len(open_keys), item, left))
+        elif not finished:
             light, left = traffic_light(item, as_of, calendar, yellow, left_until=left_until)
             scope.lights[light] += 1
             open_keys.append(
@@ -330,85 +342,6 @@ def _compute(
 _LIGHTS = (Light.RED, Light.YELLOW, Light.GREEN)  # most urgent first
 
 
-@dataclass(frozen=True, slots=True)
-class TrendPoint:
-    period: Period
-    completed: int
-    on_time_rate: float | None
-    on_time_rate_original: float | None
-    overdue: int
-
-
-def trend(
-    items: Sequence[ItemSnapshot],
-    period: Period,
-    *,
-    count: int,
-    today: date,
-    tz: tzinfo,
-    calendar: WorkCalendar,
-    config: StatsConfig | None = None,
-) -> list[TrendPoint]:
-    """The headline figures of the last ``count`` periods ending with ``period``, oldest first.
-
-    The same rules as :func:`compute` (which the unit tests hold it to): each item's days (issue, finish,
-    the day that judges it) are worked out once, then every period only compares dates."""
-    del calendar, config  # the headline figures need neither (the signature matches compute's)
-    facts = list(_day_facts(items, tz))
-    points = []
-    for each in recent_periods(period, count):
-        figures = _headline(facts, each, today)
-        points.append(
-            TrendPoint(
-                each,
-                figures.completed,
-                figures.on_time_rate,
-                figures.on_time_rate_original,
-                figures.overdue,
-            )
-        )
-    return points
-
-
-_DayFacts = tuple[date, date | None, date | None, date | None, date | None]
-
-
-def _day_facts(items: Iterable[ItemSnapshot], tz: tzinfo) -> Iterator[_DayFacts]:
-    """(clock start, finished on, judged on, current deadline, original deadline) of each counted item."""
-    for item in items:
-        if item.state in EXCLUDED_STATES:
-            continue
-        created = local_day(item.issued_at or item.created_at, tz)
-        done_day = local_day(item.completed_at, tz) if item.completed_at is not None else None
-        if done_day is None and item.state in _FINISHED:
-            done_day = created
-        judged = finished_on(item.final_reported_at, item.completed_at, tz) or done_day
-        yield created, done_day, judged, item.current_due, item.original_due
-
-
-def _headline(facts: Sequence[_DayFacts], period: Period, today: date) -> Figures:
-    """Completed, overdue and both on-time rates of ``period``, as :func:`compute` counts them."""
-    as_of = min(period.end, today)
-    start = period.start
-    figures = Figures()
-    for created, done_day, judged, due, original in facts:
-        if created > as_of or (done_day is not None and done_day < start):
-            continue
-        if done_day is not None and done_day <= as_of:
-            assert judged is not None
-            figures.completed += 1
-            if due is not None:
-                figures.due_current += 1
-                figures.due_current_on_time += judged <= due
-            if original is not None:
-                figures.due_original += 1
-                figures.due_original_on_time += judged <= original
-        else:
-            figures.overdue += due is not None and as_of > due
-            figures.due_current += fell_due(due, as_of, today)
-            figures.due_original += fell_due(original, as_of, today)
-    return figures
-
-
 # The office's own time limits live in bot.domain.office_limits; re-exported for old imports.
 from bot.domain.office_limits import OfficeLimits, OfficeTimeline, office_limits  # noqa: E402, F401
+from bot.domain.trend import TrendPoint, trend  # noqa: E402, F401 (re-exported)

@@ -29,6 +29,7 @@ from bot.domain.figures import (
     Split,
     StatsConfig,
 )
+from bot.domain.lifecycle import State
 from bot.domain.periods import Period, recent_periods
 
 NO_DEPARTMENT = ""  # the bucket of items whose lead owner belongs to no department
@@ -94,6 +95,12 @@ def compute(
         if finished and judged is None:
             judged = done_day
         due, original = item.current_due, item.original_due
+        # Not finished by the cut-off but its final report was with the office then (returned ones are not).
+        reported = None
+        awaiting = item.state in (State.REPORTED, State.UNDER_REVIEW) or item.state in _FINISHED
+        if not finished and awaiting and item.final_reported_at is not None:
+            day = local_day(item.final_reported_at, tz)
+            reported = day if day <= as_of else None
         scopes = (total, departments.setdefault(item.department, Figures()))
         is_new = created >= period.start
 
@@ -102,18 +109,25 @@ def compute(
         elif finished:
             assert judged is not None
             split = Split.ON_TIME if judged <= due else Split.LATE
+        elif reported is not None and reported <= due:
+            split = Split.OPEN_NOT_DUE  # reported on time, the office's turn
         else:
             split = Split.OPEN_OVERDUE if as_of > due else Split.OPEN_NOT_DUE
-        overdue_days = (as_of - due).days if split is Split.OPEN_OVERDUE and due is not None else 0
+        stopped = reported if reported is not None else as_of
+        overdue_days = (stopped - due).days if split is Split.OPEN_OVERDUE and due is not None else 0
         completed_here = finished
         on_time_here = completed_here and due is not None and judged is not None and judged <= due
         late_here = completed_here and due is not None and judged is not None and judged > due
         # 按时办结率: completions in the period, plus open items whose deadline fell by the cut-off.
         judged_current = (completed_here and due is not None) or (
-            not finished and fell_due(due, as_of, today)
+            not finished
+            and fell_due(due, as_of, today)
+            and not (reported is not None and due is not None and reported <= due)
         )
         judged_original = (completed_here and original is not None) or (
-            not finished and fell_due(original, as_of, today)
+            not finished
+            and fell_due(original, as_of, today)
+            and not (reported is not None and original is not None and reported <= original)
         )
         was_escalated = happened_by(item.escalated_at, as_of, tz)
         returns_here = sum(period.start <= local_day(r, tz) <= as_of for r in item.returned_at)
@@ -150,7 +164,11 @@ def compute(
                 + returns_here * config.score_return
             )
 
-        if not finished:
+        if not finished and reported is not None and due is not None and reported <= due:
+            for scope in scopes:
+                scope.lights[Light.GREEN] += 1
+            open_items.append(OpenItem(item, Light.GREEN, 0, None))
+        elif not finished:
             light, left = traffic_light(item, as_of, calendar, config.yellow_workdays)
             for scope in scopes:
                 scope.lights[light] += 1

@@ -135,11 +135,6 @@ def test_the_week_before_the_festival_is_judged_fairly_in_the_bulletin_after_it(
     assert criticised(stats) == {"U": ("overdue", "unanswered_notice")}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="rules 3 vs 5/6 (docs/bulletins.md): an open item is judged at the cut-off even when only the"
-    " office's review is outstanding; the festival makes the office's time the unit's. Needs a decision.",
-)
 def test_a_report_filed_on_time_is_not_failed_while_the_office_reviews_it_over_the_festival(
     calendar_name: str,
 ) -> None:
