@@ -223,7 +223,7 @@ def timeline_with_texts(reader: Reader, detail: ItemDetail) -> tuple[str, list[I
     lines, clipped = [], []
     for event in events[-TIMELINE_LIMIT:]:
         text = timeline_messages.event_text(loc, event, detail.reports)
-        line, cut = timeline_messages.with_excerpt(event_line(reader, event), text)
+        line, cut = timeline_messages.entry_with_text(event_line(reader, event), event, text)
         lines.append(line)
         if cut:
             clipped.append(event)

@@ -17,9 +17,11 @@ from slack_sdk.models.blocks import (
     StaticSelectElement,
     UserSelectElement,
 )
+from slack_sdk.models.blocks.block_elements import FileInputElement  # not re-exported by blocks
 from slack_sdk.models.views import View
 
 from bot.domain.due_dates import picked_date
+from bot.domain.evidence import from_slack_files, merged
 from bot.domain.items import Item
 from bot.domain.reports import (
     TEXT_MAX,
@@ -42,7 +44,7 @@ REPORT_CALLBACK = "report_modal"
 REVIEW_CALLBACK = "review_modal"
 INSTRUCT_CALLBACK = "instruct_modal"
 CHANGE_CALLBACK = "proposal_change_modal"
-KIND, PERCENT, STATUS, DONE, PROBLEMS, NEXT_STEPS, EXPECTED, LINKS = (
+KIND, PERCENT, STATUS, DONE, PROBLEMS, NEXT_STEPS, EXPECTED, LINKS, FILES = (
     "kind",
     "percent",
     "status",
@@ -51,8 +53,10 @@ KIND, PERCENT, STATUS, DONE, PROBLEMS, NEXT_STEPS, EXPECTED, LINKS = (
     "next_steps",
     "expected",
     "links",
+    "files",
 )
-REPORT_FIELDS = (KIND, PERCENT, STATUS, DONE, PROBLEMS, NEXT_STEPS, EXPECTED, LINKS)
+REPORT_FIELDS = (KIND, PERCENT, STATUS, DONE, PROBLEMS, NEXT_STEPS, EXPECTED, LINKS, FILES)
+FORM_FILES_MAX = 10  # Slack's file_input takes 1 to 10 files
 CHECKLIST, DECISION, REASONS, NEW_DUE = "checklist", "decision", "reasons", "new_due"
 REVIEW_FIELDS = (CHECKLIST, DECISION, REASONS, NEW_DUE)
 TEXT, LEAD, DUE = "text", "lead", "due"
@@ -153,6 +157,13 @@ def report_modal(loc: str, item: Item, *, co_owner: bool) -> dict[str, Any]:
             element=DatePickerElement(action_id=EXPECTED),
         ),
         _text_input(loc, LINKS, "reports.modal.links_label", "reports.modal.links_hint", optional=True),
+        InputBlock(  # 佐证材料: Slack's file_input (modals only; needs files:read)
+            block_id=FILES,
+            label=_pt(loc, "reports.modal.files_label"),
+            hint=_pt(loc, "reports.modal.files_hint", most=FORM_FILES_MAX),
+            optional=True,
+            element=FileInputElement(action_id=FILES, max_files=FORM_FILES_MAX),
+        ),
     ]
     return _modal(loc, REPORT_CALLBACK, "reports.modal.title", "reports.modal.submit", item.id, blocks)
 
@@ -168,6 +179,7 @@ def read_report_state(values: dict[str, dict[str, dict[str, Any]]]) -> ReportInp
         next_steps=_element(values, NEXT_STEPS).get("value") or "",
         expected=_date(values, EXPECTED),
         links=_element(values, LINKS).get("value") or "",
+        files=merged(from_slack_files(_element(values, FILES).get("files"))),
     )
 
 

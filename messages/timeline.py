@@ -20,6 +20,8 @@ from messages.view_models import Reader
 TIMELINE_MORE = "timeline_more"  # value "<item id>:<event seq>"
 EXCERPT = 140  # characters of an entry's text shown in the timeline
 MORE_BUTTONS = 5  # the latest clipped entries get a "more" button (one actions block)
+EVIDENCE_SHOWN = 10  # files of one 佐证材料 entry listed as links; the rest behind "more"
+EVIDENCE_CHARS = 1500  # and no more mrkdwn than this for them
 _SECTION = 2900
 
 _REPORT_KINDS = (EventKind.PROGRESS_REPORTED, EventKind.FINAL_REPORTED, EventKind.THREAD_NOTE)
@@ -66,6 +68,33 @@ def with_excerpt(line: str, text: str) -> tuple[str, bool]:
         return line, False
     short = clip(" ".join(text.split()), EXCERPT)
     return f"{line}\n>{escape(short)}", short != " ".join(text.split())
+
+
+def _file_link(entry: Mapping[str, Any]) -> str:
+    """One file as a mrkdwn link named by the file (a link Slack's <url|name> cannot hold is shown)."""
+    name, url = escape(entry.get("name") or ""), str(entry.get("permalink") or "")
+    if url.startswith("https://") and not any(c in url for c in "<>| \n"):
+        return f"<{url}|{name or escape(url)}>"
+    return f"{name} {escape(url)}".strip()
+
+
+def with_files(line: str, files: Any) -> tuple[str, bool]:
+    """A 佐证材料 entry: each file on its own line, by name, linked; True when some are left for "more"."""
+    entries = [f for f in files if isinstance(f, Mapping)] if isinstance(files, list) else []
+    lines: list[str] = [line]
+    for entry in entries[:EVIDENCE_SHOWN]:
+        link = f">• {_file_link(entry)}"
+        if len(lines) > 1 and sum(map(len, lines)) + len(link) > EVIDENCE_CHARS:
+            break
+        lines.append(link)
+    return "\n".join(lines), len(lines) - 1 < len(entries)
+
+
+def entry_with_text(line: str, event: ItemEvent, text: str) -> tuple[str, bool]:
+    """A timeline line with what it stands for below it: files as links, any other text quoted, clipped."""
+    if event.kind is EventKind.EVIDENCE_ATTACHED:
+        return with_files(line, event.payload.get("files"))
+    return with_excerpt(line, text)
 
 
 def more_buttons(reader: Reader, item: Item, events: list[ItemEvent]) -> list[Any]:

@@ -1,5 +1,6 @@
 """佐证材料: evidence an owner attaches to a report — files shared in the item's thread (Slack's
-``files`` of a message event) or links typed in the report form. Each is kept as a name and a link."""
+``files`` of a message event), files attached in the report form (its file_input) or links typed there.
+Each is kept as a name and a link."""
 
 from __future__ import annotations
 
@@ -47,7 +48,8 @@ def from_links(text: str) -> tuple[Attachment, ...]:
 
 
 def from_slack_files(files: Any) -> tuple[Attachment, ...]:
-    """The files of a Slack message event (``file_share``): name and permalink of each that has them."""
+    """Slack file objects (a ``file_share`` message event's ``files``, a file_input's submitted ``files``):
+    name and permalink of each that has them."""
     if not isinstance(files, list):
         return ()
     found = []
@@ -59,6 +61,15 @@ def from_slack_files(files: Any) -> tuple[Attachment, ...]:
         if isinstance(name, str) and isinstance(link, str) and link.startswith("https://"):
             found.append(Attachment(name[:NAME_MAX], link[:LINK_MAX]))
     return tuple(found)[:FILES_MAX]
+
+
+def merged(*groups: Iterable[Attachment]) -> tuple[Attachment, ...]:
+    """The groups in order, one attachment per link (the first name given to it wins), at most FILES_MAX."""
+    found: dict[str, Attachment] = {}
+    for group in groups:
+        for attachment in group:
+            found.setdefault(attachment.permalink, attachment)
+    return tuple(found.values())[:FILES_MAX]
 
 
 def attachments_payload(attachments: Iterable[Attachment], source: str, **more: Any) -> dict[str, Any]:

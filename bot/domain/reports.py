@@ -8,6 +8,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from bot.domain.errors import DomainError, raise_all
+from bot.domain.evidence import Attachment, from_links, merged
 from bot.domain.lifecycle import State
 
 TEXT_MAX = 3000  # Slack's limit for a text input, stated in every form
@@ -60,6 +61,7 @@ class ReportInput:
     next_steps: str = ""
     expected: date | None = None
     links: str = ""
+    files: tuple[Attachment, ...] = ()  # attached in the form (佐证材料)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +74,7 @@ class ValidReport:
     next_steps: str
     expected: date | None
     links: str
+    evidence: tuple[Attachment, ...] = ()  # the form's files, then its links: one per link
 
 
 def _text(value: str, field: str) -> str:
@@ -125,8 +128,9 @@ def validate_report(raw: ReportInput, today: date) -> ValidReport:
         errors.append(DomainError("final_needs_100", field="percent"))
     raise_all(errors)
     assert kind is not None and percent is not None and health is not None
+    evidence = merged(raw.files, from_links(texts["links"]))
     return ValidReport(
-        kind, percent, health, done, problems, texts["next_steps"], raw.expected, texts["links"]
+        kind, percent, health, done, problems, texts["next_steps"], raw.expected, texts["links"], evidence
     )
 
 

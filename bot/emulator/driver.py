@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import secrets
 import time
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -39,6 +38,7 @@ from bot.emulator.state import (
     WorkspaceUser,
 )
 from bot.emulator.transport import FORM, JSON, BotLink, Reply, form_body, interactive_body, json_body
+from bot.emulator.user_files import user_file
 from bot.emulator.validate import validate_message
 from bot.emulator.view_state import entry_from_value, is_stateful
 from bot.emulator.web_api import WebApi
@@ -434,7 +434,7 @@ class SlackEmulator:
         event = payloads.user_message_event(self.state, msg)
         if file_names:
             event["subtype"] = "file_share"
-            event["files"] = [self._shared_file(user_id, name) for name in file_names]
+            event["files"] = [user_file(self.state, user_id, name) for name in file_names]
         reply = await self.send_event(event)
         reply.message = msg
         return reply
@@ -443,20 +443,6 @@ class SlackEmulator:
         self, user_id: str, channel: str, thread_ts: str, text: str, *, file_names: tuple[str, ...] = ()
     ) -> Reply:
         return await self.post_message(user_id, channel, text, thread_ts=thread_ts, file_names=file_names)
-
-    def _shared_file(self, user_id: str, name: str) -> dict[str, Any]:
-        """A file object as a message event carries it (files:read gives its permalink)."""
-        file_id = "F" + secrets.token_hex(5).upper()
-        base = f"https://{self.state.team_domain}.slack.com"
-        return {
-            "id": file_id,
-            "name": name,
-            "title": name,
-            "user": user_id,
-            "filetype": name.rsplit(".", 1)[-1].lower() if "." in name else "binary",
-            "permalink": f"{base}/files/{user_id}/{file_id}/{name}",
-            "url_private": f"https://files.slack.com/files-pri/{self.state.team_id}-{file_id}/{name}",
-        }
 
     async def send_dm(self, user_id: str, text: str) -> Reply:
         return await self.post_message(user_id, self.state.im_channel(user_id).id, text)

@@ -8,6 +8,7 @@ from bot.emulator.api_common import ApiContext
 from bot.emulator.api_views import MAX_STACK, apply_definition, make_view
 from bot.emulator.state import Refusal, View, WorkspaceState
 from bot.emulator.transport import Reply
+from bot.emulator.user_files import user_file
 from bot.emulator.validate import validate_response_action
 from bot.emulator.view_state import entry_from_value, is_empty, is_stateful
 
@@ -22,7 +23,10 @@ def input_blocks(view: View) -> list[dict[str, Any]]:
     ]
 
 
-def resolvers(state: WorkspaceState) -> dict[str, Any]:
+def resolvers(state: WorkspaceState, uploader: str | None = None) -> dict[str, Any]:
+    """Look-ups for entry_from_value: people and channels by name; file names become files ``uploader``
+    attaches (a file_input's files are uploaded by whoever fills the view in)."""
+
     def user(ref: str) -> str | None:
         found = state.resolve_user(ref)
         return found.id if found is not None and not found.deleted else None
@@ -31,7 +35,10 @@ def resolvers(state: WorkspaceState) -> dict[str, Any]:
         found = state.resolve_channel(ref.strip(), allow_user=False)
         return found.id if found is not None else None
 
-    return {"users": user, "channels": channel}
+    found: dict[str, Any] = {"users": user, "channels": channel}
+    if uploader is not None:
+        found["files"] = lambda name: user_file(state, uploader, name)
+    return found
 
 
 def _is_raw(value: Any) -> bool:
@@ -53,7 +60,7 @@ def set_value(state: WorkspaceState, view: View, key: str, value: Any) -> None:
         if _is_raw(value):
             view.state_values[block_id] = dict(value)
         else:
-            entry = entry_from_value(element, value, **resolvers(state))
+            entry = entry_from_value(element, value, **resolvers(state, view.user_id))
             view.state_values.setdefault(block_id, {})[action_id] = entry
         return
     if _is_raw(value):  # state for a block that is not an input (e.g. a select in an actions block)

@@ -236,6 +236,8 @@ def element_format(element: dict[str, Any]) -> str:
         return "HH:MM"
     if kind == "number_input":
         return "a number"
+    if kind == "file_input":
+        return "file names, several separated by commas"
     if state_key(element)[0] in ("selected_option", "selected_options"):
         many = state_key(element)[1]
         return "option number or value" + (", several separated by commas" if many else "")

@@ -69,7 +69,24 @@ def _check_options(options: Any, where: str, errors: list[str], *, low: int, hig
             errors.append(_error("must be less than 151 characters", f"{at}/value"))
 
 
-def _check_element(element: Any, where: str, errors: list[str]) -> None:
+def _check_file_input(element: dict[str, Any], where: str, errors: list[str], *, allowed: bool) -> None:
+    """Slack: a file_input lives only in an input block of a modal, has an action_id (slack_sdk and the
+    emulator key its files by it), max_files from 1 to 10 (default 10) and filetypes as extensions."""
+    if not allowed:
+        errors.append(_error("file_input is only allowed in an input block of a modal", f"{where}/type"))
+    if element.get("action_id") is None:
+        errors.append(_error("missing required field: action_id", f"{where}/action_id"))
+    most = element.get("max_files")
+    if most is not None and (isinstance(most, bool) or not isinstance(most, int) or not 1 <= most <= 10):
+        errors.append(_error("max_files must be an integer from 1 to 10", f"{where}/max_files"))
+    kinds = element.get("filetypes")
+    if kinds is not None and (
+        not isinstance(kinds, list) or not all(isinstance(k, str) and k for k in kinds)
+    ):
+        errors.append(_error("filetypes must be a list of file extensions", f"{where}/filetypes"))
+
+
+def _check_element(element: Any, where: str, errors: list[str], *, files_allowed: bool = False) -> None:
     if not isinstance(element, dict) or element.get("type") not in ELEMENT_TYPES:
         kind = element.get("type") if isinstance(element, dict) else element
         errors.append(_error(f"unsupported element type {kind!r}", where))
@@ -78,7 +95,9 @@ def _check_element(element: Any, where: str, errors: list[str]) -> None:
     action_id = element.get("action_id")
     if action_id is not None and (not isinstance(action_id, str) or not 0 < len(action_id) <= MAX_ID):
         errors.append(_error(f"action_id must be 1 to {MAX_ID} characters", f"{where}/action_id"))
-    if kind == "button":
+    if kind == "file_input":
+        _check_file_input(element, where, errors, allowed=files_allowed)
+    elif kind == "button":
         _check_text(element.get("text"), f"{where}/text", errors, limit=75, plain_only=True)
         if element.get("value") is not None and len(str(element["value"])) > 2000:
             errors.append(_error("must be less than 2001 characters", f"{where}/value"))
@@ -126,7 +145,7 @@ def _sdk_check(block: dict[str, Any], where: str, errors: list[str]) -> None:
         errors.append(_error(f"malformed block ({exc})", where))
 
 
-def _check_block(block: dict[str, Any], where: str, errors: list[str]) -> None:
+def _check_block(block: dict[str, Any], where: str, errors: list[str], surface: str) -> None:
     _sdk_check(block, where, errors)
     kind = block["type"]
     if kind == "section":
@@ -171,15 +190,17 @@ def _check_block(block: dict[str, Any], where: str, errors: list[str]) -> None:
         if block.get("element") is None:
             errors.append(_error("missing required field: element", f"{where}/element"))
         else:
-            _check_element(block["element"], f"{where}/element", errors)
+            files_allowed = surface == "modal"
+            _check_element(block["element"], f"{where}/element", errors, files_allowed=files_allowed)
     elif kind == "image":
         _check_element(block, where, errors)
 
 
 def validate_blocks(
-    blocks: Any, *, max_blocks: int = MAX_MESSAGE_BLOCKS, pointer: str = "/blocks"
+    blocks: Any, *, max_blocks: int = MAX_MESSAGE_BLOCKS, pointer: str = "/blocks", surface: str = "message"
 ) -> list[str]:
-    """Messages like Slack's `response_metadata.messages`; empty when the blocks are acceptable."""
+    """Messages like Slack's `response_metadata.messages`; empty when the blocks are acceptable.
+    ``surface``: "message", "modal" or "home" (some elements, such as file_input, belong to modals only)."""
     if not isinstance(blocks, list) or not all(isinstance(b, dict) and b.get("type") for b in blocks):
         return [_error("blocks must be a list of objects that each have a type", pointer)]
     errors: list[str] = []
@@ -195,7 +216,7 @@ def validate_blocks(
             elif block_id in seen:  # unique within the whole message or view
                 errors.append(_error(f"duplicate block_id {block_id!r}", f"{where}/block_id"))
             seen.add(str(block_id))
-        _check_block(block, where, errors)
+        _check_block(block, where, errors, surface)
     return errors
 
 
@@ -205,7 +226,9 @@ def validate_view(view: Any, *, pointer: str = "/view") -> list[str]:
     kind = view.get("type")
     if kind not in ("modal", "home"):
         return [_error("view type must be modal or home", f"{pointer}/type")]
-    errors = validate_blocks(view.get("blocks", []), max_blocks=MAX_VIEW_BLOCKS, pointer=f"{pointer}/blocks")
+    errors = validate_blocks(
+        view.get("blocks", []), max_blocks=MAX_VIEW_BLOCKS, pointer=f"{pointer}/blocks", surface=kind
+    )
     try:
         View(**view).validate_json()
     except SlackObjectFormationError as exc:

@@ -7,6 +7,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from bot.emulator.blocks import plain
+from bot.emulator.user_files import picked_files
 
 # element type -> (state key, is a list)
 _STATE_KEYS: dict[str, tuple[str, bool]] = {
@@ -31,6 +32,7 @@ _STATE_KEYS: dict[str, tuple[str, bool]] = {
     "multi_static_select": ("selected_options", True),
     "multi_external_select": ("selected_options", True),
     "checkboxes": ("selected_options", True),
+    "file_input": ("files", True),  # Slack's file objects; only in a modal's input block
 }
 
 # Where each element keeps its initial value in the view definition.
@@ -51,6 +53,7 @@ _INITIAL_KEYS: dict[str, str] = {
 }
 
 Resolver = Callable[[str], str | None]
+FileMaker = Callable[[str], dict[str, Any]]  # a file name -> the file object of its upload
 
 
 def is_stateful(element: dict[str, Any]) -> bool:
@@ -73,7 +76,7 @@ def options_of(element: dict[str, Any]) -> list[dict[str, Any]]:
 
 def initial_entry(element: dict[str, Any]) -> dict[str, Any]:
     key, is_list = state_key(element)
-    value = element.get(_INITIAL_KEYS[key])
+    value = element.get(_INITIAL_KEYS[key]) if key in _INITIAL_KEYS else None  # a file_input starts empty
     if value is None and is_list:
         value = []
     if element.get("type") == "number_input" and value is not None:
@@ -121,10 +124,23 @@ def _resolve(ref: Any, resolver: Resolver | None, what: str) -> str:
     return found
 
 
+def _files(element: dict[str, Any], value: Any, files: FileMaker | None) -> list[dict[str, Any]]:
+    """File names (uploaded now, by the person submitting) or Slack file objects as they are."""
+    picked = picked_files(element, _as_list(value))
+    if files is None and not all(isinstance(f, dict) for f in picked):
+        raise ValueError("a file name needs someone to upload it: pass file objects instead")
+    return [f if isinstance(f, dict) else files(str(f)) for f in picked]  # type: ignore[misc]
+
+
 def entry_from_value(
-    element: dict[str, Any], value: Any, *, users: Resolver | None = None, channels: Resolver | None = None
+    element: dict[str, Any],
+    value: Any,
+    *,
+    users: Resolver | None = None,
+    channels: Resolver | None = None,
+    files: FileMaker | None = None,
 ) -> dict[str, Any]:
-    """Turn a simple value (str, list, date, option value…) into the element's state entry."""
+    """Turn a simple value (str, list, date, option value, file names…) into the element's state entry."""
     kind = str(element.get("type"))
     key, is_list = state_key(element)
     if value is None or value == "" or (is_list and not isinstance(value, str) and len(value) == 0):
@@ -141,6 +157,8 @@ def entry_from_value(
             if is_list
             else _resolve(value, channels, "channel")
         )
+    elif kind == "file_input":
+        picked = _files(element, value, files)
     elif kind == "datepicker":
         picked = value.isoformat() if isinstance(value, date) else date.fromisoformat(str(value)).isoformat()
     elif kind == "timepicker":
@@ -188,6 +206,8 @@ def display_value(entry: dict[str, Any] | None, name_of: Callable[[str], str] | 
             return name_of(value)
         if key in ("selected_users", "selected_conversations", "selected_channels"):
             return ", ".join(name_of(v) for v in value)
+        if key == "files":
+            return ", ".join(str(f.get("name", "")) for f in value)
         if key == "rich_text_value":
             return " ".join(
                 str(e.get("text", "")) for s in value.get("elements", []) for e in s.get("elements", [])

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from bot.domain.errors import DomainError
 from bot.domain.events import EventKind, ItemEvent
-from bot.domain.evidence import Attachment, attachments_payload, from_links
+from bot.domain.evidence import Attachment, attachments_payload
 from bot.domain.items import Item, ItemRef, OwnerRole
 from bot.domain.lifecycle import OWNER_WORKING_STATES, Action, State
 from bot.domain.people import Person
@@ -152,8 +152,8 @@ class ReportService(Service):
                 ),
             )
             await append_to_dossier(uow.events, item, moved)
-            if attachments := from_links(valid.links):  # 佐证材料 linked in the form
-                payload = attachments_payload(attachments, "report", report_id=report_id)
+            if valid.evidence:  # 佐证材料 attached or linked in the form
+                payload = attachments_payload(valid.evidence, "report", report_id=report_id)
                 await uow.events.append(
                     item.id, ItemEvent(EventKind.EVIDENCE_ATTACHED, now, actor_id, payload)
                 )

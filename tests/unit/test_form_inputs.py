@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from bot.domain.evidence import LINK_MAX, NAME_MAX, Attachment
 from bot.domain.reports import ReportInput, ReviewInput
 from messages import report_forms as rf
 
@@ -48,3 +49,24 @@ def test_the_review_form_reads_into_a_review_input() -> None:
         reasons="Photos missing",
         new_due=date(2027, 1, 8),
     )
+
+
+def test_files_attached_to_the_report_form_are_read_as_attachments() -> None:
+    slack_file = {
+        "id": "F0A1",
+        "name": "验收报告.pdf",
+        "title": "验收报告.pdf",
+        "mimetype": "application/pdf",
+        "permalink": "https://t.slack.com/files/U1/F0A1/ys.pdf",
+        "url_private": "https://files.slack.com/files-pri/T1-F0A1/ys.pdf",
+    }
+    long_one = {"id": "F0A2", "name": "长" * 300, "permalink": "https://t.slack.com/files/" + "x" * 2000}
+    files = [slack_file, {"id": "F0A3", "name": "no link"}, "junk", long_one, dict(slack_file)]
+    values = {rf.FILES: {rf.FILES: {"type": "file_input", "files": files}}}
+    assert rf.read_report_state(values).files == (
+        Attachment("验收报告.pdf", "https://t.slack.com/files/U1/F0A1/ys.pdf"),
+        Attachment("长" * NAME_MAX, long_one["permalink"][:LINK_MAX]),
+    )
+    assert rf.read_report_state({}).files == ()
+    odd = {rf.FILES: {rf.FILES: {"type": "file_input", "files": None}}}
+    assert rf.read_report_state(odd).files == ()

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.domain.errors import DomainError
+from bot.domain.evidence import FILES_MAX, Attachment
 from bot.domain.reports import (
     CHECKLIST,
     RECTIFICATION_CHECK,
@@ -44,6 +45,20 @@ def test_a_valid_progress_report() -> None:
         "at_risk",
         "初稿完成",
     )
+
+
+def test_evidence_is_the_forms_files_then_its_links_one_per_permalink() -> None:
+    uploaded = (
+        Attachment("验收报告.pdf", "https://t.slack.com/files/U1/F1/ys.pdf"),
+        Attachment("照片.jpg", "https://t.slack.com/files/U1/F2/zp.jpg"),
+    )
+    links = "同一份 https://t.slack.com/files/U1/F1/ys.pdf\n纪要 https://docs.example.cn/jy.pdf"
+    valid = validate_report(_with(GOOD, files=uploaded, links=links), TODAY)
+    assert valid.evidence == (*uploaded, Attachment("纪要", "https://docs.example.cn/jy.pdf"))
+    assert validate_report(GOOD, TODAY).evidence == ()
+    many = tuple(Attachment(f"f{i}", f"https://t.slack.com/files/U1/F{i}/f") for i in range(10))
+    lots = "\n".join(f"https://docs.example.cn/{i}.pdf" for i in range(20))
+    assert len(validate_report(_with(GOOD, files=many, links=lots), TODAY).evidence) == FILES_MAX
 
 
 @pytest.mark.parametrize(
