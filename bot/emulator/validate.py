@@ -70,12 +70,10 @@ def _check_options(options: Any, where: str, errors: list[str], *, low: int, hig
 
 
 def _check_file_input(element: dict[str, Any], where: str, errors: list[str], *, allowed: bool) -> None:
-    """Slack: a file_input lives only in an input block of a modal, has an action_id (slack_sdk and the
-    emulator key its files by it), max_files from 1 to 10 (default 10) and filetypes as extensions."""
+    """Slack: a file_input lives only in an input block of a modal, max_files from 1 to 10 (default 10) and
+    filetypes as extensions. Its action_id is optional (Slack makes one up), as for every element."""
     if not allowed:
         errors.append(_error("file_input is only allowed in an input block of a modal", f"{where}/type"))
-    if element.get("action_id") is None:
-        errors.append(_error("missing required field: action_id", f"{where}/action_id"))
     most = element.get("max_files")
     if most is not None and (isinstance(most, bool) or not isinstance(most, int) or not 1 <= most <= 10):
         errors.append(_error("max_files must be an integer from 1 to 10", f"{where}/max_files"))

@@ -1,4 +1,4 @@
-"""Slack's file_input element: only in a modal's input block, 1 to 10 files, an action_id; a person
+"""Slack's file_input element: only in a modal's input block, 1 to 10 files; a person
 attaches files by name and the app gets Slack's file objects in ``state.values``."""
 
 from __future__ import annotations
@@ -52,12 +52,11 @@ def test_a_file_input_belongs_in_a_modal_only() -> None:
         ({"max_files": 0}, "max_files"),
         ({"max_files": 11}, "max_files"),
         ({"max_files": "3"}, "max_files"),
-        ({}, "action_id"),
         ({"filetypes": "pdf"}, "filetypes"),
     ],
 )
 def test_file_input_rules(element: dict[str, Any], expected: str) -> None:
-    element = {"action_id": "files", **element} if expected != "action_id" else element
+    element = {"action_id": "files", **element}
     problems = validate_view(_modal(_files_block(**element)))
     assert any(expected in p for p in problems), problems
 
