@@ -50,6 +50,11 @@ ROOT = str(Path(__file__).resolve().parent.parent)
 BEFORE_SRC = os.environ.get("DUBAN_BENCH_SRC")
 BEFORE_REVISION = os.environ.get("DUBAN_BENCH_SRC_REVISION", "0006")
 P99_TARGET_MS = {"sqlite": 300, "postgresql": 400, "postgres": 400}
+# DUBAN_BENCH_LAG=1: run duban under bench.loop_lag and print its event-loop lag and stalls per phase.
+LAG = os.environ.get("DUBAN_BENCH_LAG") == "1"
+
+
+LAG_FILE = Path(tempfile.gettempdir()) / f"duban-loop-lag-{os.getpid()}.json"
 
 
 def _free_port() -> int:
@@ -196,7 +201,7 @@ def _apps(
         "bare bolt": ([py, "-m", "bench.http_apps", "bare", str(ports["bare"]), SECRET], {}),
         "one-query app": ([py, "-m", "bench.http_apps", "onequery", str(ports["onequery"]), SECRET, url], {}),
         "duban": (
-            [py, "-m", "bot.cli", "serve"],
+            [py, "-m", "bench.loop_lag" if LAG else "bot.cli", "serve"],
             {
                 "SLACK_BOT_TOKEN": TOKEN,
                 "SLACK_SIGNING_SECRET": SECRET,
@@ -206,6 +211,7 @@ def _apps(
                 "DUBAN_LEADERS": "U0LEADER",
                 "DUBAN_SUPERVISORS": ASSIGNER,
                 "PYTHONPATH": BEFORE_SRC or ROOT,
+                **({"DUBAN_LAG_OUT": str(LAG_FILE)} if LAG else {}),
             },
         ),
     }
@@ -224,9 +230,13 @@ async def _three_apps(
     ports = {name: _free_port() for name in ("bare", "onequery", "duban")}
     signer = Signer(SECRET, hooks.url)
     figures: dict[tuple[str, str, int], float] = {}
+    phases: list[tuple[str, float, float]] = []
 
     def note(app: str, what: str, c: int, out: Outcome) -> None:
         figures[(app, what, c)] = out.rps
+        if app == "duban":
+            end = time.time()
+            phases.append((f"{what} c={c}", end - len(out.latencies) / out.rps, end))
         refs, before = "", " (before)" if BEFORE_SRC and app == "duban" else ""
         if app == "duban":
             bare = figures.get(("bare bolt", "'list mine'", 50))
@@ -258,6 +268,11 @@ async def _three_apps(
             if app != "duban":
                 continue
             await _writes(db, url, plan, seeded, signer, hooks, target, note, table)
+    if LAG and LAG_FILE.exists():
+        from bench.loop_lag import summarise
+
+        for line in summarise(LAG_FILE, phases):
+            table.add(Result(NAME, db, "duban event loop", line))
     ceiling = figures.get(("one-query app", "'list mine'", 50))
     mine = figures.get(("duban", "'list mine'", 50))
     if ceiling and mine:

@@ -112,7 +112,7 @@ async def main(argv: list[str]) -> None:
                     "DUBAN_SUPERVISORS": "U0SUPER",
                 }
                 argv_ = [sys.executable, "-m", "bot.cli", "serve"]
-                env = _env({"PYTHONPATH": ROOT, **extra}, folder)
+                env = _env({"PYTHONPATH": os.environ.get("DUBAN_BENCH_SRC", ROOT), **extra}, folder)
                 async with process(argv_, env, port, folder / "serve.log") as target:
                     gen = Generator(target)
                     await gen.run(args.text, 10, 100)  # warm up
