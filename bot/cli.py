@@ -110,12 +110,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 async def _serve(settings: Settings) -> None:
-    from bot.app import build_runtime
+    from bot.app import build_runtime, settle_heap
 
     runtime = await build_runtime(settings, verify_slack=True)
     try:
         port = await runtime.serve_http("0.0.0.0", settings.port)
         runtime.start_scheduler()
+        settle_heap()
         log.info("Duban listening on :%s (POST /slack/events, GET /healthz, GET /metrics)", port)
         await _until_stopped()
         log.info("Duban stopping")
@@ -126,7 +127,7 @@ async def _serve(settings: Settings) -> None:
 async def _socket(settings: Settings) -> None:
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-    from bot.app import build_runtime
+    from bot.app import build_runtime, settle_heap
 
     runtime = await build_runtime(settings, verify_slack=True)
     handler = AsyncSocketModeHandler(runtime.app, settings.app_token, web_client=runtime.client)
@@ -134,6 +135,7 @@ async def _socket(settings: Settings) -> None:
         # No Slack requests come over HTTP here, but /healthz and /metrics still answer on $PORT.
         port = await runtime.serve_http("0.0.0.0", settings.port, slack=False)
         runtime.start_scheduler()
+        settle_heap()
         await handler.connect_async()
         log.info("Duban connected over Socket Mode (GET /healthz, GET /metrics on :%s)", port)
         await _until_stopped()
