@@ -24,11 +24,20 @@ ids = st.none() | st.text(alphabet="abcdefgh_0123456789", min_size=1, max_size=2
 
 @st.composite
 def some_block(draw: st.DrawFn):  # type: ignore[no-untyped-def]
-    kind = draw(st.sampled_from(["header", "section", "fields", "context", "divider", "actions"]))
+    kind = draw(
+        st.sampled_from(["header", "section", "section_button", "fields", "context", "divider", "actions"])
+    )
     if kind == "header":
         return blocks.header(draw(texts))
     if kind == "section":
         return blocks.section(draw(texts), block_id=draw(ids))
+    if kind == "section_button":  # a list line with its Open button
+        style = draw(st.sampled_from([None, "primary", "danger"]))
+        return SectionBlock(
+            text=MarkdownTextObject(text=draw(texts)),
+            accessory=blocks.button(draw(texts), "open", draw(texts), style=style),
+            block_id=draw(ids),
+        )
     if kind == "fields":
         return blocks.fields(*draw(st.lists(texts, min_size=1, max_size=12)))
     if kind == "context":
