@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 DEFAULT_URL = "sqlite+aiosqlite:///duban.db"
 SQLITE_BUSY_TIMEOUT_S = 30
 READ_ONLY = "duban_read_only"  # execution option of a connection that only reads (see storage.uow)
+SMALL_READ = "duban_small_read"  # … and only a few indexed rows: SQLite runs it on the loop's thread
 
 
 def normalise_url(url: str | URL) -> URL:
@@ -147,8 +148,13 @@ def _configure_sqlite(sync_engine: Engine, *, foreign_keys: bool) -> None:
     @event.listens_for(sync_engine, "begin")
     def _on_begin(conn: Connection) -> None:
         # A read-only unit of work begins deferred: under WAL it reads a snapshot and never waits for
-        # the writer (nor makes the writer wait).
-        conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
+        # the writer (nor makes the writer wait). A small one runs without thread hops (sqlite_driver).
+        options = conn.get_execution_options()
+        if options.get(SMALL_READ):
+            driver = conn.connection.driver_connection
+            if hasattr(driver, "inline"):
+                driver.inline = True
+        conn.exec_driver_sql("BEGIN" if options.get(READ_ONLY) else "BEGIN IMMEDIATE")
 
 
 def _is_memory(url: URL) -> bool:

@@ -9,6 +9,13 @@ the buffered rows without another hop; COMMIT and ROLLBACK outside a transaction
 would do nothing either: it checks the same autocommit flag first).
 
 Buffering every row is what SQLAlchemy's aiosqlite adapter does already for ordinary cursors.
+
+A small read-only transaction (``inline``: a request's few indexed reads, see ``storage.uow.read_only``)
+runs on the event loop's own thread instead, BEGIN to ROLLBACK: a WAL reader takes no lock it could wait
+for, the statements take tens of microseconds, and a hop to the connection's thread and back costs more
+than that under load. With 50 requests in flight, every hop's result had to win the GIL back from the
+loop (up to the 5 ms switch interval each, several hops a request): `list mine` at c=50 went from
+113/s, p99 990 ms to 174/s, p99 352 ms (docs/performance.md).
 """
 
 from __future__ import annotations
@@ -93,10 +100,15 @@ class BufferedCursor:
 class OneHopConnection(aiosqlite.Connection):
     """An aiosqlite connection whose cursors cost one hop per statement."""
 
+    # Set by storage.db when a small read-only transaction begins; COMMIT or ROLLBACK clears it.
+    inline = False
+
     async def call(self, fn: Callable[..., Any], *args: Any) -> Any:
-        """Run ``fn(sqlite3_connection, *args)`` on the connection's thread."""
+        """Run ``fn(sqlite3_connection, *args)`` on the connection's thread (on this one when ``inline``)."""
         if not self._running or self._connection is None:
             raise ValueError("Connection closed")
+        if self.inline:
+            return fn(self._connection, *args)
         future = asyncio.get_running_loop().create_future()
         self._tx.put_nowait((future, partial(fn, self._connection, *args)))
         return await future
@@ -105,11 +117,19 @@ class OneHopConnection(aiosqlite.Connection):
         return BufferedCursor(self)
 
     async def commit(self) -> None:
-        if self._connection is not None and self._connection.in_transaction:
+        if self.inline:
+            self.inline = False
+            if self._connection is not None:
+                self._connection.commit()
+        elif self._connection is not None and self._connection.in_transaction:
             await super().commit()
 
     async def rollback(self) -> None:
-        if self._connection is not None and self._connection.in_transaction:
+        if self.inline:
+            self.inline = False
+            if self._connection is not None:
+                self._connection.rollback()
+        elif self._connection is not None and self._connection.in_transaction:
             await super().rollback()
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from storage.bulletin_drafts import BulletinDrafts
 from storage.calendar_repo import CalendarRepository
 from storage.corrections_repo import CorrectionRepository
-from storage.db import READ_ONLY, people_changes
+from storage.db import READ_ONLY, SMALL_READ, people_changes
 from storage.follow_through_repo import FollowThroughRepository
 from storage.item_lists import ItemListRepository
 from storage.org_repo import OrgRepository
@@ -98,12 +98,16 @@ async def unit_of_work(sessions: async_sessionmaker[AsyncSession]) -> AsyncItera
 
 
 @asynccontextmanager
-async def read_only(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[UnitOfWork]:
+async def read_only(
+    sessions: async_sessionmaker[AsyncSession], *, small: bool = False
+) -> AsyncIterator[UnitOfWork]:
     """A unit of work that only reads: no turn on the SQLite write lock (``BEGIN`` deferred under WAL,
     so readers run beside each other and beside the writer); on PostgreSQL a READ ONLY transaction.
-    Anything it flushes is rolled back, never committed."""
+    Anything it flushes is rolled back, never committed. ``small`` (a request's few indexed reads): on
+    SQLite its statements run on the event loop's thread, without a hop to the connection's thread each
+    (``storage.sqlite_driver``); a read that scans many rows must not say so, it would hold the loop."""
     async with sessions() as session:
-        options: dict[str, Any] = {READ_ONLY: True}
+        options: dict[str, Any] = {READ_ONLY: True, SMALL_READ: small}
         if session.get_bind().dialect.name == "postgresql":
             options["postgresql_readonly"] = True  # BEGIN READ ONLY: no extra round trip to say so
         await session.connection(execution_options=options)
@@ -122,8 +126,8 @@ class SqlUnitsOfWork:
     def begin(self) -> AbstractAsyncContextManager[UnitOfWork]:
         return unit_of_work(self.sessions)
 
-    def read(self) -> AbstractAsyncContextManager[UnitOfWork]:
-        return read_only(self.sessions)
+    def read(self, *, small: bool = False) -> AbstractAsyncContextManager[UnitOfWork]:
+        return read_only(self.sessions, small=small)
 
     def people_version(self) -> int:
         return people_changes()

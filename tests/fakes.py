@@ -303,7 +303,7 @@ class FakeUnitsOfWork:
     def begin(self) -> AbstractAsyncContextManager[FakeUnitOfWork]:
         return self._transaction(keep=True)
 
-    def read(self) -> AbstractAsyncContextManager[FakeUnitOfWork]:
+    def read(self, *, small: bool = False) -> AbstractAsyncContextManager[FakeUnitOfWork]:
         self.reads += 1
         return self._transaction(keep=False)
 

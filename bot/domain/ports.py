@@ -100,8 +100,10 @@ class UnitOfWorkFactory(Protocol):
         """A transaction that writes: commit on success, roll back on any exception."""
         ...
 
-    def read(self) -> AbstractAsyncContextManager[UnitOfWork]:
-        """A transaction that only reads (it does not wait for writers); nothing it does is kept."""
+    def read(self, *, small: bool = False) -> AbstractAsyncContextManager[UnitOfWork]:
+        """A transaction that only reads (it does not wait for writers); nothing it does is kept.
+        ``small``: a few rows found through indexes, for a request (storage may answer it without
+        handing it to another thread); reads that scan many rows leave it False."""
         ...
 
     def people_version(self) -> int:

@@ -41,11 +41,11 @@ class ServiceContext:
     def uow(self) -> AbstractAsyncContextManager[UnitOfWork]:
         return self.units.begin()
 
-    def read(self) -> AbstractAsyncContextManager[UnitOfWork]:
+    def read(self, *, small: bool = False) -> AbstractAsyncContextManager[UnitOfWork]:
         """A transaction that only reads: it does not queue behind writers (see storage.uow.read_only).
-        Inside :meth:`one_read` it is that request's transaction."""
+        Inside :meth:`one_read` it is that request's transaction. ``small``: see UnitOfWorkFactory.read."""
         shared = self._shared()
-        return _joined(shared) if shared is not None else self.units.read()
+        return _joined(shared) if shared is not None else self.units.read(small=small)
 
     def _shared(self) -> UnitOfWork | None:
         shared = _SHARED_READ.get()
@@ -58,11 +58,11 @@ class ServiceContext:
         """One read-only transaction for every read of what follows in this task (a request that only
         reads: who is asking, the work, what the reply shows). Writes still get their own transactions;
         a read after a write inside it would see the state from before the write, so only read-only
-        requests use it."""
+        requests use it. Its reads are small ones (a page of a list, one item, a profile)."""
         if self._shared() is not None:
             yield
             return
-        async with self.units.read() as uow:
+        async with self.units.read(small=True) as uow:
             token = _SHARED_READ.set((self, asyncio.current_task(), uow))
             try:
                 yield

@@ -51,7 +51,7 @@ class PeopleService:
 
     async def person(self, user_id: str, *, refresh: bool = True) -> Person | None:
         """The cached person, refreshed from Slack when unknown or stale (outside any write transaction)."""
-        async with self.ctx.read() as uow:
+        async with self.ctx.read(small=True) as uow:
             cached = await uow.people.get(user_id)
         if cached is not None:
             person, refreshed_at = cached
@@ -88,7 +88,7 @@ class PeopleService:
         version = self.ctx.units.people_version()
         if hit is not None and hit[1] == version and time.monotonic() - hit[0] < ACTOR_CACHE_S:
             return hit[2]
-        async with self.ctx.read() as uow:
+        async with self.ctx.read(small=True) as uow:
             cached = await uow.people.get(user_id)
         if cached is None:
             cached = await self._first_seen(user_id)
@@ -121,7 +121,8 @@ class PeopleService:
         await asyncio.wait({task}, timeout=FIRST_SEEN_WAIT_S)
         if not task.done():
             return None  # Slack is slow: the organisation's language this once, the profile comes later
-        async with self.ctx.units.read() as uow:  # its own snapshot: a request's shared one predates the row
+        # Its own snapshot: a request's shared one predates the row.
+        async with self.ctx.units.read(small=True) as uow:
             return await uow.people.get(user_id)
 
     def forget_actor(self, user_id: str) -> None:
@@ -164,7 +165,7 @@ class PeopleService:
         """A mention or a name typed by a user, as a person who can own an item."""
         label = ref.name or ref.user_id or ""
         if ref.user_id:
-            async with self.ctx.read() as uow:
+            async with self.ctx.read(small=True) as uow:
                 cached = await uow.people.get(ref.user_id)
             if cached is not None:
                 # Known here: no Slack call before the ack; a stale profile is refreshed after it.

@@ -28,3 +28,26 @@ async def test_a_write_inside_a_read_only_unit_of_work_is_not_kept(
     async with session_factory() as session:
         kept = select(func.count()).select_from(UserRow).where(UserRow.user_id == "U0RO")
         assert await session.scalar(kept) == 0
+
+
+@pytest.mark.parametrize("small", [False, True])
+async def test_a_small_read_sees_what_was_committed_and_leaves_no_transaction(
+    session_factory: async_sessionmaker[AsyncSession], small: bool
+) -> None:
+    """``small=True`` runs a SQLite read on the event loop's thread (storage.sqlite_driver): the same
+    answers, a writer committing meanwhile is not held up, nothing is left open after."""
+    async with session_factory() as session, session.begin():
+        session.add(UserRow(user_id="U0SMALL", name="before"))
+    count = select(func.count()).select_from(UserRow).where(UserRow.user_id.like("U0SMALL%"))
+    async with read_only(session_factory, small=small) as uow:
+        driver = (await uow.session.connection()).sync_connection.connection.driver_connection  # type: ignore[union-attr]
+        sqlite = session_factory.kw["bind"].dialect.name == "sqlite"
+        assert getattr(driver, "inline", False) is (small and sqlite)
+        assert await uow.session.scalar(count) == 1
+        async with session_factory() as writer, writer.begin():  # the writer is not held up by the reader
+            writer.add(UserRow(user_id="U0SMALL2", name="meanwhile"))
+        # SQLite's reader keeps its snapshot; PostgreSQL's READ COMMITTED sees each statement's latest
+        assert await uow.session.scalar(count) == (1 if sqlite else 2)
+    assert getattr(driver, "inline", False) is False
+    async with read_only(session_factory, small=small) as uow:
+        assert await uow.session.scalar(count) == 2
