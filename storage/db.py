@@ -153,12 +153,18 @@ def _configure_sqlite(sync_engine: Engine, *, foreign_keys: bool) -> None:
     def _on_begin(conn: Connection) -> None:
         # A read-only unit of work begins deferred: under WAL it reads a snapshot and never waits for
         # the writer (nor makes the writer wait). A small one runs without thread hops (sqlite_driver).
+        # A write's statements run there too once BEGIN IMMEDIATE holds the write lock.
         options = conn.get_execution_options()
-        if options.get(SMALL_READ):
-            driver = conn.connection.driver_connection
-            if hasattr(driver, "inline"):
+        driver = conn.connection.driver_connection
+        inline = hasattr(driver, "inline")
+        if options.get(READ_ONLY):
+            if options.get(SMALL_READ) and inline:
                 driver.inline = True
-        conn.exec_driver_sql("BEGIN" if options.get(READ_ONLY) else "BEGIN IMMEDIATE")
+            conn.exec_driver_sql("BEGIN")
+            return
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        if inline:
+            driver.inline = driver.hop_end = True
 
 
 def _is_memory(url: URL) -> bool:

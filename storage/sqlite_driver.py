@@ -13,9 +13,11 @@ Buffering every row is what SQLAlchemy's aiosqlite adapter does already for ordi
 A small read-only transaction (``inline``: a request's few indexed reads, see ``storage.uow.read_only``)
 runs on the event loop's own thread instead, BEGIN to ROLLBACK: a WAL reader takes no lock it could wait
 for, the statements take tens of microseconds, and a hop to the connection's thread and back costs more
-than that under load. With 50 requests in flight, every hop's result had to win the GIL back from the
-loop (up to the 5 ms switch interval each, several hops a request): `list mine` at c=50 went from
-113/s, p99 990 ms to 174/s, p99 352 ms (docs/performance.md).
+than that under load: with 50 requests in flight every hop's result had to win the GIL back from the
+loop (several hops a request); `list mine` at c=50 went from 113/s, p99 990 ms to 174/s, p99 352 ms
+(docs/performance.md). A write transaction hops for BEGIN IMMEDIATE (it may wait for another process's
+write lock) and for COMMIT/ROLLBACK (a commit may checkpoint the WAL, with an fsync); the statements in
+between run here: holding the write lock, none of them can wait for a lock.
 """
 
 from __future__ import annotations
@@ -100,8 +102,12 @@ class BufferedCursor:
 class OneHopConnection(aiosqlite.Connection):
     """An aiosqlite connection whose cursors cost one hop per statement."""
 
-    # Set by storage.db when a small read-only transaction begins; COMMIT or ROLLBACK clears it.
+    # Set by storage.db when a small read-only transaction begins, or once a write transaction holds the
+    # write lock (BEGIN IMMEDIATE, which may wait for another process, went to the thread); COMMIT or
+    # ROLLBACK clears it. ``hop_end``: the write's COMMIT (it may checkpoint the WAL, with an fsync) and
+    # ROLLBACK still go to the connection's thread.
     inline = False
+    hop_end = False
 
     async def call(self, fn: Callable[..., Any], *args: Any) -> Any:
         """Run ``fn(sqlite3_connection, *args)`` on the connection's thread (on this one when ``inline``)."""
@@ -117,19 +123,23 @@ class OneHopConnection(aiosqlite.Connection):
         return BufferedCursor(self)
 
     async def commit(self) -> None:
-        if self.inline:
+        if self.inline and not self.hop_end:
             self.inline = False
             if self._connection is not None:
                 self._connection.commit()
-        elif self._connection is not None and self._connection.in_transaction:
+            return
+        self.inline = self.hop_end = False
+        if self._connection is not None and self._connection.in_transaction:
             await super().commit()
 
     async def rollback(self) -> None:
-        if self.inline:
+        if self.inline and not self.hop_end:
             self.inline = False
             if self._connection is not None:
                 self._connection.rollback()
-        elif self._connection is not None and self._connection.in_transaction:
+            return
+        self.inline = self.hop_end = False
+        if self._connection is not None and self._connection.in_transaction:
             await super().rollback()
 
 
