@@ -154,7 +154,7 @@ class AssignService(Service):
         warnings = plan.warnings
         try:
             # A request replayed since the check above is stopped by the unique request key (below).
-            async with self.ctx.uow() as uow:
+            async with self.ctx.number_turn, self.ctx.uow() as uow:
                 if calendar.provisional_years:
                     await tell_office_of_computed_years(self.people, uow, calendar.provisional_years, now)
                 item, events = Item.register(
