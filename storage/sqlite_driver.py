@@ -24,12 +24,36 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from typing import Any
 
 import aiosqlite
+
+# A statement of a small read that runs longer than this on the loop's thread is interrupted there and run
+# again on the connection's thread (a `list all` over 100,000 items takes ~270 ms: the loop must not wait).
+INLINE_BUDGET_S = 0.005
+_PROGRESS_STEPS = 1000  # SQLite virtual-machine steps between two looks at the clock
+
+
+class _TooLong(Exception):
+    """An inline read statement went past INLINE_BUDGET_S and was interrupted (it changed nothing)."""
+
+
+def _within_budget(conn: sqlite3.Connection, fn: Callable[..., _Outcome], *args: Any) -> _Outcome:
+    deadline = time.perf_counter() + INLINE_BUDGET_S
+    conn.set_progress_handler(lambda: time.perf_counter() > deadline, _PROGRESS_STEPS)
+    try:
+        return fn(conn, *args)
+    except sqlite3.OperationalError as error:
+        if "interrupted" in str(error) and time.perf_counter() > deadline:
+            raise _TooLong from error
+        raise
+    finally:
+        conn.set_progress_handler(None, _PROGRESS_STEPS)
+
 
 _Outcome = tuple[Any, int, int | None, list[Any]]  # description, rowcount, lastrowid, rows
 
@@ -113,8 +137,16 @@ class OneHopConnection(aiosqlite.Connection):
         """Run ``fn(sqlite3_connection, *args)`` on the connection's thread (on this one when ``inline``)."""
         if not self._running or self._connection is None:
             raise ValueError("Connection closed")
-        if self.inline:
+        if self.inline and self.hop_end:
+            # A write holding the lock is never interrupted: that would roll the whole transaction back.
             return fn(self._connection, *args)
+        if self.inline:
+            try:
+                return _within_budget(self._connection, fn, *args)
+            except _TooLong:
+                # A SELECT interrupted leaves the read transaction and its snapshot as they were: the
+                # rest of this transaction, this statement first, goes to the connection's thread.
+                self.inline = False
         future = asyncio.get_running_loop().create_future()
         self._tx.put_nowait((future, partial(fn, self._connection, *args)))
         return await future

@@ -51,3 +51,30 @@ async def test_a_small_read_sees_what_was_committed_and_leaves_no_transaction(
     assert getattr(driver, "inline", False) is False
     async with read_only(session_factory, small=small) as uow:
         assert await uow.session.scalar(count) == 2
+
+
+async def test_a_long_statement_of_a_small_read_moves_to_the_connections_thread(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    """A small read's statement that runs past storage.sqlite_driver.INLINE_BUDGET_S on the loop's thread
+    is interrupted and run again on the connection's thread: the same answer, the rest of the read there."""
+    if session_factory.kw["bind"].dialect.name != "sqlite":
+        pytest.skip("SQLite driver behaviour")
+    from sqlalchemy import text
+
+    long = text(
+        "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 300000) "
+        "SELECT count(*) FROM c"
+    )
+    async with read_only(session_factory, small=True) as uow:
+        driver = (await uow.session.connection()).sync_connection.connection.driver_connection  # type: ignore[union-attr]
+        assert driver.inline is True
+        assert await uow.session.scalar(select(func.count()).select_from(UserRow)) == 0
+        assert await uow.session.scalar(long) == 300000
+        assert driver.inline is False  # moved to the thread for the rest of the transaction
+        assert await uow.session.scalar(select(func.count()).select_from(UserRow)) == 0
+    assert driver.inline is False
+    async with read_only(session_factory, small=True) as uow:  # the next small read starts inline again
+        driver = (await uow.session.connection()).sync_connection.connection.driver_connection  # type: ignore[union-attr]
+        assert await uow.session.scalar(select(func.count()).select_from(UserRow)) == 0
+        assert driver.inline is True
