@@ -59,14 +59,20 @@ def finished_on(final_reported_at: datetime | None, completed_at: datetime | Non
     return local_day(completed_at, tz) if completed_at is not None else None
 
 
+def final_report_day(state: State, final_reported_at: datetime | None, tz: tzinfo) -> date | None:
+    """The day of the final report the office has (or approved); None when there is none, or the office
+    returned it (the item is back with the unit)."""
+    if final_reported_at is None or (state not in AWAITING_OFFICE_STATES and state not in FINISHED_STATES):
+        return None
+    return local_day(final_reported_at, tz)
+
+
 def reported_by(state: State, final_reported_at: datetime | None, as_of: date, tz: tzinfo) -> date | None:
     """For an item not finished by the cut-off: the day of the unit's final report when the office had it by
     then and had not decided (the unit's part ended there; the review time after it is the office's own
-    limit), else None. A report the office returned no longer counts: the item is back with the unit."""
-    if final_reported_at is None or (state not in AWAITING_OFFICE_STATES and state not in FINISHED_STATES):
-        return None
-    day = local_day(final_reported_at, tz)
-    return day if day <= as_of else None
+    limit), else None."""
+    day = final_report_day(state, final_reported_at, tz)
+    return day if day is not None and day <= as_of else None
 
 
 def with_the_office(reported: date | None, due: date | None) -> bool:

@@ -12,9 +12,9 @@ from bot.domain.fairness import (
     FINISHED_STATES,
     NOT_COUNTED_STATES,
     fell_due,
+    final_report_day,
     finished_on,
     local_day,
-    reported_by,
     with_the_office,
 )
 from bot.domain.figures import Figures, ItemSnapshot, StatsConfig
@@ -75,7 +75,7 @@ def _day_facts(items: Iterable[ItemSnapshot], tz: tzinfo) -> Iterator[_DayFacts]
         if done_day is None and item.state in FINISHED_STATES:
             done_day = created
         judged = finished_on(item.final_reported_at, item.completed_at, tz) or done_day
-        reported = reported_by(item.state, item.final_reported_at, date.max, tz)
+        reported = final_report_day(item.state, item.final_reported_at, tz)
         yield created, done_day, judged, item.current_due, item.original_due, reported
 
 

@@ -4,7 +4,6 @@ the straightforward reference the fast path is held to (``test_statistics_fast_p
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, tzinfo
 
 from bot.domain.calendar import WorkCalendar
@@ -31,6 +30,7 @@ from bot.domain.figures import (
 )
 from bot.domain.lifecycle import State
 from bot.domain.periods import Period, recent_periods
+from bot.domain.trend import TrendPoint  # the value type only; the rules here are the reference's own
 
 NO_DEPARTMENT = ""  # the bucket of items whose lead owner belongs to no department
 
@@ -208,15 +208,6 @@ def compute(
         escalated=escalated[:limit],
         config=config,
     )
-
-
-@dataclass(frozen=True, slots=True)
-class TrendPoint:
-    period: Period
-    completed: int
-    on_time_rate: float | None
-    on_time_rate_original: float | None
-    overdue: int
 
 
 def trend(
