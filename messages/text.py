@@ -25,13 +25,17 @@ class Mrkdwn(str):
 def escape(value: object) -> str:
     if isinstance(value, Mrkdwn):
         return value
-    text = str(value).translate(_ESCAPES)
-    return _BROADCAST_WORDS.sub("@\u200d\\1", text)
+    text = str(value)
+    # Most text has none of these: the membership tests cost a fraction of translate() and the regex.
+    if "&" in text or "<" in text or ">" in text:
+        text = text.translate(_ESCAPES)
+    return _BROADCAST_WORDS.sub("@\u200d\\1", text) if "@" in text else text
 
 
 def plain(value: object) -> str:
     """For plain_text objects: Slack shows entities literally there, so only defuse broadcast words."""
-    return _BROADCAST_WORDS.sub("@\u200d\\1", str(value))
+    text = str(value)
+    return _BROADCAST_WORDS.sub("@\u200d\\1", text) if "@" in text else text
 
 
 def mention(user_id: str) -> Mrkdwn:

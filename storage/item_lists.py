@@ -3,9 +3,11 @@ hot path); an exact total; only the page's rows (and their owners) come back."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, or_, select, union
+from sqlalchemy import Row, and_, case, exists, func, or_, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.errors import UnknownUnit
@@ -81,10 +83,31 @@ async def conditions(session: AsyncSession, q: ItemQuery) -> list[Any]:
 async def list_page(session: AsyncSession, q: ItemQuery) -> tuple[list[Item], int]:
     """One page (open items first, nearest deadline first) and the exact number of matches."""
     conds = await conditions(session, q)
-    order = (case((ITEMS.c.state.in_(_OPEN), 0), else_=1), ITEMS.c.current_due, ITEMS.c.year, ITEMS.c.seq)
-    # The count comes with the page (a window over every match, computed before LIMIT): one statement.
-    page = select(ITEMS, func.count().over().label("total_matches")).where(*conds)
-    rows = (await session.execute(page.order_by(*order).offset(q.offset).limit(q.limit))).all()
+    open_first = case((ITEMS.c.state.in_(_OPEN), 0), else_=1)
+    # The page is chosen over narrow rows (id, sort keys, and the count of every match as a window
+    # computed before LIMIT), then only its rows are read whole: sorting the caller's ~500 matches with
+    # every column took twice as long (3.2 vs 1.4 ms at 100,000 items, docs/performance.md round 5).
+    ranked = (
+        select(
+            ITEMS.c.id.label("page_id"),
+            func.count().over().label("total_matches"),
+            open_first.label("open_first"),
+            ITEMS.c.current_due.label("due"),
+            ITEMS.c.year.label("page_year"),
+            ITEMS.c.seq.label("page_seq"),
+        )
+        .where(*conds)
+        .order_by(open_first, ITEMS.c.current_due, ITEMS.c.year, ITEMS.c.seq)
+        .offset(q.offset)
+        .limit(q.limit)
+        .subquery("page")
+    )
+    page = (
+        select(ITEMS, ranked.c.total_matches)
+        .join_from(ranked, ITEMS, ITEMS.c.id == ranked.c.page_id)
+        .order_by(ranked.c.open_first, ranked.c.due, ranked.c.page_year, ranked.c.page_seq)
+    )
+    rows = (await session.execute(page)).all()
     if not rows:  # nothing matches, or the page starts past the end: only then is the count asked alone
         if q.offset == 0:
             return [], 0
@@ -94,7 +117,15 @@ async def list_page(session: AsyncSession, q: ItemQuery) -> tuple[list[Item], in
     by_item: dict[int, list[Any]] = {}
     for owner in (await session.execute(select(OWNERS).where(OWNERS.c.item_id.in_(ids)))).all():
         by_item.setdefault(owner.item_id, []).append(owner)
-    return [_to_item(r, by_item.get(r.id, [])) for r in rows], total  # type: ignore[arg-type]
+    pages = _namespaces(rows)
+    return [_to_item(r, by_item.get(r.id, [])) for r in pages], total  # type: ignore[arg-type]
+
+
+def _namespaces(rows: Sequence[Row[Any]]) -> list[SimpleNamespace]:
+    """Core rows as plain namespaces: a Row answers each attribute through a key lookup (~0.6 µs), and
+    ``_to_item`` reads 35 of them per item; a namespace answers at once (0.9 -> 0.4 ms per page)."""
+    keys = rows[0]._fields
+    return [SimpleNamespace(**dict(zip(keys, row, strict=True))) for row in rows]
 
 
 class ItemListRepository:

@@ -3,6 +3,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from slack_sdk.models.blocks import Block
 
 from bot.domain.errors import DomainError
@@ -12,7 +14,8 @@ from bot.domain.lifecycle import State
 from messages import notices, replies
 from messages.i18n import LOCALES, catalog, render, t
 from messages.modals import assign_modal
-from messages.text import escape, mention
+from messages.text import _ESCAPES as ESCAPES
+from messages.text import escape, mention, plain
 from messages.view_models import ItemDetail, Reader
 
 HOSTILE = "<!channel> <!here> <@U0LEADER> <!subteam^S123> & <https://evil.example|click> @channel"
@@ -54,6 +57,15 @@ def test_templates_exist_in_every_locale() -> None:
 def test_escape_neutralises_exactly_what_slack_decodes() -> None:
     assert escape("a & b < c > d 'q' \"x\"") == "a &amp; b &lt; c &gt; d 'q' \"x\""
     assert escape(mention("U1")) == "<@U1>"
+
+
+@given(st.text(alphabet=st.sampled_from("a&<>@ cChHeErRnNlLyYvoOwé督\n")))
+def test_escape_and_plain_skip_work_without_changing_any_answer(text: str) -> None:
+    # escape() and plain() skip translate() and the regex when the text cannot need them; the answers
+    # must stay those of doing both every time.
+    both = re.sub(r"@(channel|here|everyone)\b", "@\u200d\\1", text.translate(ESCAPES), flags=re.IGNORECASE)
+    assert escape(text) == both
+    assert plain(text) == re.sub(r"@(channel|here|everyone)\b", "@\u200d\\1", text, flags=re.IGNORECASE)
 
 
 @pytest.mark.parametrize("locale", LOCALES)
