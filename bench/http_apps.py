@@ -6,10 +6,14 @@
   the practical ceiling of "a bolt app with a database".
 
 ``python -m bench.http_apps bare|onequery PORT SIGNING_SECRET [DATABASE_URL]``
+
+``BENCH_APP_WORKERS=N`` runs N such processes on the port (``SO_REUSEPORT``, under the supervisor of
+``DUBAN_WORKERS``), so the reference apps get the cores Duban gets.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -72,8 +76,22 @@ def build(kind: str, secret: str, db_url: str | None) -> AsyncApp:
 
 def main(argv: list[str]) -> None:
     kind, port, secret = argv[0], int(argv[1]), argv[2]
-    app = build(kind, secret, argv[3] if len(argv) > 3 else None)
-    web.run_app(app.web_app(path="/slack/events"), host="127.0.0.1", port=port, print=None, access_log=None)
+    workers = int(os.environ.get("BENCH_APP_WORKERS", "1"))
+
+    def serve(_: int = 0) -> int:
+        app = build(kind, secret, argv[3] if len(argv) > 3 else None)  # after the fork: its own pool
+        web_app = app.web_app(path="/slack/events")
+        web.run_app(
+            web_app, host="127.0.0.1", port=port, print=None, access_log=None, reuse_port=workers > 1 or None
+        )
+        return 0
+
+    if workers == 1:
+        serve()
+        return
+    from bot.workers import supervise
+
+    sys.exit(supervise(workers, serve))
 
 
 if __name__ == "__main__":

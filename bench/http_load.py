@@ -52,6 +52,9 @@ BEFORE_REVISION = os.environ.get("DUBAN_BENCH_SRC_REVISION", "0006")
 P99_TARGET_MS = {"sqlite": 300, "postgresql": 400, "postgres": 400}
 # DUBAN_BENCH_LAG=1: run duban under bench.loop_lag and print its event-loop lag and stalls per phase.
 LAG = os.environ.get("DUBAN_BENCH_LAG") == "1"
+# Processes per app (DUBAN_WORKERS for Duban, BENCH_APP_WORKERS for the two reference apps): as deployed,
+# one per core; DUBAN_BENCH_WORKERS=1 measures the single-process figures (and is needed with LAG).
+WORKERS = int(os.environ.get("DUBAN_BENCH_WORKERS") or min(os.cpu_count() or 1, 4))
 
 
 LAG_FILE = Path(tempfile.gettempdir()) / f"duban-loop-lag-{os.getpid()}.json"
@@ -198,8 +201,14 @@ def _apps(
 ) -> dict[str, tuple[list[str], dict[str, str]]]:
     py = sys.executable
     return {
-        "bare bolt": ([py, "-m", "bench.http_apps", "bare", str(ports["bare"]), SECRET], {}),
-        "one-query app": ([py, "-m", "bench.http_apps", "onequery", str(ports["onequery"]), SECRET, url], {}),
+        "bare bolt": (
+            [py, "-m", "bench.http_apps", "bare", str(ports["bare"]), SECRET],
+            {"BENCH_APP_WORKERS": str(WORKERS)},
+        ),
+        "one-query app": (
+            [py, "-m", "bench.http_apps", "onequery", str(ports["onequery"]), SECRET, url],
+            {"BENCH_APP_WORKERS": str(WORKERS)},
+        ),
         "duban": (
             [py, "-m", "bench.loop_lag" if LAG else "bot.cli", "serve"],
             {
@@ -211,6 +220,7 @@ def _apps(
                 "DUBAN_LEADERS": "U0LEADER",
                 "DUBAN_SUPERVISORS": ASSIGNER,
                 "PYTHONPATH": BEFORE_SRC or ROOT,
+                "DUBAN_WORKERS": str(WORKERS),
                 **({"DUBAN_LAG_OUT": str(LAG_FILE)} if LAG else {}),
             },
         ),
@@ -228,6 +238,8 @@ async def _three_apps(
     table: Table,
 ) -> None:
     ports = {name: _free_port() for name in ("bare", "onequery", "duban")}
+    processes = f"{WORKERS}, on {os.cpu_count()} cores"
+    table.add(Result(NAME, db, "processes per app (DUBAN_BENCH_WORKERS)", processes))
     signer = Signer(SECRET, hooks.url)
     figures: dict[tuple[str, str, int], float] = {}
     phases: list[tuple[str, float, float]] = []

@@ -142,10 +142,11 @@ class Runtime:
         web_app.router.add_get("/metrics", metrics_handler(metrics_text, self.settings.metrics_token))
         return web_app
 
-    async def serve_http(self, host: str, port: int, *, slack: bool = True) -> int:
+    async def serve_http(self, host: str, port: int, *, slack: bool = True, shared: bool = False) -> int:
+        """``shared``: bind with SO_REUSEPORT, beside the other workers of ``DUBAN_WORKERS``."""
         runner = web.AppRunner(self.web_app(slack=slack), access_log=None)
         await runner.setup()
-        site = web.TCPSite(runner, host, port)
+        site = web.TCPSite(runner, host, port, reuse_port=shared or None)
         await site.start()
         self.runners.append(runner)
         server = site._server  # the bound port when port=0
@@ -256,6 +257,15 @@ async def build_runtime(
     return Runtime(
         settings, clock, engine, sessions, client, services, app, dispatcher, metrics=metrics, auth=auth
     )
+
+
+async def check_before_start(settings: Settings) -> None:
+    """What ``build_runtime(verify_slack=True)`` checks first, for a supervisor before it forks workers:
+    the organisation file (OrgFileError) and the token (SlackAuthError), with nothing else touched."""
+    if settings.org_file:
+        load_org_file(settings.org_file)
+    client = make_client(settings, metrics=Metrics())
+    await _verify_or_warn(StartupAuthorization(client))
 
 
 async def _verify_or_warn(auth: StartupAuthorization) -> None:

@@ -75,6 +75,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         if args.command == "serve":
             settings.require_slack()
+            if settings.workers > 1:
+                return _serve_workers(settings)
             asyncio.run(_serve(settings))
         elif args.command == "socket":
             settings.require_slack(socket=True)
@@ -109,19 +111,46 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-async def _serve(settings: Settings) -> None:
+async def _serve(settings: Settings, worker: int | None = None) -> None:
+    """One ``duban serve`` process; ``worker``: its index among ``DUBAN_WORKERS`` (only 0 schedules)."""
     from bot.app import build_runtime, settle_heap
 
-    runtime = await build_runtime(settings, verify_slack=True)
+    runtime = await build_runtime(settings, verify_slack=True, migrate=worker is None)
     try:
-        port = await runtime.serve_http("0.0.0.0", settings.port)
-        runtime.start_scheduler()
+        port = await runtime.serve_http("0.0.0.0", settings.port, shared=worker is not None)
+        if not worker:  # None (a single process) or worker 0
+            runtime.start_scheduler()
         settle_heap()
-        log.info("Duban listening on :%s (POST /slack/events, GET /healthz, GET /metrics)", port)
+        role = "" if worker is None else f" worker {worker}" + (" (scheduler)" if worker == 0 else "")
+        log.info("Duban%s listening on :%s (POST /slack/events, GET /healthz, GET /metrics)", role, port)
         await _until_stopped()
         log.info("Duban stopping")
     finally:
         await runtime.close()
+
+
+def _serve_workers(settings: Settings) -> int:
+    """``DUBAN_WORKERS`` > 1: check the configuration and the token, migrate once, then fork the workers
+    (bot/workers.py). A refused token or a bad organisation file stops here, as in one process."""
+    from bot.app import check_before_start  # imported before the fork, so the workers share its pages
+    from bot.workers import supervise
+    from storage.migrate import main_upgrade
+
+    asyncio.run(check_before_start(settings))
+    main_upgrade(settings.database_url)
+
+    def run_worker(index: int) -> int:
+        try:
+            asyncio.run(_serve(settings, worker=index))
+        except SlackAuthError as error:
+            print(f"duban: {error}", file=sys.stderr)
+            return 3
+        except OrgFileError as error:
+            print(f"duban: {error}", file=sys.stderr)
+            return 2
+        return 0
+
+    return supervise(settings.workers, run_worker)
 
 
 async def _socket(settings: Settings) -> None:

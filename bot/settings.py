@@ -40,6 +40,9 @@ class Settings:
     admins: tuple[str, ...] = ()
     bulletin_channel: str | None = None
     sweep_seconds: int = 60
+    # DUBAN_WORKERS: `duban serve` processes sharing $PORT (bot/workers.py); worker 0 alone runs the
+    # scheduler. More than one spreads the requests over the host's cores.
+    workers: int = 1
     work_start: time = time(9, 0)
     work_end: time = time(18, 0)
     urge_repeat_hours: int = 4  # ask again after this many working hours without an answer
@@ -205,6 +208,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True) 
         admins=_ids(env, "DUBAN_ADMINS"),
         bulletin_channel=channel,
         sweep_seconds=_int(env, "DUBAN_SWEEP_SECONDS", 60, 1, 86400),
+        workers=_int(env, "DUBAN_WORKERS", 1, 1, 64),
         work_start=work_start,
         work_end=work_end,
         urge_repeat_hours=_int(env, "DUBAN_URGE_REPEAT_HOURS", 4, 1, 72),

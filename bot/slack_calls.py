@@ -66,9 +66,7 @@ RATE_LIMIT_ERRORS: frozenset[str] = frozenset({"ratelimited", "rate_limited"})
 FORM_ONLY_METHODS: frozenset[str] = frozenset({"users.info", "users.lookupByEmail", "conversations.info"})
 
 # The bot token itself is refused: no call will work until an operator fixes it, so sending stops.
-AUTH_ERRORS: frozenset[str] = frozenset(
-    {"invalid_auth", "not_authed", "token_revoked", "token_expired"}
-)
+AUTH_ERRORS: frozenset[str] = frozenset({"invalid_auth", "not_authed", "token_revoked", "token_expired"})
 
 
 class SendError(Exception):

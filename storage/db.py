@@ -174,7 +174,7 @@ def _configure_sqlite(sync_engine: Engine, *, foreign_keys: bool) -> None:
         try:
             cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
             cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
-            if not _is_memory(sync_engine.url):
+            if not is_memory(sync_engine.url):
                 cursor.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
                 cursor.execute("PRAGMA synchronous=NORMAL")  # durable enough with WAL, much faster
                 # Reads map the file instead of copying each page through a read() call into the
@@ -201,7 +201,7 @@ def _configure_sqlite(sync_engine: Engine, *, foreign_keys: bool) -> None:
             driver.inline = driver.hop_end = True
 
 
-def _is_memory(url: URL) -> bool:
+def is_memory(url: URL) -> bool:
     return url.database in (None, "", ":memory:") or "mode=memory" in str(url)
 
 

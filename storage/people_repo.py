@@ -79,20 +79,26 @@ class PeopleRepository:
         now: datetime,
         email: str | None = None,
     ) -> None:
-        row = await self.session.get(UserRow, person.user_id)
-        if row is None:
-            row = UserRow(user_id=person.user_id)
-            self.session.add(row)
-        row.name = person.name
-        row.real_name = real_name
-        if email:
-            row.email = email
-        row.locale = profile_locale
-        row.tz = person.tz
-        row.deleted = person.deleted
-        row.is_bot = person.is_bot
-        row.refreshed_at = now
-        await self.session.flush()
+        """One statement that inserts or updates: two requests (two workers, two replicas) meeting the same
+        new person at once both succeed. Preferences set in Duban (language, quiet hours) are kept."""
+        profile = {
+            "name": person.name,
+            "real_name": real_name,
+            "locale": profile_locale,
+            "tz": person.tz,
+            "deleted": person.deleted,
+            "is_bot": person.is_bot,
+            "refreshed_at": now,
+        }
+        insert = _insert_for(self.session)(UserRow)
+        statement = insert.values(user_id=person.user_id, email=email or None, **profile)
+        if email:  # an empty answer from Slack (no users:read.email scope) keeps the address we had
+            profile["email"] = email
+        await self.session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[UserRow.user_id], set_={k: statement.excluded[k] for k in profile}
+            )
+        )
 
     async def set_quiet_hours(self, user_id: str, window: str | None) -> bool:
         row = await self.session.get(UserRow, user_id)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from datetime import datetime
@@ -14,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from storage.bulletin_drafts import BulletinDrafts
 from storage.calendar_repo import CalendarRepository
 from storage.corrections_repo import CorrectionRepository
-from storage.db import READ_ONLY, SMALL_READ, people_changes
+from storage.db import READ_ONLY, SMALL_READ, is_memory, people_changes
 from storage.follow_through_repo import FollowThroughRepository
 from storage.item_lists import ItemListRepository
 from storage.org_repo import OrgRepository
@@ -24,6 +23,7 @@ from storage.publication_reads import ReportingRepository
 from storage.reports_repo import ReportRepository
 from storage.repositories import EventRepository, ItemRepository
 from storage.slack_messages_repo import SlackMessageRepository
+from storage.sqlite_turn import SqliteTurn
 from storage.sweep_repo import SweepRepository
 from storage.urging_repo import UrgingRepository
 
@@ -77,23 +77,27 @@ class UnitOfWork:
 
 
 # SQLite has one writer at a time and its busy handler polls rather than queues, so a burst of
-# concurrent actions can starve one of them for seconds. One process owns a SQLite database (several
-# replicas need PostgreSQL), so an in-process FIFO lock makes transactions take turns fairly instead.
-_SQLITE_TURNS: WeakKeyDictionary[async_sessionmaker[AsyncSession], asyncio.Lock] = WeakKeyDictionary()
+# concurrent actions can starve one of them for seconds: write transactions take turns in order instead,
+# within this process and across the workers of DUBAN_WORKERS (storage/sqlite_turn.py).
+_SQLITE_TURNS: WeakKeyDictionary[async_sessionmaker[AsyncSession], SqliteTurn] = WeakKeyDictionary()
 
 
-def _sqlite_turn(sessions: async_sessionmaker[AsyncSession]) -> asyncio.Lock | None:
+def _sqlite_turn(sessions: async_sessionmaker[AsyncSession]) -> SqliteTurn | None:
     bind = sessions.kw.get("bind")
     if bind is None or bind.dialect.name != "sqlite":
         return None
-    return _SQLITE_TURNS.setdefault(sessions, asyncio.Lock())
+    turn = _SQLITE_TURNS.get(sessions)
+    if turn is None:
+        database = None if is_memory(bind.url) else bind.url.database
+        turn = _SQLITE_TURNS.setdefault(sessions, SqliteTurn(database))
+    return turn
 
 
 @asynccontextmanager
 async def unit_of_work(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[UnitOfWork]:
     """Commit on success, roll back on any exception (so nothing is half-written)."""
     turn = _sqlite_turn(sessions)
-    async with turn or nullcontext(), sessions() as session, session.begin():
+    async with turn.taken() if turn else nullcontext(), sessions() as session, session.begin():
         yield UnitOfWork(session)
 
 

@@ -128,9 +128,7 @@ class WorkCalendar:
 
     def with_guessing(self) -> WorkCalendar:
         """A fresh copy (its own ``provisional_years``) with the same sources."""
-        return WorkCalendar(
-            self.provider, self.overrides, self.confirmed_years, computed=self.computed
-        )
+        return WorkCalendar(self.provider, self.overrides, self.confirmed_years, computed=self.computed)
 
     # -- which source answers ----------------------------------------------------------------
 

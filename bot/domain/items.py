@@ -181,7 +181,6 @@ class Item:
         previous = lifecycle.apply(self, Action.SUBMIT_FOR_APPROVAL)
         return self._moved(previous, actor_id, now)
 
-
     def _moved(self, previous: State, actor_id: str | None, now: datetime) -> list[ItemEvent]:
         """The ``state_changed`` event, when the state did change."""
         if self.state is previous:

@@ -40,6 +40,8 @@ def test_values_are_read_and_normalised() -> None:
         ("DUBAN_LEADERS", "wang"),
         ("DATABASE_URL", "mysql://x"),
         ("DUBAN_SWEEP_SECONDS", "0"),
+        ("DUBAN_WORKERS", "0"),
+        ("DUBAN_WORKERS", "two"),
         ("DUBAN_BULLETIN_CHANNEL", "#general"),
         ("SLACK_API_URL", "slack.com/api"),
     ],
