@@ -21,7 +21,8 @@ from collections import Counter
 from pathlib import Path
 
 from bench.common import TOKEN, bench_database, percentile
-from bench.http_load import ROOT, SECRET, Generator, _env, _free_port, process, seed
+from bench.http_load import OWNERS, ROOT, SECRET, Generator, _env, _free_port, process, seed
+from bench.http_requests import Request, load
 from bot.emulator.driver import SlackEmulator
 
 INTERESTING = (
@@ -85,6 +86,9 @@ async def main(argv: list[str]) -> None:
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--requests", type=int, default=1500)
     parser.add_argument("--text", default="list mine")
+    parser.add_argument(
+        "--report", action="store_true", help="report submissions (view_submission) instead of a command"
+    )
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--svg")
     args = parser.parse_args(argv)
@@ -94,7 +98,7 @@ async def main(argv: list[str]) -> None:
 
         engine = create_engine(url)
         try:
-            await seed(engine, args.items)
+            seeded = await seed(engine, args.items)
         finally:
             await engine.dispose()
         slack = SlackEmulator(signing_secret=SECRET, bot_token=TOKEN)
@@ -128,13 +132,23 @@ async def main(argv: list[str]) -> None:
                         )
                         await asyncio.sleep(1.0)
                     before = _thread_cpu(pid) if pid else {}
-                    rps, lat, failed = await gen.run(args.text, args.concurrency, args.requests)
+                    if args.report:
+                        opened = seeded.open_ids
+
+                        def report(n: int) -> Request:
+                            return gen.signer.report(OWNERS[n % len(OWNERS)], opened[n % len(opened)], n)
+
+                        out = await load(target, report, args.concurrency, args.requests)
+                        rps, lat, failed = out.rps, out.latencies, out.failures
+                    else:
+                        rps, lat, failed = await gen.run(args.text, args.concurrency, args.requests)
                     after = _thread_cpu(pid) if pid else {}
                     if recorder is not None:
                         recorder.send_signal(2)  # SIGINT: py-spy writes its output and exits
                         await asyncio.wait_for(recorder.wait(), 30)
+                    what = "report submission" if args.report else f"'/duban {args.text}'"
                     print(
-                        f"'/duban {args.text}' c={args.concurrency} on {args.db}, {args.items} items: "
+                        f"{what} c={args.concurrency} on {args.db}, {args.items} items: "
                         f"{rps:,.0f}/s p50 {percentile(lat, 50) * 1000:.1f} ms "
                         f"p99 {percentile(lat, 99) * 1000:.1f} ms failed {failed}"
                     )

@@ -196,6 +196,8 @@ def _configure_sqlite(sync_engine: Engine, *, foreign_keys: bool) -> None:
                 driver.inline = True
             conn.exec_driver_sql("BEGIN")
             return
+        if inline:
+            driver.begin_here, driver.busy_ms = True, SQLITE_BUSY_TIMEOUT_S * 1000
         conn.exec_driver_sql("BEGIN IMMEDIATE")
         if inline:
             driver.inline = driver.hop_end = True

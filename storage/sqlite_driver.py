@@ -80,6 +80,24 @@ def _run_many(conn: sqlite3.Connection, sql: str, seq: Iterable[Any]) -> _Outcom
         cursor.close()
 
 
+class _Busy(Exception):
+    """BEGIN IMMEDIATE found the write lock taken (by another process) and did not wait for it."""
+
+
+def _without_waiting(
+    conn: sqlite3.Connection, busy_ms: int, fn: Callable[..., _Outcome], *args: Any
+) -> _Outcome:
+    conn.execute("PRAGMA busy_timeout=0")
+    try:
+        return fn(conn, *args)
+    except sqlite3.OperationalError as error:
+        if "locked" in str(error) or "busy" in str(error):
+            raise _Busy from error
+        raise
+    finally:
+        conn.execute(f"PRAGMA busy_timeout={busy_ms}")
+
+
 class BufferedCursor:
     """The part of aiosqlite's Cursor that SQLAlchemy uses; rows arrive with the execute."""
 
@@ -132,11 +150,22 @@ class OneHopConnection(aiosqlite.Connection):
     # ROLLBACK still go to the connection's thread.
     inline = False
     hop_end = False
+    # Set for a write's BEGIN IMMEDIATE: try it here without waiting. Our writers take turns before
+    # beginning (storage.sqlite_turn, across workers too), so the lock is free unless another program
+    # holds it; only then does BEGIN go to the thread and wait there (busy_timeout).
+    begin_here = False
+    busy_ms = 0
 
     async def call(self, fn: Callable[..., Any], *args: Any) -> Any:
         """Run ``fn(sqlite3_connection, *args)`` on the connection's thread (on this one when ``inline``)."""
         if not self._running or self._connection is None:
             raise ValueError("Connection closed")
+        if self.begin_here:
+            self.begin_here = False
+            try:
+                return _without_waiting(self._connection, self.busy_ms, fn, *args)
+            except _Busy:
+                pass
         if self.inline and self.hop_end:
             # A write holding the lock is never interrupted: that would roll the whole transaction back.
             return fn(self._connection, *args)
