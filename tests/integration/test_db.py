@@ -86,3 +86,38 @@ async def test_instants_are_stored_as_utc(session_factory: async_sessionmaker[As
     assert stored is not None and as_utc(stored) == instant
     with pytest.raises(ValueError):
         to_db_utc(datetime(2025, 1, 1))
+
+
+async def test_a_write_waits_for_another_program_holding_the_sqlite_write_lock(tmp_path) -> None:
+    """BEGIN IMMEDIATE runs on the event loop only when the lock is free; held by another program (a
+    backup, a console), the write waits for it off the loop and then goes through."""
+    import sqlite3
+
+    from storage.migrate import upgrade
+    from storage.uow import unit_of_work
+
+    path = tmp_path / "locked.db"
+    url = f"sqlite+aiosqlite:///{path}"
+    await upgrade(url)
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    engine = create_engine(url)
+    try:
+        from storage.db import make_session_factory
+
+        sessions = make_session_factory(engine)
+
+        async def write() -> None:
+            async with unit_of_work(sessions) as uow:
+                uow.session.add(InboundRequestRow(key="after-the-other", received_at=datetime.now(UTC)))
+
+        writing = asyncio.create_task(write())
+        await asyncio.sleep(0.3)
+        assert not writing.done()  # waiting, and the loop is free meanwhile (this line runs)
+        other.execute("COMMIT")
+        await asyncio.wait_for(writing, 10)
+        async with sessions() as session:
+            assert await session.scalar(select(InboundRequestRow.key)) == "after-the-other"
+    finally:
+        other.close()
+        await engine.dispose()
