@@ -97,18 +97,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             lines = Path(args.script).read_text(encoding="utf-8").splitlines() if args.script else None
             asyncio.run(run_demo(settings, keep=args.keep, script_lines=lines, web=args.web, port=args.port))
-    except SettingsError as error:
-        print(f"duban: configuration error: {error}", file=sys.stderr)
-        return 2
-    except SlackAuthError as error:
-        print(f"duban: {error}", file=sys.stderr)
-        return 3
-    except OrgFileError as error:
-        print(f"duban: {error}", file=sys.stderr)
-        return 2
+    except (SettingsError, SlackAuthError, OrgFileError) as error:
+        return _stopped_by(error)
     except KeyboardInterrupt:
         return 130
     return 0
+
+
+def _stopped_by(error: SettingsError | SlackAuthError | OrgFileError) -> int:
+    """One line on stderr, and the exit code: 3 for a token Slack refused, 2 for configuration."""
+    prefix = "configuration error: " if isinstance(error, SettingsError) else ""
+    print(f"duban: {prefix}{error}", file=sys.stderr)
+    return 3 if isinstance(error, SlackAuthError) else 2
 
 
 async def _serve(settings: Settings, worker: int | None = None) -> None:
@@ -142,12 +142,8 @@ def _serve_workers(settings: Settings) -> int:
     def run_worker(index: int) -> int:
         try:
             asyncio.run(_serve(settings, worker=index))
-        except SlackAuthError as error:
-            print(f"duban: {error}", file=sys.stderr)
-            return 3
-        except OrgFileError as error:
-            print(f"duban: {error}", file=sys.stderr)
-            return 2
+        except (SlackAuthError, OrgFileError) as error:  # changed since the supervisor's check
+            return _stopped_by(error)
         return 0
 
     return supervise(settings.workers, run_worker)
