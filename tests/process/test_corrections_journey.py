@@ -22,6 +22,7 @@ from bot.emulator.seed import DEMO_BULLETIN_CHANNEL
 
 from .conftest import LEADER, SUPERVISOR, WAIT, Service
 from .test_journey import command, sent_messages
+from .test_night_journey import zone_at
 
 LEAD, CO, NEW_LEAD = "U0HEADA", "U0HEADB", "U0STAFFA"  # 张伟 (zh), Sarah Lee (en), 刘洋 (zh)
 ENGLISH_LEADER = "U0DEPUTY"  # Emily Chen, en-US; a leader only by the environment below
@@ -155,9 +156,15 @@ async def test_a_silent_co_owner_is_chased_on_working_days_only(
     service: Service, emulator: SlackEmulator
 ) -> None:
     slack = emulator
-    service.env["DUBAN_SWEEP_SECONDS"] = "1"
+    # Day in the office and for both owners, whatever the hour the suite runs at: at night the chase would
+    # wait for the morning (test_night_journey's subject), and this test would wait in vain.
+    day = zone_at(datetime.now(UTC), 11)
+    service.env.update(DUBAN_SWEEP_SECONDS="1", DUBAN_TIMEZONE=day.key)
+    for owner in (LEAD, CO):
+        slack.state.users[owner].tz = day.key
+    office_today = datetime.now(day).date()
     await service.start()
-    due = (today() + timedelta(days=20)).isoformat()
+    due = (office_today + timedelta(days=20)).isoformat()
     number = number_in(await command(slack, LEADER, f"assign <@{LEAD}> <@{CO}> 编制年度督查计划 due {due}"))
     [notice] = await slack.wait_for(lambda: slack.dm(LEAD), max_wait=WAIT)
     assert (await slack.click(LEAD, notice, "item_ack")).status == 200  # the lead answers, the co-owner never
@@ -165,7 +172,7 @@ async def test_a_silent_co_owner_is_chased_on_working_days_only(
     await _age_issue(service.db_url, number, days=10)
     co_before = len(slack.dm(CO))
 
-    if chinese_calendar.is_workday(today()):
+    if chinese_calendar.is_workday(office_today):
         [chase] = await slack.wait_for(lambda: slack.dm(CO)[co_before:], max_wait=WAIT)
         assert number in chase.all_text()
         assert await slack.settle(quiet=3.0, max_wait=WAIT)  # three more sweeps: chased once a day only
