@@ -84,25 +84,37 @@ async def enqueue(
     """
     now = to_db_utc(now)
     due = max(now, to_db_utc(not_before)) if not_before is not None else now
-    stmt = (
-        _insert_for(session)(OutboxRow)
-        .values(
-            idem_key=idem_key,
-            method=method,
-            payload=payload,
-            status=PENDING,
-            attempts=0,
-            next_attempt_at=due,
-            created_at=now,
-            item_id=item_id,
-            purpose=purpose,
-            recipient_id=recipient_id,
-        )
-        .on_conflict_do_nothing(index_elements=[OutboxRow.idem_key])
-        .returning(OutboxRow.id)
-    )
-    result = await session.execute(stmt)
+    row = {
+        "idem_key": idem_key,
+        "method": method,
+        "payload": payload,
+        "status": PENDING,
+        "attempts": 0,
+        "next_attempt_at": due,
+        "created_at": now,
+        "item_id": item_id,
+        "purpose": purpose,
+        "recipient_id": recipient_id,
+    }
+    result = await session.execute(_enqueue_statement(session), row)
     return result.scalar_one_or_none() is not None
+
+
+_ENQUEUE: dict[bool, Any] = {}
+
+
+def _enqueue_statement(session: AsyncSession) -> Any:
+    """``INSERT … ON CONFLICT (idem_key) DO NOTHING RETURNING id`` for this dialect, built once (its cache
+    key is then memoised; every write that notifies someone runs it)."""
+    postgres = is_postgres(session)
+    if postgres not in _ENQUEUE:
+        table = OutboxRow.__table__
+        _ENQUEUE[postgres] = (
+            _insert_for(session)(table)
+            .on_conflict_do_nothing(index_elements=[table.c.idem_key])
+            .returning(table.c.id)
+        )
+    return _ENQUEUE[postgres]
 
 
 async def enqueue_many(session: AsyncSession, calls: Sequence[Any], *, now: datetime) -> int:
@@ -126,13 +138,8 @@ async def enqueue_many(session: AsyncSession, calls: Sequence[Any], *, now: date
         }
         for call in calls
     ]
-    table = OutboxRow.__table__
-    stmt = (
-        _insert_for(session)(table)
-        .on_conflict_do_nothing(index_elements=[table.c.idem_key])
-        .returning(table.c.id)
-    )
-    return len((await session.execute(stmt, rows)).all())  # one cached executemany (insertmanyvalues)
+    statement = _enqueue_statement(session)
+    return len((await session.execute(statement, rows)).all())  # one cached executemany (insertmanyvalues)
 
 
 def _due(now: datetime) -> ColumnElement[bool]:

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, inspect, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,7 +15,7 @@ from bot.domain.events import EventKind, ItemEvent
 from bot.domain.items import Item, ItemNumber, Owner, OwnerRole, SourceKind
 from bot.domain.lifecycle import OPEN_STATES, State
 from bot.domain.urge_plan import UrgePlan
-from storage.events import append_event, list_events
+from storage.events import append_event, list_events, note_item_locked
 from storage.models import (
     ItemOwnerRow,
     ItemRow,
@@ -99,6 +99,7 @@ def _to_item(row: ItemRow, owners: Iterable[ItemOwnerRow]) -> Item:
 class ItemRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        self._owner_rows: dict[int, list[ItemOwnerRow]] = {}  # by item id, as _load read them
 
     async def next_number(self, year: int) -> ItemNumber:
         return ItemNumber(year, await allocate_seq(self.session, year))
@@ -154,17 +155,19 @@ class ItemRepository:
 
     async def get(self, item_id: int, *, for_update: bool = False) -> Item | None:
         stmt = select(ItemRow).where(ItemRow.id == item_id)
-        if for_update:
-            stmt = stmt.with_for_update()
-        row = await self.session.scalar(stmt)
-        return await self._load(row) if row else None
+        return await self._one(stmt.with_for_update() if for_update else stmt, for_update=for_update)
 
     async def get_by_number(self, number: ItemNumber, *, for_update: bool = False) -> Item | None:
         stmt = select(ItemRow).where(ItemRow.year == number.year, ItemRow.seq == number.seq)
-        if for_update:
-            stmt = stmt.with_for_update()
+        return await self._one(stmt.with_for_update() if for_update else stmt, for_update=for_update)
+
+    async def _one(self, stmt: Select[tuple[ItemRow]], *, for_update: bool) -> Item | None:
         row = await self.session.scalar(stmt)
-        return await self._load(row) if row else None
+        if row is None:
+            return None
+        if for_update:
+            note_item_locked(self.session, row.id)  # its events need no lock of their own
+        return await self._load(row)
 
     async def save(self, item: Item, *, now: datetime) -> None:
         """Write back the mutable parts; the version column rejects a concurrent writer."""
@@ -182,10 +185,14 @@ class ItemRepository:
         for name, value in _mutable(item).items():
             setattr(row, name, value)
         row.updated_at = now
-        owner_rows = {
-            r.user_id: r
-            for r in await self.session.scalars(select(ItemOwnerRow).where(ItemOwnerRow.item_id == item.id))
-        }
+        owner_rows = {r.user_id: r for r in self._owner_rows.get(item.id, ()) if inspect(r).persistent}
+        if any(owner.user_id not in owner_rows for owner in item.owners):  # not loaded here, or changed
+            owner_rows = {
+                r.user_id: r
+                for r in await self.session.scalars(
+                    select(ItemOwnerRow).where(ItemOwnerRow.item_id == item.id)
+                )
+            }
         for owner in item.owners:
             owner_rows[owner.user_id].acknowledged_at = owner.acknowledged_at
         await self.session.flush()
@@ -224,7 +231,8 @@ class ItemRepository:
         return int(await self.session.scalar(select(func.count()).select_from(ItemRow)) or 0)
 
     async def _load(self, row: ItemRow) -> Item:
-        owners = await self.session.scalars(select(ItemOwnerRow).where(ItemOwnerRow.item_id == row.id))
+        owners = list(await self.session.scalars(select(ItemOwnerRow).where(ItemOwnerRow.item_id == row.id)))
+        self._owner_rows[row.id] = owners  # save() changes these rows without reading them again
         return _to_item(row, owners)
 
     async def _load_many(self, rows: Sequence[ItemRow]) -> list[Item]:
