@@ -35,7 +35,8 @@ _LOCKED = "duban_locked_items"
 
 
 def note_item_locked(session: AsyncSession, item_id: int) -> None:
-    """The caller's transaction holds ``item_id``'s row FOR UPDATE: appending needs no lock of its own."""
+    """No other transaction can append to ``item_id`` until the caller's ends (it holds the row FOR UPDATE,
+    or inserted it): appending needs no lock of its own."""
     transaction = session.sync_session.get_transaction()
     held = session.info.get(_LOCKED)
     if held is None or held[0] is not transaction:

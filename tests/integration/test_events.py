@@ -64,3 +64,40 @@ async def test_append_to_missing_item_fails(session_factory: async_sessionmaker[
     async with session_factory() as session, session.begin():
         with pytest.raises(LookupError):
             await append_event(session, item_id=999, kind="urged", at=T0, actor_id=None, payload={})
+
+
+async def test_an_item_locked_for_update_is_not_locked_again_per_event(
+    session_factory: async_sessionmaker[AsyncSession], db_url: str
+) -> None:
+    """An action that loaded its item FOR UPDATE appends its events without a row lock of their own;
+    appends to an item the transaction does not hold still take one (PostgreSQL; SQLite needs none)."""
+    from sqlalchemy import event
+
+    from storage.repositories import ItemRepository
+
+    async with session_factory.begin() as session:
+        item_id, other_id = await make_item(session, seq=1), await make_item(session, seq=2)
+    statements: list[str] = []
+    async with session_factory.begin() as session:
+        bind = (await session.connection()).sync_engine
+
+        def seen(_conn: object, _cursor: object, sql: str, *_: object) -> None:
+            statements.append(sql)
+
+        event.listen(bind, "before_cursor_execute", seen)
+        try:
+            assert await ItemRepository(session).get(item_id, for_update=True) is not None
+            statements.clear()
+            for kind in ("acknowledged", "state_changed"):
+                await append_event(session, item_id=item_id, kind=kind, at=T0, actor_id="U1", payload={})
+            held = list(statements)
+            statements.clear()
+            await append_event(session, item_id=other_id, kind="urged", at=T0, actor_id=None, payload={})
+            other = list(statements)
+        finally:
+            event.remove(bind, "before_cursor_execute", seen)
+    assert len(held) == 2 and not any("FOR" in sql for sql in held), held
+    if db_url.startswith("postgresql"):
+        assert any("FOR NO KEY UPDATE" in sql for sql in other), other
+    async with session_factory() as session:
+        assert [e.seq for e in await list_events(session, item_id)] == [1, 2]
