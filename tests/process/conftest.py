@@ -115,6 +115,23 @@ class Service:
             await asyncio.sleep(0.05)
         raise AssertionError(f"duban {self.mode} not ready within {START_TIMEOUT}s:\n{self.output()}")
 
+    async def run_to_exit(self, **overrides: str) -> tuple[int, str]:
+        """Start `duban <mode>` with ``overrides`` in its environment, expecting it to stop on its own (a
+        refused start); its exit code and output."""
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot.cli",
+            self.mode,
+            cwd=self.workdir,
+            env={**self.env, **overrides},
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+        output, _ = await asyncio.wait_for(process.communicate(), WAIT)
+        assert process.returncode is not None
+        return process.returncode, output.decode("utf-8")
+
     def output(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace") if self.log.exists() else ""
 

@@ -7,10 +7,8 @@ database between two runs (what a month of waiting would do): the bot runs on th
 
 from __future__ import annotations
 
-import asyncio
 import re
 import signal
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -141,19 +139,9 @@ async def test_a_bad_organisation_file_stops_the_start_with_one_line(
     org_service: Service, tmp_path: Path
 ) -> None:
     org_file = write_org(org_service, ORG.replace('head = "U0HEADB"', 'head = "王科长"'))
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot.cli",
-        "serve",
-        cwd=tmp_path,
-        env=org_service.env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
-    output, _ = await asyncio.wait_for(process.communicate(), WAIT)
-    assert process.returncode not in (0, None)
-    lines = output.decode("utf-8").strip().splitlines()
+    code, output = await org_service.run_to_exit()
+    assert code != 0
+    lines = output.strip().splitlines()
     assert lines == [
         f"duban: organisation file {org_file}: department 'fgk': field head:"
         " a Slack user id like U012ABCDEF, got '王科长'"

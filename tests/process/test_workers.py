@@ -11,7 +11,6 @@ import asyncio
 import os
 import re
 import signal
-import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -133,18 +132,9 @@ async def test_two_workers_share_the_port_and_one_schedules(
     assert not any(alive(pid) for pid in second)
 
 
-async def test_a_refused_token_stops_the_supervisor_too(workers: Service, tmp_path: Path) -> None:
-    env = {**workers.env, "SLACK_BOT_TOKEN": "xoxb-revoked"}
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot.cli",
-        "serve",
-        cwd=tmp_path,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
-    output, _ = await asyncio.wait_for(process.communicate(), WAIT)
-    assert process.returncode == 3, output.decode()
-    assert children_of(process.pid) == set()
+async def test_a_refused_token_stops_the_supervisor_before_any_worker_starts(workers: Service) -> None:
+    code, output = await workers.run_to_exit(SLACK_BOT_TOKEN="xoxb-revoked")
+    lines = output.strip().splitlines()
+    assert code == 3 and len(lines) == 1, output
+    assert output.startswith("duban: Slack refused SLACK_BOT_TOKEN (invalid_auth)"), output
+    assert "workers" not in output  # checked before forking: no worker ever started
