@@ -90,13 +90,14 @@ class PeopleRepository:
             "is_bot": person.is_bot,
             "refreshed_at": now,
         }
-        insert = _insert_for(self.session)(UserRow)
-        statement = insert.values(user_id=person.user_id, email=email or None, **profile)
-        if email:  # an empty answer from Slack (no users:read.email scope) keeps the address we had
-            profile["email"] = email
+        # An empty email from Slack (no users:read.email scope) keeps the address we had.
+        refreshed = [*profile, "email"] if email else list(profile)
+        statement = _insert_for(self.session)(UserRow).values(
+            user_id=person.user_id, email=email or None, **profile
+        )
         await self.session.execute(
             statement.on_conflict_do_update(
-                index_elements=[UserRow.user_id], set_={k: statement.excluded[k] for k in profile}
+                index_elements=[UserRow.user_id], set_={k: statement.excluded[k] for k in refreshed}
             )
         )
 
