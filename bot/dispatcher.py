@@ -29,7 +29,7 @@ import asyncio
 import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -38,16 +38,22 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.delivery_check import find_posted
 from bot.domain.clock import Clock
+from bot.domain.repositories import LOCATE_ORIGINAL
 from bot.pacing import CHANNEL_INTERVAL, DEFAULT_METHOD_BUDGETS, LocalPacing, Pacing, SharedPacing
 from bot.slack_calls import PERMANENT_ERRORS, SendError, call_slack
 from storage import outbox
 from storage.outbox import ClaimedSend
+from storage.slack_messages_repo import SlackMessageRepository
 
 log = logging.getLogger(__name__)
 
 BACKOFF_CAP = timedelta(minutes=5)
 DEFAULT_RETRY_AFTER = timedelta(seconds=1)
 AUTH_PROBE_INTERVAL = timedelta(seconds=60)
+# An update whose message is still being posted looks for it again this much later.
+ORIGINAL_WAIT = timedelta(seconds=1)
+WAITING_FOR_ORIGINAL = "waiting: the message to update is not posted yet"
+NO_ORIGINAL = "nothing to update: the message was never posted"
 
 PermanentFailureHook = Callable[[ClaimedSend, str], Awaitable[None]]
 
@@ -202,6 +208,11 @@ class OutboxDispatcher:
         return True
 
     async def _attempt(self, send: ClaimedSend, stats: DispatchStats) -> None:
+        if LOCATE_ORIGINAL in send.payload:
+            located = await self._locate_original(send, stats)
+            if located is None:
+                return
+            send = located
         if send.in_doubt and send.method == "chat.postMessage":
             found = await find_posted(self._client, send)
             if found is not None:
@@ -214,6 +225,43 @@ class OutboxDispatcher:
             await self._handle_failure(send, exc, stats)
             return
         await self._record_success(send, result, stats)
+
+    async def _locate_original(self, send: ClaimedSend, stats: DispatchStats) -> ClaimedSend | None:
+        """An update queued before its message was recorded as posted: address it to the message now in
+        the register; or wait while the post is still queued or in flight; or drop it if it never went."""
+        spec = send.payload[LOCATE_ORIGINAL]
+        where = (spec["item"], spec["purpose"], spec.get("user"))
+        async with self._sf() as session:
+            messages = SlackMessageRepository(session)
+            found = await messages.find(*where)
+            on_its_way = None if found is not None else await messages.post_on_its_way(*where)
+        if found is not None:
+            channel, ts = found
+            payload = {k: v for k, v in send.payload.items() if k != LOCATE_ORIGINAL}
+            return replace(send, payload={**payload, "channel": channel, "ts": ts})
+        now = self._clock.now()
+        if on_its_way is not None:
+            posting, due = on_its_way
+            again = now + ORIGINAL_WAIT if posting else max(due, now) + ORIGINAL_WAIT
+            applied = await outbox.mark_retry(
+                self._sf,
+                send.id,
+                worker_id=self.worker_id,
+                error=WAITING_FOR_ORIGINAL,
+                next_attempt_at=again,
+                attempts=send.attempts,
+                count_attempt=False,
+            )
+            stats.deferred += applied
+            stats.lost += not applied
+            return None
+        applied = await outbox.mark_failed(
+            self._sf, send.id, worker_id=self.worker_id, error=NO_ORIGINAL, now=now, attempts=send.attempts
+        )
+        stats.failed += applied
+        stats.lost += not applied
+        log.warning("outbox row %s (%s): %s", send.id, send.method, NO_ORIGINAL)
+        return None
 
     async def _record_success(
         self, send: ClaimedSend, result: dict[str, Any], stats: DispatchStats, *, replayed: bool = False

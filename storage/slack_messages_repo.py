@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import (
-    SlackMessageRow,
-)
+from storage.db import as_utc
+from storage.models import OutboxRow, SlackMessageRow
 
 
 class SlackMessageRepository:
@@ -41,3 +42,37 @@ class SlackMessageRepository:
             select(SlackMessageRow).where(SlackMessageRow.channel == channel, SlackMessageRow.ts == ts)
         )
         return (row.item_id, row.purpose, row.user_id) if row and row.item_id else None
+
+    async def on_its_way(self, item_id: int, purpose: str, user_id: str | None = None) -> bool:
+        return await self.post_on_its_way(item_id, purpose, user_id) is not None
+
+    async def recipients_on_their_way(self, item_id: int, purpose: str) -> list[str]:
+        rows = await self.session.scalars(
+            select(OutboxRow.recipient_id)
+            .where(
+                OutboxRow.status.in_(("pending", "sending")),
+                OutboxRow.item_id == item_id,
+                OutboxRow.purpose == purpose,
+                OutboxRow.method == "chat.postMessage",
+                OutboxRow.recipient_id.is_not(None),
+            )
+            .distinct()
+        )
+        return sorted(user_id for user_id in rows if user_id)
+
+    async def post_on_its_way(
+        self, item_id: int, purpose: str, user_id: str | None = None
+    ) -> tuple[bool, datetime] | None:
+        """A post for the item and purpose (to the recipient) still queued or being posted: whether a worker
+        is posting it now, and when it is next due. None when none is on its way (the status index finds
+        it: only unsent rows are looked at)."""
+        stmt = select(OutboxRow.status, OutboxRow.next_attempt_at).where(
+            OutboxRow.status.in_(("pending", "sending")),
+            OutboxRow.item_id == item_id,
+            OutboxRow.purpose == purpose,
+            OutboxRow.method == "chat.postMessage",
+        )
+        if user_id is not None:
+            stmt = stmt.where(OutboxRow.recipient_id == user_id)
+        row = (await self.session.execute(stmt.order_by(OutboxRow.id.desc()).limit(1))).one_or_none()
+        return None if row is None else (row.status == "sending", as_utc(row.next_attempt_at))

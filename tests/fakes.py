@@ -238,6 +238,27 @@ class FakeSlackMessages(Repo):
                 return item, kind, uid
         return None
 
+    async def on_its_way(self, item_id: int, purpose: str, user_id: str | None = None) -> bool:
+        # The fake outbox is never dispatched: a queued post is on its way unless the register has it.
+        queued = any(
+            call.item_id == item_id
+            and call.purpose == purpose
+            and call.method == "chat.postMessage"
+            and (user_id is None or call.recipient_id == user_id)
+            for call in self.t.outbox
+        )
+        return queued and await self.find(item_id, purpose, user_id) is None
+
+    async def recipients_on_their_way(self, item_id: int, purpose: str) -> list[str]:
+        return sorted(
+            {
+                call.recipient_id
+                for call in self.t.outbox
+                if call.item_id == item_id and call.purpose == purpose and call.recipient_id
+                if await self.on_its_way(item_id, purpose, call.recipient_id)
+            }
+        )
+
 
 class FakeUnitOfWork:
     """The repositories of one transaction over a ``FakeDatabase``, and its outbox."""

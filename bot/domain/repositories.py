@@ -156,6 +156,15 @@ class SlackMessageRepository(Protocol):
 
     async def item_for(self, channel: str, ts: str) -> tuple[int, str, str | None] | None: ...
 
+    async def on_its_way(self, item_id: int, purpose: str, user_id: str | None = None) -> bool:
+        """A message for the item and purpose (to the recipient) is queued or being posted, and so not yet
+        in the register: an update of it must wait for it rather than be dropped."""
+        ...
+
+    async def recipients_on_their_way(self, item_id: int, purpose: str) -> list[str]:
+        """Who has a message for the item and purpose queued or being posted to them."""
+        ...
+
 
 class UrgingRepository(Protocol):
     async def issued_at(self, item_id: int) -> datetime | None:
@@ -180,6 +189,12 @@ class UrgingRepository(Protocol):
     async def pending_extensions(self, item_id: int) -> list[ExtensionRequest]: ...
     async def latest_extension(self, item_id: int) -> ExtensionRequest | None: ...
     async def decide_extension(self, request: ExtensionRequest) -> None: ...
+
+
+# In a queued ``chat.update`` whose message was not yet recorded as posted (its post still queued or in
+# flight): {"item": id, "purpose": …, "user": … or None}, for the dispatcher to find the message by once
+# it is posted; it then fills in ``channel`` and ``ts`` and drops this key.
+LOCATE_ORIGINAL = "locate_original"
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from bot.domain.items import Item, Role
 from bot.domain.people import Person, normalise_locale
 from bot.domain.permissions import cleared
 from bot.domain.read_models import Reader
-from bot.domain.repositories import OutgoingCall
+from bot.domain.repositories import LOCATE_ORIGINAL, OutgoingCall
 from bot.notifications.kinds import Audience, NoticeKind, Redaction
 from bot.notifications.table import NOTICES
 from messages.i18n import t
@@ -154,6 +154,7 @@ class Notifier:
         ts: str | None = None,
         item_id: int | None = None,
         not_before: datetime | None = None,
+        locate: dict[str, Any] | None = None,
     ) -> bool:
         """Render ``kind`` for ``person`` (redacted as the table says) and queue it in ``uow``
         (``not_before``: not sent before then, e.g. the end of the person's quiet hours).
@@ -161,7 +162,8 @@ class Notifier:
         ``person`` is whom it is for: a person (a DM, or an upload to them), or a string for a channel
         or an address nobody in particular reads. ``item_id`` ties a notice not rendered from an item
         to one. Returns False when a row with the same idempotency key already exists.
-        ``channel``/``ts`` address an update in place (``chat.update``).
+        ``channel``/``ts`` address an update in place (``chat.update``); ``locate`` instead names a
+        message still on its way, which the dispatcher finds once it is posted (``LOCATE_ORIGINAL``).
         """
         rule = NOTICES[kind]
         if item is not None:
@@ -171,9 +173,10 @@ class Notifier:
         to = person if isinstance(person, str) else person.user_id
         idem = rule.key.format(item=item_id, user=to, **(key or {}))
         if rule.method == "chat.update":
-            return await uow.send(
-                idem, rule.method, {"channel": channel, "ts": ts, **body}, now=now, item_id=item_id
-            )
+            payload = {"channel": channel, "ts": ts, **body}
+            if locate is not None:
+                payload[LOCATE_ORIGINAL] = locate
+            return await uow.send(idem, rule.method, payload, now=now, item_id=item_id)
         call = self._call(rule, kind, body, idem, person, item_id, purpose, channel, not_before)
         queued = await uow.send(
             call.idem_key,

@@ -9,7 +9,7 @@ import pytest
 from bot.domain.errors import DomainError, PermissionDenied
 from bot.domain.events import EventKind
 from bot.domain.items import ItemRef, SourceKind
-from tests.services.conftest import LEADER, LI, OFFICE, ZHANG, Office, make_office, office_settings
+from tests.services.conftest import ADMIN, LEADER, LI, OFFICE, ZHANG, Office, make_office, office_settings
 
 DUE = date(2026, 12, 18)
 
@@ -138,3 +138,20 @@ async def test_a_rejected_proposal_ends_there() -> None:
     assert EventKind.PROPOSAL_REJECTED in office.events(item.id)
     [reason] = [e.payload["reason"] for e in office.tables.events[item.id] if e.kind == "proposal_rejected"]
     assert reason == "不属于督办范围"
+
+
+async def test_a_decision_stamps_the_proposal_copies_still_on_their_way_once_they_are_posted() -> None:
+    office = await make_office(office_settings(approval_sources=("complaint",), leaders=(LEADER, ADMIN)))
+    item = (await office.assign(lead=ZHANG, source=SourceKind.COMPLAINT)).item
+    readers = office.recipients("proposal")
+    [first, *waiting] = sorted(r for r in readers if r)
+    assert waiting, "the test needs a copy still on its way"
+    office.posted(item.id, "proposal", first)  # one copy is in Slack, the others are still queued
+
+    await office.services.reports.proposals.decide(LEADER, item.id, approve=True, lead=LI)
+    stamps = [c for c in office.sent() if c.method == "chat.update"]
+    addressed = {c.payload["channel"]: c for c in stamps if c.payload["ts"]}
+    located = {c.payload["locate_original"]["user"]: c for c in stamps if "locate_original" in c.payload}
+    assert set(addressed) == {first}
+    assert set(located) == set(waiting)
+    assert all(c.payload["locate_original"]["purpose"] == "proposal" for c in located.values())
