@@ -16,6 +16,7 @@ from bot.demo import seed_demo_organisation
 from bot.domain.clock import ManualClock
 from bot.emulator.driver import SlackEmulator
 from storage.models import ItemEventRow, ItemRow, NumberCounterRow, OutboxRow
+from storage.outbox import pending_count
 from tests.e2e.conftest import SECRET, START, TOKEN, World, e2e_settings
 from tests.faults.checks import nothing_lost
 from tests.faults.dbswitch import DatabaseSwitch
@@ -91,7 +92,8 @@ async def test_healthz_is_503_while_the_database_is_gone_and_the_scheduler_resum
     await switch.up()
     assert await _health(world) == (200, {"ok": True})
     for _ in range(50):  # nobody calls the dispatcher: the scheduler does, by itself
-        if world.slack.dm("U0HEADA"):
+        # Settled: in Slack and recorded (the DM shows a moment before the dispatcher marks its row sent).
+        if world.slack.dm("U0HEADA") and await pending_count(world.runtime.sessions) == 0:
             break
         await asyncio.sleep(0.1)
     assert len(world.slack.dm("U0HEADA")) == 1
