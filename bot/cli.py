@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import shutil
 import signal
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -133,20 +135,27 @@ def _serve_workers(settings: Settings) -> int:
     """``DUBAN_WORKERS`` > 1: check the configuration and the token, migrate once, then fork the workers
     (bot/workers.py). A refused token or a bad organisation file stops here, as in one process."""
     from bot.app import check_before_start  # imported before the fork, so the workers share its pages
+    from bot.observability import share_across_workers
     from bot.workers import supervise
     from storage.migrate import main_upgrade
 
     asyncio.run(check_before_start(settings))
     main_upgrade(settings.database_url)
+    # The workers' metrics, summed at every scrape; gone with the supervisor.
+    shared_metrics = tempfile.mkdtemp(prefix="duban-metrics-")
 
     def run_worker(index: int) -> int:
+        share_across_workers(shared_metrics)
         try:
             asyncio.run(_serve(settings, worker=index))
         except (SlackAuthError, OrgFileError) as error:  # changed since the supervisor's check
             return _stopped_by(error)
         return 0
 
-    return supervise(settings.workers, run_worker)
+    try:
+        return supervise(settings.workers, run_worker)
+    finally:
+        shutil.rmtree(shared_metrics, ignore_errors=True)
 
 
 async def _socket(settings: Settings) -> None:

@@ -10,6 +10,9 @@
   oldest pending row, urgings sent by rung, bulletins posted by kind.
 
 Each runtime has its own ``CollectorRegistry``, so runtimes in one process (tests) never share series.
+With ``DUBAN_WORKERS`` > 1 each worker calls :func:`share_across_workers` first: its counters and histograms
+then live in files in one directory (prometheus_client's multiprocess mode), and a scrape answered by any
+worker sums every worker's, those of a worker that died and was started again included.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import logging
+import os
 import re
 import time
 import uuid
@@ -25,8 +29,16 @@ from datetime import datetime
 from typing import Any
 
 from aiohttp import web
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+    values,
+)
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
@@ -47,6 +59,17 @@ log = logging.getLogger("duban.requests")
 ACK_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0)
 SWEEP_BUCKETS = (0.01, 0.05, 0.1, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
 _ITEM_NUMBER = re.compile(r"\bDB-\d{4}-\d{1,6}\b", re.IGNORECASE)
+# Set by share_across_workers in a worker of DUBAN_WORKERS: where every worker's series are kept.
+_shared_directory: str | None = None
+
+
+def share_across_workers(directory: str) -> None:
+    """Keep this process's counters and histograms in ``directory`` beside the other workers' (call it in
+    the worker, after the fork and before any ``Metrics``: the values of a series are made then)."""
+    global _shared_directory
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = directory  # where the values write their files
+    values.ValueClass = values.MultiProcessValue()  # named by this process's pid
+    _shared_directory = directory
 
 
 class Metrics:
@@ -81,6 +104,12 @@ class Metrics:
         self.sweep_failures = Counter("duban_sweep_failures", "Sweeps that raised an error", registry=r)
         self.database = DatabaseCollector()
         r.register(self.database)
+        # What a scrape shows: this registry, or with workers every worker's series plus the database's.
+        self.exposed = r
+        if _shared_directory is not None:
+            self.exposed = CollectorRegistry()
+            MultiProcessCollector(self.exposed, path=_shared_directory)
+            self.exposed.register(self.database)
 
     def observe_slack_call(self, method: str, error: str | None) -> None:
         self.slack_calls.labels(method).inc()
@@ -94,7 +123,7 @@ class Metrics:
         except Exception:  # a scrape must still answer (the figures then say stale=1)
             self.database.stale = True
             logging.getLogger("duban").warning("metrics: could not read the database", exc_info=True)
-        return generate_latest(self.registry)
+        return generate_latest(self.exposed)
 
 
 class DatabaseCollector(Collector):

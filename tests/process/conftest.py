@@ -61,6 +61,10 @@ class Service:
             "DUBAN_ADMINS": ADMIN,
             "DUBAN_BULLETIN_CHANNEL": BULLETIN,
         }
+        # Under libfaketime (`faketime -f +2h pytest tests/process`: the suite at another hour) the bot
+        # must keep the test's clock, or the signatures of the requests would be hours old.
+        faked = {k: v for k, v in os.environ.items() if k == "LD_PRELOAD" or k.startswith("FAKETIME")}
+        self.env.update(faked)
 
     @property
     def url(self) -> str:

@@ -16,7 +16,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import aiohttp
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from bot.emulator.driver import SlackEmulator
 
@@ -53,6 +55,19 @@ async def wait_for_children(pid: int, count: int, *, other_than: set[int] = froz
             return children
         await asyncio.sleep(0.05)
     raise AssertionError(f"expected {count} workers under {pid}, found {children_of(pid)}")
+
+
+async def commands_counted(service: Service) -> dict[str, float]:
+    """``duban_requests_total`` of slash commands by command, as one scrape of /metrics shows them."""
+    async with aiohttp.ClientSession() as http, http.get(f"{service.url}/metrics") as response:
+        text = await response.text()
+    counted: dict[str, float] = {}
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if sample.name == "duban_requests_total" and sample.labels.get("kind") == "command":
+                command = sample.labels["command"]
+                counted[command] = counted.get(command, 0.0) + sample.value
+    return counted
 
 
 def alive(pid: int) -> bool:
@@ -97,6 +112,9 @@ async def test_two_workers_share_the_port_and_one_schedules(
     numbers = sorted(n for a in answers for n in re.findall(r"DB-\d{4}-(\d{4})", a)[:1])
     assert numbers == [f"{i:04d}" for i in range(1, len(OWNERS) + 1)], answers
     await slack.wait_for(lambda: all(slack.dm(owner) for owner in OWNERS), max_wait=WAIT)
+    # Whichever worker answers a scrape, it counts the requests both answered.
+    for _ in range(6):
+        assert await commands_counted(workers) == {"holiday": 1.0, "assign": float(len(OWNERS))}
 
     # The scheduler runs in worker 0 alone: an overdue item is urged once, not once per worker.
     first_number = f"DB-{today.year}-0001"
