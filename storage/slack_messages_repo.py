@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import as_utc
 from storage.models import OutboxRow, SlackMessageRow
+from storage.outbox import PENDING, SENDING
 
 
 class SlackMessageRepository:
@@ -50,7 +51,7 @@ class SlackMessageRepository:
         rows = await self.session.scalars(
             select(OutboxRow.recipient_id)
             .where(
-                OutboxRow.status.in_(("pending", "sending")),
+                OutboxRow.status.in_((PENDING, SENDING)),
                 OutboxRow.item_id == item_id,
                 OutboxRow.purpose == purpose,
                 OutboxRow.method == "chat.postMessage",
@@ -67,7 +68,7 @@ class SlackMessageRepository:
         is posting it now, and when it is next due. None when none is on its way (the status index finds
         it: only unsent rows are looked at)."""
         stmt = select(OutboxRow.status, OutboxRow.next_attempt_at).where(
-            OutboxRow.status.in_(("pending", "sending")),
+            OutboxRow.status.in_((PENDING, SENDING)),
             OutboxRow.item_id == item_id,
             OutboxRow.purpose == purpose,
             OutboxRow.method == "chat.postMessage",
@@ -75,4 +76,4 @@ class SlackMessageRepository:
         if user_id is not None:
             stmt = stmt.where(OutboxRow.recipient_id == user_id)
         row = (await self.session.execute(stmt.order_by(OutboxRow.id.desc()).limit(1))).one_or_none()
-        return None if row is None else (row.status == "sending", as_utc(row.next_attempt_at))
+        return None if row is None else (row.status == SENDING, as_utc(row.next_attempt_at))
