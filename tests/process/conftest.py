@@ -63,8 +63,10 @@ class Service:
         }
         # Under libfaketime (`faketime -f +2h pytest tests/process`: the suite at another hour) the bot
         # must keep the test's clock, or the signatures of the requests would be hours old.
-        faked = {k: v for k, v in os.environ.items() if k == "LD_PRELOAD" or k.startswith("FAKETIME")}
-        self.env.update(faked)
+        # Nothing is passed otherwise: the bot still sees only what an operator would set.
+        if "FAKETIME" in os.environ:
+            faked = {k: v for k, v in os.environ.items() if k == "LD_PRELOAD" or k.startswith("FAKETIME")}
+            self.env.update(faked)
 
     @property
     def url(self) -> str:
